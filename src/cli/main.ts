@@ -1,0 +1,2 @@
+// Placeholder: the commands are added in src/cli/.
+console.log('relto');

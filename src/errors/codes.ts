@@ -1,0 +1,64 @@
+/**
+ * One registry of every stable code relto shows: the reason codes of contracts §4 (a deny's reasons)
+ * and the operational error codes of the API and CLI. The HTTP status and exit code travel with the code,
+ * so the API and the CLI never disagree about what a code means.
+ */
+export const reasonCodes = {
+  UNKNOWN_PARTY: { rule: 'R1', message: 'a party code is not in the registry' },
+  UNKNOWN_LEVEL: { rule: 'R1', message: "a level is not in its party's classification scheme" },
+  UNKNOWN_AGREEMENT: { rule: 'R14', message: 'an agreement id is not in the registry' },
+  NOT_OFFICIAL: {
+    rule: 'R10',
+    message: 'the person is not a government official, nor a contractor allowed here',
+  },
+  CLEARANCE_TOO_LOW: { rule: 'R10', message: "the person's clearance is below the item's level" },
+  NEED_TO_KNOW: {
+    rule: 'R10',
+    message: 'the person lacks a restrictive category value of the item (need-to-know)',
+  },
+  NOT_RELEASABLE_TO_PARTY: { rule: 'R11', message: 'the party is not in Releasable To and has no consent' },
+  NOFORN: { rule: 'R12', message: 'NOFORN items never go to another party' },
+  DESIGNATION_REQUIRED: {
+    rule: 'R13',
+    message: 'the item is designated and the person lacks that eligibility',
+  },
+  LEVEL_NOT_COVERED: { rule: 'R2', message: "the agreement's table does not cover the item's level" },
+  NO_AGREEMENT: { rule: 'R14', message: 'no agreement covers this exchange' },
+  OUT_OF_SCOPE: { rule: 'R14', message: "the item's topics are outside the agreement's scope" },
+  THIRD_PARTY_CONSENT_REQUIRED: {
+    rule: 'R15',
+    message: "release to a third party needs the originator's consent",
+  },
+  ORCON_CONSENT_REQUIRED: { rule: 'R16', message: "ORCON: this action needs the originator's consent" },
+  PURPOSE_CONSENT_REQUIRED: {
+    rule: 'R17',
+    message: "use for another purpose needs the originator's consent",
+  },
+  ROLE_REQUIRED: { rule: 'R18', message: 'the action needs a role the person does not hold' },
+  AGREEMENT_NOT_IN_FORCE: { rule: 'R21', message: 'the agreement does not allow new releases on that date' },
+  RELAY_REQUIRED: { rule: 'R24', message: 'this exchange must go through the relay hub' },
+} as const;
+
+export type ReasonCode = keyof typeof reasonCodes;
+
+/** Operational errors (not decisions): malformed input, refused operations, missing things. */
+export const errorCodes = {
+  MALFORMED_REQUEST: { status: 400, exit: 2, message: 'the input does not have the expected form' },
+  INVALID_REGISTRY: { status: 400, exit: 2, message: 'the registry is invalid' },
+  INVALID_ARGUMENT: { status: 400, exit: 2, message: 'a command-line argument is invalid' },
+  UNKNOWN_AGREEMENT: { status: 404, exit: 2, message: 'no agreement with that id' },
+  INVALID_STIX: { status: 400, exit: 2, message: 'the STIX content is invalid' },
+  INVALID_LABEL: { status: 400, exit: 2, message: 'a label is invalid or cannot be resolved' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2, message: 'the media type is not accepted here' },
+  NOT_ACCEPTABLE: { status: 406, exit: 2, message: 'no acceptable media type can be served' },
+  PAYLOAD_TOO_LARGE: { status: 413, exit: 2, message: 'the body is larger than this node accepts' },
+  UNAUTHENTICATED: { status: 401, exit: 1, message: 'sign in first' },
+  FORBIDDEN: { status: 403, exit: 1, message: 'the rules do not permit this' },
+  NOT_FOUND: { status: 404, exit: 1, message: 'no such thing, or not for you' },
+  CONFLICT: { status: 409, exit: 1, message: 'the operation conflicts with the current state' },
+  FOUR_EYES: { status: 403, exit: 1, message: 'a releasing officer may not approve their own request (R34)' },
+  NODE_NOT_INITIALISED: { status: 500, exit: 2, message: 'the data folder holds no relto node' },
+  INTERNAL: { status: 500, exit: 1, message: 'an internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
