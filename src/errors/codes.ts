@@ -59,6 +59,21 @@ export const errorCodes = {
   FOUR_EYES: { status: 403, exit: 1, message: 'a releasing officer may not approve their own request (R34)' },
   NODE_NOT_INITIALISED: { status: 500, exit: 2, message: 'the data folder holds no relto node' },
   INTERNAL: { status: 500, exit: 1, message: 'an internal error' },
+  NOT_CANONICAL_JSON: {
+    status: 400,
+    exit: 2,
+    message: 'the value cannot be written as RFC 8785 canonical JSON',
+  },
+  LABEL_ID_MISMATCH: {
+    status: 400,
+    exit: 2,
+    message: "a label marking's id does not match its content (contracts §6)",
+  },
+  INVALID_PROOF_REQUEST: {
+    status: 400,
+    exit: 2,
+    message: 'the proof asked for does not exist for these sizes',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
