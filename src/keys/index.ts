@@ -1,0 +1,1 @@
+export { newDataKey, open, seal, unwrap, wrap } from './data-key.js';
