@@ -1,0 +1,474 @@
+import { type ReasonCode, ReltoError, reasonCodes } from '../errors/index.js';
+import type { Consent, Label } from '../label/schema.js';
+import {
+  allowsReleasesAt,
+  type CompiledAgreement,
+  type CompiledRegistry,
+  covers,
+  equivalentLevel,
+} from '../registry/index.js';
+import type { Answer, DecisionRequest, MarkObligation, Reason } from './schema.js';
+
+/*
+ * The rules engine (R9–R18, R21, R24, R33; contracts §4). Deny by default: every failing rule sets one bit,
+ * the answer lists the codes in the order of the contract's table, and only an empty set permits.
+ * The engine is a pure function of (registry, request); it allocates little because every read path of a
+ * node (lists, search, streams) asks it once per object.
+ */
+
+/** The reason codes in the order the contract's table lists them (answers keep this order). */
+const ORDER: ReasonCode[] = [
+  'UNKNOWN_PARTY',
+  'UNKNOWN_LEVEL',
+  'UNKNOWN_AGREEMENT',
+  'NOT_OFFICIAL',
+  'CLEARANCE_TOO_LOW',
+  'NEED_TO_KNOW',
+  'NOT_RELEASABLE_TO_PARTY',
+  'NOFORN',
+  'DESIGNATION_REQUIRED',
+  'LEVEL_NOT_COVERED',
+  'NO_AGREEMENT',
+  'OUT_OF_SCOPE',
+  'THIRD_PARTY_CONSENT_REQUIRED',
+  'ORCON_CONSENT_REQUIRED',
+  'PURPOSE_CONSENT_REQUIRED',
+  'ROLE_REQUIRED',
+  'AGREEMENT_NOT_IN_FORCE',
+  'RELAY_REQUIRED',
+];
+const BIT = Object.fromEntries(ORDER.map((code, i) => [code, 1 << i])) as Record<ReasonCode, number>;
+
+const REASONS: Reason[] = ORDER.map((code) =>
+  Object.freeze({ code, rule: reasonCodes[code].rule, message: reasonCodes[code].message }),
+);
+
+/** Reasons per mask, built once per distinct combination (there are few in practice). */
+const reasonLists = new Map<number, readonly Reason[]>();
+function reasonsFor(mask: number): Reason[] {
+  let list = reasonLists.get(mask);
+  if (!list) {
+    const built: Reason[] = [];
+    for (let i = 0; i < ORDER.length; i++) if (mask & (1 << i)) built.push(REASONS[i]);
+    list = Object.freeze(built);
+    reasonLists.set(mask, list);
+  }
+  return list.slice();
+}
+
+/** The codes of a mask, in table order (for callers that only need codes). */
+export function codesOf(mask: number): ReasonCode[] {
+  return reasonsFor(mask).map((r) => r.code);
+}
+
+const marks = new Map<string, MarkObligation>();
+function markFor(originator: string, party: string, level: string): MarkObligation {
+  const key = `${originator}>${party}:${level}`;
+  let m = marks.get(key);
+  if (!m) {
+    m = Object.freeze({
+      type: 'mark',
+      originator,
+      classification: Object.freeze({ party, level }),
+    }) as MarkObligation;
+    marks.set(key, m);
+  }
+  return m;
+}
+
+// Instants are parsed once per distinct string: requests repeat the same `at` and consent times a lot.
+const instants = new Map<string, number>();
+function instant(iso: string): number {
+  let ms = instants.get(iso);
+  if (ms === undefined) {
+    ms = Date.parse(iso);
+    if (instants.size > 100_000) instants.clear();
+    instants.set(iso, ms);
+  }
+  return ms;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+function malformed(message: string, path: string): never {
+  throw new ReltoError('MALFORMED_REQUEST', message, path);
+}
+
+/** A consent counts only if the originator gave it, at or before `at`, unexpired and unrevoked (§3). */
+function consentCounts(c: Consent, originator: string, atMs: number): boolean {
+  if (c.by !== originator || c.revoked === true) return false;
+  if (instant(c.at) > atMs) return false;
+  return c.expires === undefined || instant(c.expires) > atMs;
+}
+
+/** R11/R15: a `{"to"}` consent by the originator naming the party. */
+function hasToConsent(label: Label, party: string, atMs: number): boolean {
+  const consents = label.consents;
+  if (!consents) return false;
+  for (let i = 0; i < consents.length; i++) {
+    const c = consents[i];
+    if (c.to === party && consentCounts(c, label.originator, atMs)) return true;
+  }
+  return false;
+}
+
+/** R16: an `{"actions"}` consent for this action and holder. */
+function hasActionConsent(label: Label, action: string, holder: string, atMs: number): boolean {
+  const consents = label.consents;
+  if (!consents) return false;
+  for (let i = 0; i < consents.length; i++) {
+    const c = consents[i];
+    if (c.actions === undefined || (c.holder !== undefined && c.holder !== holder)) continue;
+    if ((c.actions as string[]).includes(action) && consentCounts(c, label.originator, atMs)) return true;
+  }
+  return false;
+}
+
+/** R17: a `{"purpose"}` consent for this purpose and holder. */
+function hasPurposeConsent(label: Label, purpose: string, holder: string, atMs: number): boolean {
+  const consents = label.consents;
+  if (!consents) return false;
+  for (let i = 0; i < consents.length; i++) {
+    const c = consents[i];
+    if (c.purpose !== purpose || (c.holder !== undefined && c.holder !== holder)) continue;
+    if (consentCounts(c, label.originator, atMs)) return true;
+  }
+  return false;
+}
+
+function includes(list: readonly string[] | undefined, value: string): boolean {
+  if (!list) return false;
+  for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
+  return false;
+}
+
+/** R14/R24: topics all inside an agreement's scope (an item without topics is outside any scope). */
+function inScope(agreement: CompiledAgreement, topics: readonly string[] | undefined): boolean {
+  const scope = agreement.scope;
+  if (scope === null) return true;
+  if (!topics || topics.length === 0) return false;
+  for (let i = 0; i < topics.length; i++) if (!scope.has(topics[i])) return false;
+  return true;
+}
+
+/** R1: every party code, level and agreement id the request names must be known; else only those codes. */
+function unknownMask(reg: CompiledRegistry, req: DecisionRequest): number {
+  let mask = 0;
+  const { principal, item } = req;
+  const label = item.label;
+  const pParty = reg.parties.get(principal.party);
+  const oParty = reg.parties.get(label.originator);
+  if (!pParty || !oParty) mask |= BIT.UNKNOWN_PARTY;
+  if (item.holder !== undefined && !reg.parties.has(item.holder)) mask |= BIT.UNKNOWN_PARTY;
+  const rt = label.releasableTo;
+  if (rt) for (let i = 0; i < rt.length; i++) if (!reg.parties.has(rt[i])) mask |= BIT.UNKNOWN_PARTY;
+  const consents = label.consents;
+  if (consents) {
+    for (let i = 0; i < consents.length; i++) {
+      const c = consents[i];
+      if (!reg.parties.has(c.by)) mask |= BIT.UNKNOWN_PARTY;
+      if (c.to !== undefined && !reg.parties.has(c.to)) mask |= BIT.UNKNOWN_PARTY;
+      if (c.holder !== undefined && !reg.parties.has(c.holder)) mask |= BIT.UNKNOWN_PARTY;
+    }
+  }
+  if (req.release && !reg.parties.has(req.release.to)) mask |= BIT.UNKNOWN_PARTY;
+  if (oParty && !oParty.levels.has(label.classification)) mask |= BIT.UNKNOWN_LEVEL;
+  if (pParty && !pParty.levels.has(principal.clearance)) mask |= BIT.UNKNOWN_LEVEL;
+  if (item.receivedUnder !== undefined && !reg.agreements.has(item.receivedUnder))
+    mask |= BIT.UNKNOWN_AGREEMENT;
+  if (req.release?.under !== undefined && !reg.agreements.has(req.release.under))
+    mask |= BIT.UNKNOWN_AGREEMENT;
+  return mask;
+}
+
+/** The outcome as a bit mask plus the mark level, before it is shaped into an answer. */
+export interface Verdict {
+  mask: number;
+  /** The reader's level to mark a permitted foreign item with (R6), when the action carries a mark. */
+  markLevel: string | undefined;
+}
+
+/**
+ * Decides a request, returning the reasons as a bit mask (see `codesOf`) and the mark level.
+ * Throws ReltoError MALFORMED_REQUEST for the malformed cases of §4 (holder ≠ principal's party, …).
+ * The request's shape must already be valid (validateDecisionRequest).
+ */
+export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
+  const { principal, item, action } = req;
+  const label = item.label;
+  const reader = principal.party;
+  const holder = item.holder ?? reader;
+  // §4: a person handles only what their own node holds.
+  if (holder !== reader) malformed('item.holder must be the principal’s party', '/item/holder');
+
+  const unknown = unknownMask(reg, req);
+  if (unknown !== 0) return { mask: unknown, markLevel: undefined };
+
+  const received = item.receivedUnder === undefined ? undefined : reg.agreements.get(item.receivedUnder)!;
+  if (received && !received.parties.has(holder)) {
+    malformed(`agreement ${received.id} does not include the holder ${holder}`, '/item/receivedUnder');
+  }
+  const release = req.release;
+  if (action === 'release') {
+    if (!release) malformed('a release needs "release": {"to": PARTY}', '/release');
+    if (release.to === holder) malformed('a release to the holder itself', '/release/to');
+    if (release.under !== undefined) {
+      const under = reg.agreements.get(release.under)!;
+      if (!under.parties.has(holder) || !under.parties.has(release.to)) {
+        malformed(
+          `agreement ${under.id} does not include both ${holder} and ${release.to}`,
+          '/release/under',
+        );
+      }
+    }
+  }
+
+  const originator = label.originator;
+  const oParty = reg.parties.get(originator)!;
+  const pParty = reg.parties.get(reader)!;
+  const atMs = instant(req.at);
+  const roles = principal.roles as string[];
+
+  // R18 for report-compromise: the security officer's role and nothing else (§4).
+  if (action === 'report-compromise') {
+    return { mask: includes(roles, 'security-officer') ? 0 : BIT.ROLE_REQUIRED, markLevel: undefined };
+  }
+
+  const level = oParty.levels.get(label.classification)!;
+  const unclassified = level.rank === 0; // R33
+  const foreign = originator !== reader;
+  const restrictive = label.restrictive;
+  const designations: readonly string[] = restrictive?.Designation ?? EMPTY;
+  const caveats = label.caveats;
+  let mask = 0;
+  let markLevel: string | undefined;
+
+  // The agreement the reader holds a foreign item under, and the leg whose table gives the equivalence.
+  let readingLeg: CompiledAgreement | undefined;
+  let contractorAgreements: (CompiledAgreement | undefined)[] | undefined;
+  let tier: string | undefined;
+  if (foreign && !unclassified) {
+    tier = reg.tierOf(originator, level.id, designations);
+    const via = received ?? reg.bilateral(originator, reader);
+    if (!via) {
+      mask |= BIT.NO_AGREEMENT; // R14
+    } else {
+      if (!inScope(via, label.topics)) mask |= BIT.OUT_OF_SCOPE; // R14, R24
+      let covered: boolean;
+      if (via.kind === 'relay') {
+        // R24: a relayed item is held under the hub–reader leg (the originator–hub leg for the hub itself).
+        const hub = via.hub!;
+        readingLeg = reader === hub ? reg.bilateral(originator, hub) : reg.bilateral(hub, reader);
+        contractorAgreements = [reg.bilateral(originator, hub), reader === hub ? undefined : readingLeg];
+        covered = tier !== undefined && via.rows.has(tier) && readingLeg !== undefined;
+        if (readingLeg === undefined) mask |= BIT.NO_AGREEMENT;
+        else covered = covered && covers(readingLeg, tier, originator, level.id, designations);
+      } else {
+        readingLeg = via;
+        contractorAgreements = [via];
+        covered = covers(via, tier, originator, level.id, designations);
+      }
+      if (readingLeg !== undefined) {
+        const eq = covered ? equivalentLevel(readingLeg, tier!, reader) : undefined;
+        if (eq === undefined) {
+          mask |= BIT.LEVEL_NOT_COVERED; // R2, R3: no clearance comparison then
+        } else {
+          markLevel = eq;
+          if (pParty.levels.get(principal.clearance)!.rank < pParty.levels.get(eq)!.rank) {
+            mask |= BIT.CLEARANCE_TOO_LOW; // R10
+          }
+        }
+      }
+    }
+  } else if (!unclassified) {
+    if (pParty.levels.get(principal.clearance)!.rank < level.rank) mask |= BIT.CLEARANCE_TOO_LOW; // R10
+  } else if (foreign) {
+    markLevel = pParty.unclassified.id; // R33, R6: an unclassified foreign item is marked with rank 0
+  }
+
+  // R10: officials, or contractors for own items or where the agreement allows them; not for rank 0.
+  if (!unclassified) {
+    if (principal.contractor === true) {
+      if (foreign) {
+        const allowed =
+          contractorAgreements !== undefined &&
+          contractorAgreements.every((a) => a === undefined || a.contractorsAllowed) &&
+          contractorAgreements.some((a) => a !== undefined);
+        if (!allowed) mask |= BIT.NOT_OFFICIAL;
+      }
+    } else if (principal.official !== true) {
+      mask |= BIT.NOT_OFFICIAL;
+    }
+  }
+
+  // R10 need-to-know: every restrictive value but Designation (R13 handles that).
+  if (restrictive) {
+    for (const category in restrictive) {
+      if (category === 'Designation') continue;
+      const needed = restrictive[category];
+      const held = principal.restrictive?.[category];
+      for (let i = 0; i < needed.length; i++) {
+        if (!includes(held, needed[i])) {
+          mask |= BIT.NEED_TO_KNOW;
+          break;
+        }
+      }
+    }
+  }
+
+  // R11: a reader of another party needs Releasable To or the originator's consent.
+  if (foreign && !includes(label.releasableTo, reader) && !hasToConsent(label, reader, atMs)) {
+    mask |= BIT.NOT_RELEASABLE_TO_PARTY;
+  }
+
+  // R12: NOFORN never reaches another party, by reading or by release.
+  if (includes(caveats, 'NOFORN')) {
+    if (foreign || (action === 'release' && release!.to !== originator)) mask |= BIT.NOFORN;
+  }
+
+  // R13: a designation binds readers of the designating party only.
+  for (let i = 0; i < designations.length; i++) {
+    const owner = reg.designationOwner.get(designations[i]);
+    if (owner === reader && !includes(principal.designations, designations[i]))
+      mask |= BIT.DESIGNATION_REQUIRED;
+  }
+
+  // R16: ORCON copies, translations, prints and exports by anyone but the originator need consent.
+  if (
+    (action === 'copy' || action === 'translate' || action === 'print' || action === 'export') &&
+    foreign &&
+    includes(caveats, 'ORCON') &&
+    !hasActionConsent(label, action, holder, atMs)
+  ) {
+    mask |= BIT.ORCON_CONSENT_REQUIRED;
+  }
+
+  // R17: another purpose than the one the item was provided for (foreign items, both purposes stated).
+  if (
+    foreign &&
+    req.purpose !== undefined &&
+    label.purpose !== undefined &&
+    req.purpose !== label.purpose &&
+    !hasPurposeConsent(label, req.purpose, holder, atMs)
+  ) {
+    mask |= BIT.PURPOSE_CONSENT_REQUIRED;
+  }
+
+  // R18: roles.
+  if (action === 'release' && !includes(roles, 'releasing-officer')) mask |= BIT.ROLE_REQUIRED;
+  if (action === 'destroy' && !includes(roles, 'security-officer')) mask |= BIT.ROLE_REQUIRED;
+
+  if (action === 'release')
+    mask |= releaseMask(
+      reg,
+      req,
+      holder,
+      tier ?? reg.tierOf(originator, level.id, designations),
+      unclassified,
+      atMs,
+    );
+
+  const marks =
+    foreign &&
+    (action === 'read' ||
+      action === 'copy' ||
+      action === 'translate' ||
+      action === 'print' ||
+      action === 'export' ||
+      action === 'destroy');
+  return { mask, markLevel: marks ? markLevel : undefined };
+}
+
+/** R14–R17, R21, R24 for a release: consent, the leg agreement, its state, coverage and the relay. */
+function releaseMask(
+  reg: CompiledRegistry,
+  req: DecisionRequest,
+  holder: string,
+  tier: string | undefined,
+  unclassified: boolean,
+  atMs: number,
+): number {
+  const label = req.item.label;
+  const originator = label.originator;
+  const to = req.release!.to;
+  const level = label.classification;
+  const designations: readonly string[] = label.restrictive?.Designation ?? EMPTY;
+  let mask = 0;
+
+  if (holder === originator) {
+    // R11 for the originator: Releasable To, or its own consent naming the recipient.
+    if (!includes(label.releasableTo, to) && !hasToConsent(label, to, atMs))
+      mask |= BIT.NOT_RELEASABLE_TO_PARTY;
+  } else if (to !== originator && !hasToConsent(label, to, atMs)) {
+    mask |= BIT.THIRD_PARTY_CONSENT_REQUIRED; // R15, R16: whatever Releasable To says
+  }
+
+  // R33: unclassified items need no agreement, tier or coverage.
+  if (unclassified) return mask;
+
+  const under = req.release!.under === undefined ? undefined : reg.agreements.get(req.release!.under);
+  let legMissingOrClosed = false;
+  if (under?.kind === 'relay') {
+    if (holder !== under.hub) return mask | BIT.RELAY_REQUIRED; // R24: only the hub passes items on
+    const hubLeg = reg.bilateral(holder, to);
+    if (!hubLeg) mask |= BIT.NO_AGREEMENT;
+    if (!allowsReleasesAt(under, atMs) || (hubLeg && !allowsReleasesAt(hubLeg, atMs))) {
+      mask |= BIT.AGREEMENT_NOT_IN_FORCE; // R21
+    }
+    if (!inScope(under, label.topics)) mask |= BIT.OUT_OF_SCOPE; // R24
+    if (
+      tier === undefined ||
+      !under.rows.has(tier) ||
+      (hubLeg && !covers(hubLeg, tier, originator, level, designations))
+    ) {
+      mask |= BIT.LEVEL_NOT_COVERED;
+    }
+    return mask;
+  }
+
+  const leg = under ?? reg.bilateral(holder, to);
+  if (!leg) {
+    mask |= BIT.NO_AGREEMENT; // R14
+    legMissingOrClosed = true;
+  } else {
+    if (!allowsReleasesAt(leg, atMs)) {
+      mask |= BIT.AGREEMENT_NOT_IN_FORCE; // R21
+      legMissingOrClosed = true;
+    }
+    if (!inScope(leg, label.topics)) mask |= BIT.OUT_OF_SCOPE;
+    if (!covers(leg, tier, originator, level, designations)) mask |= BIT.LEVEL_NOT_COVERED; // R2
+  }
+  // R24: say so when a relay in force would carry what the direct leg cannot.
+  if (legMissingOrClosed) {
+    for (const relay of reg.relays) {
+      if (
+        relay.parties.has(holder) &&
+        relay.parties.has(to) &&
+        relay.hub !== holder &&
+        relay.hub !== to &&
+        allowsReleasesAt(relay, atMs) &&
+        inScope(relay, label.topics) &&
+        tier !== undefined &&
+        relay.rows.has(tier)
+      ) {
+        mask |= BIT.RELAY_REQUIRED;
+        break;
+      }
+    }
+  }
+  return mask;
+}
+
+/** Decides a request (contracts §4): permit only when no rule fails, with the mark obligation (R6). */
+export function decide(reg: CompiledRegistry, req: DecisionRequest): Answer {
+  const { mask, markLevel } = evaluate(reg, req);
+  if (mask !== 0) return { decision: 'deny', reasons: reasonsFor(mask), obligations: [] };
+  return {
+    decision: 'permit',
+    reasons: [],
+    obligations:
+      markLevel === undefined ? [] : [markFor(req.item.label.originator, req.principal.party, markLevel)],
+  };
+}
+
+export { BIT as reasonBits, ORDER as reasonOrder };

@@ -1,0 +1,51 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ReltoError } from '../errors/index.js';
+import { DecisionRequest } from './schema.js';
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const check = ajv.compile<DecisionRequest>(DecisionRequest);
+
+function problem(e: ErrorObject): { path: string; message: string } {
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return { path: `${e.instancePath}/${extra}`, message: 'is not a known property' };
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return { path: `${e.instancePath}/${missing}`, message: 'is required' };
+  }
+  if (e.keyword === 'anyOf' || e.keyword === 'enum' || e.keyword === 'const') {
+    return { path: e.instancePath, message: 'is not one of the allowed values' };
+  }
+  return { path: e.instancePath, message: e.message ?? 'is invalid' };
+}
+
+/**
+ * Checks the shape of a decision request (contracts §4) and returns it typed; throws MALFORMED_REQUEST
+ * naming the JSON Pointer of the first problem. A consent must state exactly one of to, actions, purpose.
+ */
+export function validateDecisionRequest(input: unknown): DecisionRequest {
+  if (!check(input)) {
+    const p = problem(check.errors![0]);
+    throw new ReltoError('MALFORMED_REQUEST', `${p.path || '/'}: expected: ${p.message}`, p.path);
+  }
+  const consents = input.item.label.consents;
+  if (consents) {
+    for (let i = 0; i < consents.length; i++) {
+      const c = consents[i];
+      const kinds =
+        (c.to !== undefined ? 1 : 0) + (c.actions !== undefined ? 1 : 0) + (c.purpose !== undefined ? 1 : 0);
+      if (kinds !== 1) {
+        const path = `/item/label/consents/${i}`;
+        throw new ReltoError(
+          'MALFORMED_REQUEST',
+          `${path}: expected: exactly one of to, actions, purpose`,
+          path,
+        );
+      }
+    }
+  }
+  return input;
+}
