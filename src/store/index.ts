@@ -1,0 +1,3 @@
+export { openStore } from './open-store.js';
+export * from './store.js';
+export { microsToStamp, normaliseStamp, stampToMicros } from './time.js';

@@ -1,0 +1,198 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { ReltoError } from '../errors/index.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Column types that differ only in name between the two databases. */
+function types(dialect: DialectName) {
+  return dialect === 'sqlite'
+    ? ({ blob: 'blob', big: 'integer' } as const)
+    : ({ blob: 'bytea', big: 'bigint' } as const);
+}
+
+/** 0001: every table but the dialect's full-text index (written once, for both databases). */
+export function coreTables(dialect: DialectName): Migration {
+  const t = types(dialect);
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('meta')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', t.big, (c) => c.notNull())
+        .execute();
+      await db
+        .insertInto('counters' as never)
+        .values([
+          { name: 'clock', value: 0 },
+          { name: 'audit', value: 0 },
+          { name: 'search', value: 0 },
+        ] as never)
+        .execute();
+      await db.schema
+        .createTable('users')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('party', 'text', (c) => c.notNull())
+        .addColumn('clearance', 'text', (c) => c.notNull())
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('designations', 'text', (c) => c.notNull())
+        .addColumn('restrictive', 'text', (c) => c.notNull())
+        .addColumn('contractor', 'integer', (c) => c.notNull())
+        .addColumn('official', 'integer', (c) => c.notNull())
+        .addColumn('disabled', 'integer', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_name').execute();
+      await db.schema
+        .createTable('marking_definitions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('alternative_of', 'text')
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('marking_definitions_alternative_of')
+        .on('marking_definitions')
+        .column('alternative_of')
+        .execute();
+      await db.schema
+        .createTable('items')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('wrapped_key', t.blob)
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('destroyed_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('object_versions')
+        .addColumn('added', t.big, (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('spec_version', 'text', (c) => c.notNull())
+        .addColumn('modified', 'text')
+        .addColumn('created', 'text')
+        .addColumn('created_by_ref', 'text')
+        .addColumn('latest', 'integer', (c) => c.notNull())
+        .addColumn('floor', 'text')
+        .addColumn('marking_refs', 'text', (c) => c.notNull())
+        .addColumn('granular_markings', 'text', (c) => c.notNull())
+        .addColumn('originator', 'text')
+        .addColumn('level_rank', 'integer')
+        .addColumn('tier', 'text')
+        .addColumn('topics', 'text', (c) => c.notNull())
+        .addColumn('content', t.blob, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('object_versions_id_version')
+        .on('object_versions')
+        .columns(['id', 'version'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('object_versions_type')
+        .on('object_versions')
+        .columns(['type', 'added'])
+        .execute();
+      await db.schema
+        .createTable('search_rows')
+        .addColumn('row_id', t.big, (c) => c.primaryKey())
+        .addColumn('object_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('marking_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('originator', 'text')
+        .addColumn('level_rank', 'integer')
+        .addColumn('tier', 'text')
+        .addColumn('topics', 'text', (c) => c.notNull())
+        .addColumn('stamp', 'text', (c) => c.notNull())
+        .addColumn('latest', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('search_rows_object').on('search_rows').column('object_id').execute();
+      await db.schema
+        .createTable('custody')
+        .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('item_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('copy_number', 'integer')
+        .addColumn('by_user', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('custody_item').on('custody').columns(['item_id', 'seq']).execute();
+      await db.schema
+        .createTable('compromises')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('items', 'text', (c) => c.notNull())
+        .addColumn('reported_by', 'text', (c) => c.notNull())
+        .addColumn('reported_at', 'text', (c) => c.notNull())
+        .addColumn('originator', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('deadlines', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('findings', 'text')
+        .addColumn('measures', 'text')
+        .addColumn('history', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('compromises_status').on('compromises').column('status').execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('idx', t.big, (c) => c.primaryKey())
+        .addColumn('leaf_hash', t.blob, (c) => c.notNull())
+        .addColumn('entry', 'text', (c) => c.notNull())
+        .addColumn('appended_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_heads')
+        .addColumn('size', t.big, (c) => c.primaryKey())
+        .addColumn('root_hash', t.blob, (c) => c.notNull())
+        .addColumn('timestamp', 'text', (c) => c.notNull())
+        .addColumn('signature', t.blob, (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** Runs every pending migration (tracked by Kysely in `relto_migrations`); throws if one fails. */
+export async function migrate(
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+  schema?: string,
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'relto_migrations',
+    migrationLockTableName: 'relto_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new ReltoError('INTERNAL', `storage migration ${failed} failed: ${String(error)}`);
+  }
+}
+
+/** Raw SQL helper for migrations that need statements the schema builder lacks. */
+export async function exec(db: Kysely<unknown>, statement: string): Promise<void> {
+  await sql.raw(statement).execute(db);
+}

@@ -1,0 +1,88 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../database.js';
+import { type DialectOps, KyselyStore } from '../kysely-store.js';
+import { coreTables, migrate } from '../migrations.js';
+import type { SearchHit, Store } from '../store.js';
+import { searchIndexPostgres } from './search-index.js';
+
+const INT8_OID = 20;
+
+// µs timestamps and counters fit well within 2^53: read int8 as a number, not a string.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+const postgresOps: DialectOps = {
+  name: 'postgres',
+  greatest: 'greatest',
+  async insertSearch(db, rows) {
+    for (let i = 0; i < rows.length; i += 2_000) {
+      const part = rows.slice(i, i + 2_000);
+      await db
+        .insertInto('search_rows')
+        .values(part.map(({ text, ...r }) => ({ ...r, tsv: sql`to_tsvector('simple', ${text})` })))
+        .execute();
+    }
+  },
+  async deleteSearchIndex() {
+    // The tsvector lives in search_rows itself, which the shared code deletes.
+  },
+  async search(db, words, filters, limit, offset) {
+    const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+    const { rows } = await sql<SearchHit>`
+      SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
+             s.originator AS originator, -ts_rank(s.tsv, q) AS score
+      FROM search_rows s, plainto_tsquery('simple', ${words.join(' ')}) q
+      WHERE s.tsv @@ q ${where}
+      ORDER BY score, s.row_id
+      LIMIT ${limit} OFFSET ${offset}`.execute(db);
+    return rows.map((r) => ({ ...r, score: Number(r.score) }));
+  },
+  async afterDestroy() {
+    // PostgreSQL reuses dead tuples' space after VACUUM; autovacuum does that. Files are not scrubbed here.
+  },
+};
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Opens (migrating if needed) the PostgreSQL store at `url`, in `schema` (default: the server's default). */
+export async function openPostgresStore(
+  url: string,
+  nodeKey: Uint8Array,
+  now: () => number,
+  schema?: string,
+): Promise<Store> {
+  if (schema) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(
+      db as Kysely<unknown>,
+      { '0001_core_tables': coreTables('postgres'), '0002_search_index': searchIndexPostgres },
+      schema,
+    );
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(db, { ops: postgresOps, nodeKey, now, root: db, onClose: async () => {} });
+}

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../database.js';
+import { type DialectOps, KyselyStore } from '../kysely-store.js';
+import { coreTables, migrate } from '../migrations.js';
+import type { SearchHit, Store } from '../store.js';
+import { searchIndexSqlite } from './search-index.js';
+
+/** FTS5 query: each word quoted (so no word is read as an operator), all required. */
+function ftsQuery(words: string[]): string {
+  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
+}
+
+const sqliteOps: DialectOps = {
+  name: 'sqlite',
+  greatest: 'max',
+  async insertSearch(db, rows) {
+    // 11 columns per search row; 2 per FTS row.
+    for (let i = 0; i < rows.length; i += 2_000) {
+      const part = rows.slice(i, i + 2_000);
+      await db
+        .insertInto('search_rows')
+        .values(part.map(({ text: _text, ...r }) => r))
+        .execute();
+      await db
+        .insertInto('search_fts')
+        .values(part.map((r) => ({ rowid: r.row_id, text: r.text })))
+        .execute();
+    }
+  },
+  async deleteSearchIndex(db, rowIds) {
+    await db.deleteFrom('search_fts').where('rowid', 'in', rowIds).execute();
+  },
+  async search(db, words, filters, limit, offset) {
+    const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+    const { rows } = await sql<SearchHit>`
+      SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
+             s.originator AS originator, f.rank AS score
+      FROM search_fts f JOIN search_rows s ON s.row_id = f.rowid
+      WHERE search_fts MATCH ${ftsQuery(words)} ${where}
+      ORDER BY f.rank, s.row_id
+      LIMIT ${limit} OFFSET ${offset}`.execute(db);
+    return rows;
+  },
+  async afterDestroy(db) {
+    // R27: secure_delete zeroed the freed bytes and FTS5 secure-delete removed the terms; the WAL still holds
+    // the old page images until it is checkpointed and truncated.
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  },
+};
+
+/** Opens (creating and migrating if needed) the SQLite store at `path`. */
+export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: () => number): Promise<Store> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new SqliteDatabase(path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('secure_delete = ON');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  try {
+    await migrate(db as Kysely<unknown>, {
+      '0001_core_tables': coreTables('sqlite'),
+      '0002_search_index': searchIndexSqlite,
+    });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(db, { ops: sqliteOps, nodeKey, now, root: db, onClose: async () => {} });
+}
