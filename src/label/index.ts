@@ -1,0 +1,23 @@
+export { type Banner, banner, bannerProblems } from './banner.js';
+export { compareLevels, dominates, type LevelOrder, type LevelRef, levelOf, tierOrder } from './compare.js';
+export { type Equivalent, type EquivalentResult, type NotCovered, receiverEquivalent } from './equivalent.js';
+export { type Lang, langs, type MessageKey, type Messages, message, messages, t } from './messages.js';
+export {
+  labelKey,
+  normaliseConsent,
+  normaliseLabel,
+  releasableParties,
+  sameLabel,
+  sortedSet,
+} from './normalise.js';
+export {
+  type RenderBannerOptions,
+  type RenderedLabel,
+  type RenderedLevel,
+  type RenderedParty,
+  type RenderOptions,
+  renderBanner,
+  renderLabel,
+} from './render.js';
+export * from './schema.js';
+export { assertValidLabel, type LabelProblem, type LabelProblemKind, validateLabel } from './validate.js';
