@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { formatTable, runBenches, selectBenches } from './harness.js';
+import './policy.bench.js';
+import './batch.bench.js';
+
+/**
+ * `npm run bench [-- NAME…]`: runs the registered benches (all, or those named), prints a table with each
+ * figure beside its peers and the ratio, and writes bench-results.json in the current directory.
+ * Built with the rest of the project; run from dist/ with --expose-gc (package.json's "bench" script).
+ */
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const selected = selectBenches(filters);
+  if (selected.length === 0) {
+    process.stderr.write(`no bench matches ${filters.join(' ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!(globalThis as { gc?: unknown }).gc) {
+    process.stderr.write(
+      'note: run with node --expose-gc (npm run bench does) to collect garbage between rounds\n',
+    );
+  }
+  // The machine's load at the start: figures taken on a busy machine say so.
+  const load = loadavg()[0]!;
+  const results = [
+    {
+      bench: 'machine',
+      subject: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+      metric: 'load average (1 min) at start',
+      value: load,
+    },
+    { bench: 'machine', subject: `node ${process.version}`, metric: 'cpus', value: cpus().length },
+    ...(await runBenches(selected)),
+  ];
+  const file = resolve('bench-results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${formatTable(results)}\n\nwrote ${file}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

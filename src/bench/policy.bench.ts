@@ -1,0 +1,181 @@
+import { compileRegistry, decide } from '../policy/index.js';
+import type { Answer, DecisionRequest } from '../policy/schema.js';
+import { loadBuiltinRegistry } from '../registry/index.js';
+import { casbinArgs, createCasbinEnforcer } from './casbin-peer.js';
+import { cedarAuthorize, cedarCall, cedarVersion, prepareCedar } from './cedar-peer.js';
+import { buildCoreTable, comparability, coreFacts, createHandCheck, reltoCoreVerdict } from './core-check.js';
+import { type BenchContext, best, median, registerBench, timeRounds } from './harness.js';
+import { generatePolicyMix } from './policy-mix.js';
+
+/**
+ * decisions/s of relto's `decide` on the 100,000-request mix (full rules), beside the same requests' core
+ * check in Cedar (wasm, stateful), casbin (enforceSync) and plain TypeScript. Every peer must agree with
+ * relto's core verdict on every comparable request (core-check.ts says which and why) before it is timed.
+ *
+ * Timing: each round runs the whole array once; the figure is the MEDIAN round (the best is recorded too).
+ * relto and the hand-written check take the raw request objects. Cedar's calls (entities as JSON) and
+ * casbin's subject/object are built BEFORE timing: only `statefulIsAuthorized` / `enforceSync` are timed.
+ */
+
+export const POLICY_SEED = 20_161_123;
+export const POLICY_COUNT = 100_000;
+const TARGET = 2_000_000;
+
+export function policyMix(): {
+  requests: DecisionRequest[];
+  registryJson: ReturnType<typeof loadBuiltinRegistry>;
+} {
+  const registryJson = loadBuiltinRegistry();
+  return {
+    requests: generatePolicyMix(registryJson, { seed: POLICY_SEED, count: POLICY_COUNT }),
+    registryJson,
+  };
+}
+
+interface Peer {
+  name: string;
+  verdict: (i: number) => boolean;
+}
+
+/** Stops the bench when a peer and relto read the core check differently, showing the first cases. */
+function assertAgreement(
+  peer: Peer,
+  requests: readonly DecisionRequest[],
+  answers: readonly Answer[],
+  comparable: readonly number[],
+): void {
+  const disagreements: number[] = [];
+  for (const i of comparable) {
+    if (peer.verdict(i) !== reltoCoreVerdict(answers[i]!)) disagreements.push(i);
+  }
+  if (disagreements.length === 0) return;
+  const shown = disagreements.slice(0, 3).map((i) =>
+    JSON.stringify({
+      index: i,
+      peer: peer.verdict(i) ? 'permit' : 'deny',
+      relto: answers[i]!.reasons.map((r) => r.code),
+      request: requests[i],
+    }),
+  );
+  throw new Error(
+    `${peer.name} disagrees with relto on the core check for ${disagreements.length} of ${comparable.length} ` +
+      `comparable requests; not timing it. First cases:\n${shown.join('\n')}`,
+  );
+}
+
+function recordRate(
+  ctx: BenchContext,
+  subject: string,
+  count: number,
+  seconds: number[],
+): { median: number; best: number } {
+  const rates = { median: count / median(seconds), best: count / best(seconds) };
+  ctx.record(subject, 'decisions/s (median round)', rates.median);
+  ctx.record(subject, 'decisions/s (best round)', rates.best);
+  ctx.log(
+    `${subject}: ${Math.round(rates.median).toLocaleString('en-US')} decisions/s (median of ${seconds.length} ` +
+      `rounds), ${Math.round(rates.best).toLocaleString('en-US')} (best)`,
+  );
+  return rates;
+}
+
+async function policyBench(ctx: BenchContext): Promise<void> {
+  const { requests, registryJson } = policyMix();
+  const n = requests.length;
+  const compiled = compileRegistry(registryJson);
+  ctx.log(`generated ${n.toLocaleString('en-US')} requests (seed ${POLICY_SEED})`);
+
+  // relto's answers first: they are the reference every peer must agree with.
+  const answers = requests.map((r, i) => {
+    try {
+      return decide(compiled, r);
+    } catch (e) {
+      throw new Error(`relto refused generated request ${i} (${(e as Error).message}): ${JSON.stringify(r)}`);
+    }
+  });
+  const permits = answers.filter((a) => a.decision === 'permit').length;
+  const comparable: number[] = [];
+  const excluded = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const why = comparability(requests[i]!, answers[i]!);
+    if (why === null) comparable.push(i);
+    else excluded.set(why, (excluded.get(why) ?? 0) + 1);
+  }
+  ctx.log(
+    `relto permits ${permits} of ${n}; ${comparable.length} requests comparable on the core check ` +
+      `(excluded: ${[...excluded].map(([k, v]) => `${k} ${v}`).join(', ')})`,
+  );
+  ctx.record('mix', 'requests', n);
+  ctx.record('mix', 'relto permits', permits);
+  ctx.record('mix', 'requests compared on the core check', comparable.length);
+
+  // The peers' inputs, built before any timing.
+  const table = buildCoreTable(registryJson);
+  const hand = createHandCheck(table);
+  const facts = requests.map((r) => coreFacts(table, r));
+  prepareCedar();
+  const cedarCalls = requests.map((r, i) => cedarCall(table, facts[i]!, r.action));
+  const enforcer = await createCasbinEnforcer(table);
+  const casbinInputs = facts.map(casbinArgs);
+
+  const peers: Peer[] = [
+    { name: 'hand-written core check', verdict: (i) => hand(requests[i]!) },
+    { name: `cedar-wasm ${cedarVersion()}`, verdict: (i) => cedarAuthorize(cedarCalls[i]!) },
+    { name: 'casbin', verdict: (i) => enforcer.enforceSync(...casbinInputs[i]!) },
+  ];
+  for (const peer of peers) assertAgreement(peer, requests, answers, comparable);
+  ctx.log(`all peers agree with relto on the ${comparable.length} comparable requests`);
+
+  // Every loop keeps a count of permits so the work cannot be optimised away.
+  let sink = 0;
+  const relto = recordRate(
+    ctx,
+    'relto decide (full rules)',
+    n,
+    timeRounds(
+      () => {
+        for (let i = 0; i < n; i++) if (decide(compiled, requests[i]!).decision === 'permit') sink++;
+      },
+      { warmup: 2, rounds: 7 },
+    ),
+  );
+  recordRate(
+    ctx,
+    'hand-written core check',
+    n,
+    timeRounds(
+      () => {
+        for (let i = 0; i < n; i++) if (hand(requests[i]!)) sink++;
+      },
+      { warmup: 2, rounds: 7 },
+    ),
+  );
+  recordRate(
+    ctx,
+    peers[1]!.name,
+    n,
+    timeRounds(
+      () => {
+        for (let i = 0; i < n; i++) if (cedarAuthorize(cedarCalls[i]!)) sink++;
+      },
+      { warmup: 0, rounds: 3 },
+    ),
+  );
+  recordRate(
+    ctx,
+    'casbin enforceSync',
+    n,
+    timeRounds(
+      () => {
+        for (let i = 0; i < n; i++) if (enforcer.enforceSync(...casbinInputs[i]!)) sink++;
+      },
+      { warmup: 0, rounds: 3 },
+    ),
+  );
+  ctx.log(
+    `relto ${relto.median >= TARGET ? 'meets' : 'MISSES'} the target of ${TARGET.toLocaleString('en-US')} ` +
+      `decisions/s (median round) [sink ${sink}]`,
+  );
+}
+
+registerBench('policy:decide', policyBench);
