@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import { newDataKey } from '../keys/index.js';
 import { openStore } from './open-store.js';
 import { type StoreHarness, storeSuite } from './store.suite.js';

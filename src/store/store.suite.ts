@@ -495,7 +495,7 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
           expect(await store.search({ text: 'reclass', levelRankMax: 2 })).toEqual([]);
           expect(await store.replaceMarking(id, HIGH, LOW)).toBe(2); // the granular portion marking
           const latest = await store.getObject(id);
-          expect((latest?.object?.granular_markings as { marking_ref: string }[])[0]?.marking_ref).toBe(LOW);
+          expect(latest?.object?.granular_markings).toEqual([expect.objectContaining({ marking_ref: LOW })]);
           expect((await store.search({ text: 'deep' })).map((h) => h.markingId)).toEqual([LOW]);
           expect(await store.replaceMarking(id, HIGH, LOW)).toBe(0);
         }));
