@@ -1,0 +1,28 @@
+export { AuditChain, type SealedEntry } from './chain.js';
+export {
+  AUDIT_ENTRY_KINDS,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditEntryKind,
+  entryBytes,
+  entryLeafHash,
+  GENESIS_PREV,
+  sealEntry,
+} from './entry.js';
+export {
+  type SignedTreeHead,
+  type SigningKey,
+  signTreeHead,
+  type TreeHead,
+  treeHeadBytes,
+  verifyTreeHead,
+} from './head.js';
+export {
+  EMPTY_ROOT,
+  leafHash,
+  nodeHash,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.js';
+export { CompactRange, MerkleTree } from './tree.js';
+export { type LogFailure, type VerifyLogResult, verifyLog } from './verify-log.js';
