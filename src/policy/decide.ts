@@ -3,6 +3,7 @@ import type { Consent, Label } from '../label/schema.js';
 import {
   allowsReleasesAt,
   type CompiledAgreement,
+  type CompiledParty,
   type CompiledRegistry,
   covers,
   equivalentLevel,
@@ -44,16 +45,16 @@ const REASONS: Reason[] = ORDER.map((code) =>
 );
 
 /** Reasons per mask, built once per distinct combination (there are few in practice). */
-const reasonLists = new Map<number, readonly Reason[]>();
+const reasonLists = new Map<number, Reason[]>();
 function reasonsFor(mask: number): Reason[] {
   let list = reasonLists.get(mask);
   if (!list) {
-    const built: Reason[] = [];
-    for (let i = 0; i < ORDER.length; i++) if (mask & (1 << i)) built.push(REASONS[i]);
-    list = Object.freeze(built);
+    list = [];
+    for (let i = 0; i < ORDER.length; i++) if (mask & (1 << i)) list.push(REASONS[i]);
+    Object.freeze(list);
     reasonLists.set(mask, list);
   }
-  return list.slice();
+  return list;
 }
 
 /** The codes of a mask, in table order (for callers that only need codes). */
@@ -61,19 +62,38 @@ export function codesOf(mask: number): ReasonCode[] {
   return reasonsFor(mask).map((r) => r.code);
 }
 
-const marks = new Map<string, MarkObligation>();
-function markFor(originator: string, party: string, level: string): MarkObligation {
-  const key = `${originator}>${party}:${level}`;
-  let m = marks.get(key);
-  if (!m) {
-    m = Object.freeze({
+/*
+ * Answers are values: every distinct answer is built once, frozen and shared, so a decision allocates
+ * nothing on its way out. Callers must not (and cannot) mutate them.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+const PERMIT: Answer = Object.freeze({ decision: 'permit', reasons: NONE, obligations: NONE });
+const denials = new Map<number, Answer>();
+function denial(mask: number): Answer {
+  let a = denials.get(mask);
+  if (!a) {
+    a = Object.freeze({ decision: 'deny', reasons: reasonsFor(mask), obligations: NONE }) as Answer;
+    denials.set(mask, a);
+  }
+  return a;
+}
+const markedPermits = new Map<string, Map<string, Map<string, Answer>>>();
+function markedPermit(originator: string, party: string, level: string): Answer {
+  let byParty = markedPermits.get(originator);
+  if (!byParty) markedPermits.set(originator, (byParty = new Map()));
+  let byLevel = byParty.get(party);
+  if (!byLevel) byParty.set(party, (byLevel = new Map()));
+  let a = byLevel.get(level);
+  if (!a) {
+    const mark = Object.freeze({
       type: 'mark',
       originator,
       classification: Object.freeze({ party, level }),
     }) as MarkObligation;
-    marks.set(key, m);
+    a = Object.freeze({ decision: 'permit', reasons: NONE, obligations: [mark] }) as Answer;
+    byLevel.set(level, a);
   }
-  return m;
+  return a;
 }
 
 // Instants are parsed once per distinct string: requests repeat the same `at` and consent times a lot.
@@ -151,27 +171,53 @@ function inScope(agreement: CompiledAgreement, topics: readonly string[] | undef
   return true;
 }
 
+/** R10: contractors pass where the agreement the item is held under (a relay: both legs) allows them. */
+function contractorsAllowed(
+  reg: CompiledRegistry,
+  via: CompiledAgreement | undefined,
+  originator: string,
+  reader: string,
+): boolean {
+  if (via === undefined) return false;
+  if (via.kind !== 'relay') return via.contractorsAllowed;
+  const hub = via.hub!;
+  const first = reg.bilateral(originator, hub);
+  const second = reader === hub ? first : reg.bilateral(hub, reader);
+  return first !== undefined && second !== undefined && first.contractorsAllowed && second.contractorsAllowed;
+}
+
+/**
+ * A party by code. Registries hold a handful of parties, so a scan comparing (usually interned) strings
+ * beats hashing the code on every lookup of this hot path.
+ */
+function partyOf(reg: CompiledRegistry, code: string): CompiledParty | undefined {
+  const list = reg.partyList;
+  for (let i = 0; i < list.length; i++) if (list[i].def.code === code) return list[i];
+  return undefined;
+}
+
 /** R1: every party code, level and agreement id the request names must be known; else only those codes. */
 function unknownMask(reg: CompiledRegistry, req: DecisionRequest): number {
   let mask = 0;
   const { principal, item } = req;
   const label = item.label;
-  const pParty = reg.parties.get(principal.party);
-  const oParty = reg.parties.get(label.originator);
-  if (!pParty || !oParty) mask |= BIT.UNKNOWN_PARTY;
-  if (item.holder !== undefined && !reg.parties.has(item.holder)) mask |= BIT.UNKNOWN_PARTY;
+  const pParty = partyOf(reg, principal.party);
+  const oParty = partyOf(reg, label.originator);
+  if (pParty === undefined || oParty === undefined) mask |= BIT.UNKNOWN_PARTY;
+  if (item.holder !== undefined && partyOf(reg, item.holder) === undefined) mask |= BIT.UNKNOWN_PARTY;
   const rt = label.releasableTo;
-  if (rt) for (let i = 0; i < rt.length; i++) if (!reg.parties.has(rt[i])) mask |= BIT.UNKNOWN_PARTY;
+  if (rt)
+    for (let i = 0; i < rt.length; i++) if (partyOf(reg, rt[i]) === undefined) mask |= BIT.UNKNOWN_PARTY;
   const consents = label.consents;
   if (consents) {
     for (let i = 0; i < consents.length; i++) {
       const c = consents[i];
-      if (!reg.parties.has(c.by)) mask |= BIT.UNKNOWN_PARTY;
-      if (c.to !== undefined && !reg.parties.has(c.to)) mask |= BIT.UNKNOWN_PARTY;
-      if (c.holder !== undefined && !reg.parties.has(c.holder)) mask |= BIT.UNKNOWN_PARTY;
+      if (partyOf(reg, c.by) === undefined) mask |= BIT.UNKNOWN_PARTY;
+      if (c.to !== undefined && partyOf(reg, c.to) === undefined) mask |= BIT.UNKNOWN_PARTY;
+      if (c.holder !== undefined && partyOf(reg, c.holder) === undefined) mask |= BIT.UNKNOWN_PARTY;
     }
   }
-  if (req.release && !reg.parties.has(req.release.to)) mask |= BIT.UNKNOWN_PARTY;
+  if (req.release && partyOf(reg, req.release.to) === undefined) mask |= BIT.UNKNOWN_PARTY;
   if (oParty && !oParty.levels.has(label.classification)) mask |= BIT.UNKNOWN_LEVEL;
   if (pParty && !pParty.levels.has(principal.clearance)) mask |= BIT.UNKNOWN_LEVEL;
   if (item.receivedUnder !== undefined && !reg.agreements.has(item.receivedUnder))
@@ -224,8 +270,8 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
   }
 
   const originator = label.originator;
-  const oParty = reg.parties.get(originator)!;
-  const pParty = reg.parties.get(reader)!;
+  const oParty = partyOf(reg, originator)!;
+  const pParty = partyOf(reg, reader)!;
   const atMs = instant(req.at);
   const roles = principal.roles as string[];
 
@@ -245,11 +291,11 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
 
   // The agreement the reader holds a foreign item under, and the leg whose table gives the equivalence.
   let readingLeg: CompiledAgreement | undefined;
-  let contractorAgreements: (CompiledAgreement | undefined)[] | undefined;
+  let via: CompiledAgreement | undefined;
   let tier: string | undefined;
   if (foreign && !unclassified) {
     tier = reg.tierOf(originator, level.id, designations);
-    const via = received ?? reg.bilateral(originator, reader);
+    via = received ?? reg.bilateral(originator, reader);
     if (!via) {
       mask |= BIT.NO_AGREEMENT; // R14
     } else {
@@ -259,13 +305,11 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
         // R24: a relayed item is held under the hub–reader leg (the originator–hub leg for the hub itself).
         const hub = via.hub!;
         readingLeg = reader === hub ? reg.bilateral(originator, hub) : reg.bilateral(hub, reader);
-        contractorAgreements = [reg.bilateral(originator, hub), reader === hub ? undefined : readingLeg];
         covered = tier !== undefined && via.rows.has(tier) && readingLeg !== undefined;
         if (readingLeg === undefined) mask |= BIT.NO_AGREEMENT;
         else covered = covered && covers(readingLeg, tier, originator, level.id, designations);
       } else {
         readingLeg = via;
-        contractorAgreements = [via];
         covered = covers(via, tier, originator, level.id, designations);
       }
       if (readingLeg !== undefined) {
@@ -289,13 +333,7 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
   // R10: officials, or contractors for own items or where the agreement allows them; not for rank 0.
   if (!unclassified) {
     if (principal.contractor === true) {
-      if (foreign) {
-        const allowed =
-          contractorAgreements !== undefined &&
-          contractorAgreements.every((a) => a === undefined || a.contractorsAllowed) &&
-          contractorAgreements.some((a) => a !== undefined);
-        if (!allowed) mask |= BIT.NOT_OFFICIAL;
-      }
+      if (foreign && !contractorsAllowed(reg, via, originator, reader)) mask |= BIT.NOT_OFFICIAL;
     } else if (principal.official !== true) {
       mask |= BIT.NOT_OFFICIAL;
     }
@@ -462,13 +500,10 @@ function releaseMask(
 /** Decides a request (contracts §4): permit only when no rule fails, with the mark obligation (R6). */
 export function decide(reg: CompiledRegistry, req: DecisionRequest): Answer {
   const { mask, markLevel } = evaluate(reg, req);
-  if (mask !== 0) return { decision: 'deny', reasons: reasonsFor(mask), obligations: [] };
-  return {
-    decision: 'permit',
-    reasons: [],
-    obligations:
-      markLevel === undefined ? [] : [markFor(req.item.label.originator, req.principal.party, markLevel)],
-  };
+  if (mask !== 0) return denial(mask);
+  return markLevel === undefined
+    ? PERMIT
+    : markedPermit(req.item.label.originator, req.principal.party, markLevel);
 }
 
 export { BIT as reasonBits, ORDER as reasonOrder };

@@ -29,7 +29,7 @@ function problem(e: ErrorObject): { path: string; message: string } {
 export function validateDecisionRequest(input: unknown): DecisionRequest {
   if (!check(input)) {
     const p = problem(check.errors![0]);
-    throw new ReltoError('MALFORMED_REQUEST', `${p.path || '/'}: expected: ${p.message}`, p.path);
+    throw new ReltoError('MALFORMED_REQUEST', `${p.path || '/'} ${p.message}`, p.path);
   }
   const consents = input.item.label.consents;
   if (consents) {

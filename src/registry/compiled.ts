@@ -32,6 +32,8 @@ export interface CompiledAgreement {
 export interface CompiledRegistry {
   source: Registry;
   parties: Map<string, CompiledParty>;
+  /** The same parties as a list, for hot paths that scan a handful of codes. */
+  partyList: CompiledParty[];
   agreements: Map<string, CompiledAgreement>;
   relays: CompiledAgreement[];
   /** Designation id → the party whose designation it is (R13). */
@@ -85,9 +87,33 @@ export function compileRegistry(input: unknown): CompiledRegistry {
     else relays.push(compiled);
   }
 
+  const bilateralByParty = new Map<string, Map<string, CompiledAgreement>>();
+  for (const ag of bilaterals.values()) {
+    const [a, b] = ag.def.parties;
+    if (!bilateralByParty.has(a)) bilateralByParty.set(a, new Map());
+    if (!bilateralByParty.has(b)) bilateralByParty.set(b, new Map());
+    bilateralByParty.get(a)!.set(b, ag);
+    bilateralByParty.get(b)!.set(a, ag);
+  }
+
   // Tier lookups, cached per (party, level, designations).
   const tierCache = new Map<string, string | null>();
+  const plainTiers = new Map<string, Map<string, string | null>>();
   const tierOf = (party: string, level: string, designations: readonly string[]): string | undefined => {
+    if (designations.length === 0) {
+      // The common case without a designation: two Map gets, no key string.
+      let byLevel = plainTiers.get(party);
+      if (!byLevel) plainTiers.set(party, (byLevel = new Map()));
+      let t = byLevel.get(level);
+      if (t === undefined) {
+        t = slowTierOf(party, level, designations) ?? null;
+        byLevel.set(level, t);
+      }
+      return t ?? undefined;
+    }
+    return slowTierOf(party, level, designations);
+  };
+  const slowTierOf = (party: string, level: string, designations: readonly string[]): string | undefined => {
     const key =
       designations.length === 0 ? `${party}:${level}` : `${party}:${level}:${designations.join(',')}`;
     const cached = tierCache.get(key);
@@ -111,10 +137,11 @@ export function compileRegistry(input: unknown): CompiledRegistry {
   return {
     source,
     parties,
+    partyList: [...parties.values()],
     agreements,
     relays,
     designationOwner,
-    bilateral: (a, b) => bilaterals.get(pairKey(a, b)),
+    bilateral: (a, b) => bilateralByParty.get(a)?.get(b),
     tierOf,
   };
 }
