@@ -48,7 +48,10 @@ export interface RenderedLabel {
   equivalence:
     | { covered: true; agreement: string | null; leg: string | null; text: string | null }
     | { covered: false; reason: string; agreement: string | null; text: string };
-  /** Releasable To; an absent list is shown as the originator only. */
+  /**
+   * Who may read it on Releasable To (R11): the originator first, then the listed parties; an absent list
+   * is the originator alone (`originatorOnly`).
+   */
   releasableTo: RenderedParty[];
   originatorOnly: boolean;
   caveats: { code: Caveat; gloss: string; text: string }[];
@@ -157,7 +160,9 @@ export function renderLabel(reg: CompiledRegistry, input: unknown, options: Rend
     return { code, gloss, text: `${code} (${gloss})` };
   });
   const originatorOnly = (label.releasableTo ?? []).length === 0;
-  const releasableTo = (originatorOnly ? [label.originator] : label.releasableTo!).map(party);
+  // The originator first, as banners write it (REL TO KOR, JPN), then the others by code.
+  const others = (label.releasableTo ?? []).filter((p) => p !== label.originator);
+  const releasableTo = [label.originator, ...others].map(party);
   const topics = (label.topics ?? []).map((id) => ({ id, text: message(lang, `topic.${id}`) ?? id }));
 
   // The banner names parties by code in English (REL TO USA, KOR), by name in Korean and Japanese.
@@ -166,8 +171,9 @@ export function renderLabel(reg: CompiledRegistry, input: unknown, options: Rend
   if (designations.length > 0) parts.push(designations.map((d) => d.text).join(sep));
   if (restrictive.length > 0) parts.push(restrictive.flatMap((r) => r.values).join('/'));
   if (caveats.length > 0) parts.push(caveats.map((c) => c.text).join(sep));
-  parts.push(`${t(lang, 'label.releasableTo')} ${rel}`);
-  if (topics.length > 0) parts.push(`${t(lang, 'label.topics')}: ${topics.map((x) => x.text).join(sep)}`);
+  parts.push(t(lang, 'label.relToLine', { parties: rel }));
+  if (topics.length > 0)
+    parts.push(t(lang, 'label.topicsLine', { topics: topics.map((x) => x.text).join(sep) }));
 
   const rendered: RenderedLabel = {
     lang,

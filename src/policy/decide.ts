@@ -80,9 +80,15 @@ function denial(mask: number): Answer {
 const markedPermits = new Map<string, Map<string, Map<string, Answer>>>();
 function markedPermit(originator: string, party: string, level: string): Answer {
   let byParty = markedPermits.get(originator);
-  if (!byParty) markedPermits.set(originator, (byParty = new Map()));
+  if (!byParty) {
+    byParty = new Map();
+    markedPermits.set(originator, byParty);
+  }
   let byLevel = byParty.get(party);
-  if (!byLevel) byParty.set(party, (byLevel = new Map()));
+  if (!byLevel) {
+    byLevel = new Map();
+    byParty.set(party, byLevel);
+  }
   let a = byLevel.get(level);
   if (!a) {
     const mark = Object.freeze({

@@ -103,7 +103,10 @@ export function compileRegistry(input: unknown): CompiledRegistry {
     if (designations.length === 0) {
       // The common case without a designation: two Map gets, no key string.
       let byLevel = plainTiers.get(party);
-      if (!byLevel) plainTiers.set(party, (byLevel = new Map()));
+      if (!byLevel) {
+        byLevel = new Map();
+        plainTiers.set(party, byLevel);
+      }
       let t = byLevel.get(level);
       if (t === undefined) {
         t = slowTierOf(party, level, designations) ?? null;

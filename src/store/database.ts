@@ -90,6 +90,8 @@ export interface SearchRowTable {
   topics: string;
   stamp: string;
   latest: number;
+  /** SQLite only: the text sealed with the item's data key (to delete its FTS5 terms on destruction). */
+  sealed_text?: Uint8Array | null;
   /** PostgreSQL only: the tsvector of the text. */
   tsv?: unknown;
 }

@@ -52,6 +52,8 @@ export interface SearchInsert {
   stamp: string;
   latest: number;
   text: string;
+  /** SQLite: the text sealed with the item's data key, so destruction can remove exactly its index terms. */
+  sealed_text?: Uint8Array;
 }
 
 /** What differs between SQLite and PostgreSQL beyond what Kysely hides. */
@@ -59,9 +61,11 @@ export interface DialectOps {
   readonly name: DialectName;
   /** SQL name of the two-argument maximum (`max` in SQLite, `greatest` in PostgreSQL). */
   readonly greatest: string;
+  /** Whether search rows keep their text sealed (needed to delete FTS5 terms securely). */
+  readonly sealsSearchText: boolean;
   insertSearch(db: Kysely<Database>, rows: SearchInsert[]): Promise<void>;
   /** Removes the dialect's index entries of these rows (the shared code deletes `search_rows`). */
-  deleteSearchIndex(db: Kysely<Database>, rowIds: number[]): Promise<void>;
+  deleteSearchIndex(db: Kysely<Database>, rows: { row_id: number; text: string | null }[]): Promise<void>;
   /** Candidate hits for `words` (already split), filtered by `filters` (conditions on alias `s`). */
   search(
     db: Kysely<Database>,
@@ -589,9 +593,16 @@ export class KyselyStore implements Store {
     });
     if (search.length > 0) {
       const firstRow = (await this.bump('search', search.length)) - search.length + 1;
+      const seals = this.ctx.ops.sealsSearchText;
       await this.ctx.ops.insertSearch(
         this.db,
-        search.map((r, k) => ({ ...r, row_id: firstRow + k })),
+        search.map((r, k) => {
+          const row_id = firstRow + k;
+          const sealed = seals
+            ? { sealed_text: seal(keys.get(r.object_id)!, r.text, `${r.object_id}\nsearch\n${row_id}`) }
+            : {};
+          return { ...r, row_id, ...sealed };
+        }),
       );
     }
     return results;
@@ -735,14 +746,26 @@ export class KyselyStore implements Store {
     return this.atomic(async (s) => {
       const item = await s.db
         .selectFrom('items')
-        .select(['destroyed_at'])
+        .select(['destroyed_at', 'wrapped_key'])
         .where('id', '=', id)
         .executeTakeFirst();
       if (!item || item.destroyed_at !== null) return false;
-      const rowIds = (
-        await s.db.selectFrom('search_rows').select('row_id').where('object_id', '=', id).execute()
-      ).map((r) => Number(r.row_id));
-      for (const part of chunks(rowIds, chunkFor(1))) await s.ctx.ops.deleteSearchIndex(s.db, part);
+      // The index terms are removed using the sealed texts, opened one last time before the key goes.
+      const key = item.wrapped_key ? unwrap(s.ctx.nodeKey, item.wrapped_key, id) : null;
+      const indexRows = (
+        await s.db
+          .selectFrom('search_rows')
+          .select(['row_id', 'sealed_text'])
+          .where('object_id', '=', id)
+          .execute()
+      ).map((r) => ({
+        row_id: Number(r.row_id),
+        text:
+          key && r.sealed_text
+            ? open(key, r.sealed_text, `${id}\nsearch\n${Number(r.row_id)}`).toString('utf8')
+            : null,
+      }));
+      for (const part of chunks(indexRows, 500)) await s.ctx.ops.deleteSearchIndex(s.db, part);
       await s.db.deleteFrom('search_rows').where('object_id', '=', id).execute();
       await s.db.deleteFrom('object_versions').where('id', '=', id).execute();
       // R27: without its data key the item cannot be read again, even from a backup of the old rows.

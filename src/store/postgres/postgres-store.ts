@@ -19,6 +19,7 @@ const types = {
 const postgresOps: DialectOps = {
   name: 'postgres',
   greatest: 'greatest',
+  sealsSearchText: false,
   async insertSearch(db, rows) {
     for (let i = 0; i < rows.length; i += 2_000) {
       const part = rows.slice(i, i + 2_000);

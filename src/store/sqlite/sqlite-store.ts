@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { ReltoError } from '../../errors/index.js';
 import type { Database } from '../database.js';
 import { type DialectOps, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
@@ -16,6 +17,7 @@ function ftsQuery(words: string[]): string {
 const sqliteOps: DialectOps = {
   name: 'sqlite',
   greatest: 'max',
+  sealsSearchText: true,
   async insertSearch(db, rows) {
     // 11 columns per search row; 2 per FTS row.
     for (let i = 0; i < rows.length; i += 2_000) {
@@ -30,8 +32,14 @@ const sqliteOps: DialectOps = {
         .execute();
     }
   },
-  async deleteSearchIndex(db, rowIds) {
-    await db.deleteFrom('search_fts').where('rowid', 'in', rowIds).execute();
+  async deleteSearchIndex(db, rows) {
+    for (const r of rows) {
+      if (r.text === null)
+        throw new ReltoError('INTERNAL', `search row ${r.row_id} cannot be removed securely`);
+      await sql`INSERT INTO search_fts(search_fts, rowid, text) VALUES('delete', ${r.row_id}, ${r.text})`.execute(
+        db,
+      );
+    }
   },
   async search(db, words, filters, limit, offset) {
     const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
