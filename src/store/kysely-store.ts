@@ -755,7 +755,7 @@ export class KyselyStore implements Store {
       const indexRows = (
         await s.db
           .selectFrom('search_rows')
-          .select(['row_id', 'sealed_text'])
+          .select(s.ctx.ops.sealsSearchText ? ['row_id', 'sealed_text'] : ['row_id'])
           .where('object_id', '=', id)
           .execute()
       ).map((r) => ({

@@ -1,0 +1,113 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newDataKey } from '../../keys/index.js';
+import { openStore } from '../open-store.js';
+import type { ObjectInput, Store } from '../store.js';
+
+const FLOOR = 'marking-definition--00000000-0000-4000-8000-0000000000aa';
+const PORTION = 'marking-definition--00000000-0000-4000-8000-0000000000bb';
+
+function item(n: number, name: string, portion: string, extra = 'ordinary filler text'): ObjectInput {
+  const id = `note--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  return {
+    object: {
+      type: 'note',
+      spec_version: '2.1',
+      id,
+      created: '2026-01-01T00:00:00.000Z',
+      modified: '2026-01-01T00:00:00.000Z',
+      abstract: name,
+      content: `${portion} ${extra}`,
+      object_refs: ['report--11111111-1111-4111-8111-111111111111'],
+      object_marking_refs: [FLOOR],
+    },
+    floor: FLOOR,
+    index: [
+      { markingId: FLOOR, text: name },
+      { markingId: PORTION, text: portion },
+    ],
+  };
+}
+
+/** Every byte the database keeps on disk: the main file, the WAL and the shared-memory index. */
+function filesOf(path: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const suffix of ['', '-wal', '-shm']) {
+    out[`relto.db${suffix}`] = existsSync(path + suffix) ? readFileSync(path + suffix) : Buffer.alloc(0);
+  }
+  return out;
+}
+
+function holders(path: string, word: string): string[] {
+  return Object.entries(filesOf(path))
+    .filter(([, bytes]) => bytes.includes(Buffer.from(word, 'utf8')))
+    .map(([name]) => name);
+}
+
+describe('SQLite destruction leaves no plaintext in the database files (R27)', () => {
+  let dir: string;
+  let path: string;
+  let store: Store;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relto-destroy-'));
+    path = join(dir, 'relto.db');
+    store = await openStore({ sqlitePath: path, nodeKey: newDataKey() });
+    // Enough other items that the index has many segments and pages around the destroyed one.
+    await store.putObjects(
+      Array.from({ length: 300 }, (_, i) => item(i + 1, `filler title ${i}`, `filler body ${i}`)),
+    );
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never writes object content in clear: only the search index holds words (R27)', async () => {
+    await store.putObjects([item(1000, 'indexed title', 'indexed portion', 'unindexedsecretword')]);
+    expect((await store.getObject(itemId(1000)))?.object?.content).toContain('unindexedsecretword');
+    expect(holders(path, 'unindexedsecretword')).toEqual([]);
+  });
+
+  it('erases the words of a destroyed item still in the WAL', async () => {
+    await store.putObjects([item(1000, 'xyzzymarkertitle alpha', 'plughmarkerportion bravo')]);
+    expect(holders(path, 'xyzzymarkertitle').length).toBeGreaterThan(0);
+    expect(holders(path, 'plughmarkerportion').length).toBeGreaterThan(0);
+    expect(await store.destroyObject(itemId(1000))).toBe(true);
+    expect(holders(path, 'xyzzymarkertitle')).toEqual([]);
+    expect(holders(path, 'plughmarkerportion')).toEqual([]);
+    expect((await store.search({ text: 'filler' })).length).toBeGreaterThan(0);
+  });
+
+  it('erases the words of a destroyed item already checkpointed into the main file', async () => {
+    await store.putObjects([item(1000, 'xyzzymarkertitle alpha', 'plughmarkerportion bravo')]);
+    // A second connection forces the WAL into the main file, as SQLite's automatic checkpoints do.
+    const other = new SqliteDatabase(path);
+    other.pragma('wal_checkpoint(TRUNCATE)');
+    other.close();
+    expect(holders(path, 'xyzzymarkertitle')).toContain('relto.db');
+    await store.putObjects(
+      Array.from({ length: 50 }, (_, i) => item(2000 + i, `later ${i}`, `later body ${i}`)),
+    );
+    expect(await store.destroyObject(itemId(1000))).toBe(true);
+    expect(holders(path, 'xyzzymarkertitle')).toEqual([]);
+    expect(holders(path, 'plughmarkerportion')).toEqual([]);
+    expect(new Set((await store.search({ text: 'later', limit: 1000 })).map((h) => h.id)).size).toBe(50);
+  });
+
+  it('also erases a destroyed item whose words are shared with items that stay', async () => {
+    await store.putObjects([item(1000, 'sharedmarkerword unique1marker', 'x')]);
+    await store.putObjects([item(1001, 'sharedmarkerword', 'y')]);
+    await store.destroyObject(itemId(1000));
+    expect(holders(path, 'unique1marker')).toEqual([]);
+    expect((await store.search({ text: 'sharedmarkerword' })).map((h) => h.id)).toEqual([itemId(1001)]);
+  });
+});
+
+function itemId(n: number): string {
+  return `note--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
