@@ -1,0 +1,165 @@
+/**
+ * The node's service port: what one nation's node offers to its edges (HTTP API, TAXII, CLI client,
+ * later the exchange, CoT and WebSocket). Every method acts as an authenticated person and every read goes
+ * through decide() and redact(): the edges hold no rule (architecture: "one rule, one place").
+ */
+import type { Answer, DecisionRequest, Principal } from '../policy/index.js';
+import type { CompiledRegistry } from '../registry/index.js';
+import type { CompromiseAdvance, CompromiseReport, CustodyKind, CustodyRecord, StixObject } from '../store/store.js';
+
+/** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
+export interface Person extends Principal {
+  /** The user's name (== principal id). */
+  name: string;
+  /** The store's user version when this view was made; any change makes it stale (R36). */
+  version: number;
+}
+
+/** TAXII 2.1 object filters as the node understands them. */
+export interface ObjectFilter {
+  ids?: string[];
+  types?: string[];
+  /** `match[version]`: 'last' | 'first' | 'all' | timestamps; default ['last']. */
+  versions?: string[];
+  specVersions?: string[];
+  addedAfter?: string;
+  limit?: number;
+  /** Opaque cursor from a previous page's `next`. */
+  next?: string;
+}
+
+/** A page of what a reader may see, with the marking-definitions those objects use (labels + alternatives). */
+export interface ObjectsPage {
+  objects: StixObject[];
+  /** The marking-definitions referenced by the served objects, and the receiver-equivalent alternatives (§6). */
+  markings: StixObject[];
+  more: boolean;
+  next?: string;
+  /** date_added of the first and last object served (TAXII X-TAXII-Date-Added-First/Last). */
+  dateAddedFirst?: string;
+  dateAddedLast?: string;
+}
+
+export interface ManifestRecord {
+  id: string;
+  date_added: string;
+  version: string;
+  media_type: string;
+}
+
+export interface ManifestPage {
+  objects: ManifestRecord[];
+  more: boolean;
+  next?: string;
+  dateAddedFirst?: string;
+  dateAddedLast?: string;
+}
+
+export interface VersionsPage {
+  versions: string[];
+  more: boolean;
+  next?: string;
+  dateAddedFirst?: string;
+  dateAddedLast?: string;
+}
+
+/** A TAXII 2.1 status resource. */
+export interface PostStatus {
+  id: string;
+  status: 'complete' | 'pending';
+  request_timestamp: string;
+  total_count: number;
+  success_count: number;
+  successes: { id: string; version?: string; message?: string }[];
+  failure_count: number;
+  failures: { id: string; version?: string; message?: string }[];
+  pending_count: number;
+  pendings: { id: string; version?: string; message?: string }[];
+}
+
+export interface SearchRequest {
+  text: string;
+  types?: string[];
+  originators?: string[];
+  /** A level id of the reader's own scheme or a tier id (TS/S/C): at most this high. */
+  level?: string;
+  topics?: string[];
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchResult {
+  /** Counted after filtering: never includes what the reader may not see (R7, R10). */
+  total: number;
+  hits: { id: string; type: string; name?: string; originator: string | null; modified?: string }[];
+}
+
+export interface AuditHeadView {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+  signature: string;
+}
+
+/** The node as its edges use it. */
+export interface NodeService {
+  readonly party: string;
+  readonly registry: CompiledRegistry;
+  /** The node's STIX identity id (identity--uuidv5(party)). */
+  readonly identityId: string;
+  /** The API root's collection id (one collection per node holds its items). */
+  readonly collectionId: string;
+
+  // people (R36: a changed person is re-read at once; cached credentials dropped)
+  authenticateBasic(name: string, password: string): Promise<Person | null>;
+  authenticateToken(token: string): Promise<Person | null>;
+  issueToken(person: Person, kind: 'session' | 'token'): Promise<{ token: string; expiresAt: string }>;
+  revokeToken(token: string): Promise<void>;
+  /** The person's current view, or null when disabled/removed: streams call this to re-check (R36). */
+  refreshPerson(person: Person): Promise<Person | null>;
+  /** Subscribe to changes of people (clearance, roles, need-to-know, disable); returns unsubscribe. */
+  onPersonChanged(listener: (name: string) => void): () => void;
+
+  // items: posting is one transaction; refused as a whole or stored as a whole (TAXII status)
+  postObjects(actor: Person, objects: unknown[]): Promise<PostStatus>;
+  getStatus(actor: Person, statusId: string): Promise<PostStatus | null>;
+  listObjects(actor: Person, filter: ObjectFilter): Promise<ObjectsPage>;
+  /** One object's versions as the reader may see them (redacted); empty when none is visible (404). */
+  getObject(actor: Person, id: string, filter: ObjectFilter): Promise<ObjectsPage>;
+  manifest(actor: Person, filter: ObjectFilter): Promise<ManifestPage>;
+  versions(actor: Person, id: string, filter: ObjectFilter): Promise<VersionsPage>;
+  /** TAXII DELETE: a `destroy` decision, then crypto-erasure (R27). Returns false when not visible. */
+  destroyObject(actor: Person, id: string, filter: ObjectFilter): Promise<boolean>;
+  search(actor: Person, request: SearchRequest): Promise<SearchResult>;
+
+  // custody (R26) and compromise (R28)
+  recordCustody(
+    actor: Person,
+    itemId: string,
+    kind: Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>,
+    details?: Record<string, unknown>,
+  ): Promise<CustodyRecord>;
+  listCustody(actor: Person, itemId: string): Promise<CustodyRecord[]>;
+  reportCompromise(
+    actor: Person,
+    report: { items: string[]; description?: string; deadlines?: Record<string, string> },
+  ): Promise<CompromiseReport>;
+  advanceCompromise(actor: Person, id: string, step: Omit<CompromiseAdvance, 'by'>): Promise<CompromiseReport>;
+  listCompromises(actor: Person): Promise<CompromiseReport[]>;
+  /** R8: the originator's reclassification: every held version and copy re-marked. */
+  reclassify(actor: Person, itemId: string, newLabel: unknown): Promise<void>;
+
+  // decisions asked directly (`relto client decide`): always for the signed-in person (§5)
+  decideFor(actor: Person, request: Omit<DecisionRequest, 'principal'>): Promise<Answer>;
+
+  // audit (R29, R35: security officers and administrators only)
+  auditHead(actor: Person): Promise<AuditHeadView>;
+  auditEntries(actor: Person, from: number, to: number): Promise<{ index: number; entry: unknown }[]>;
+  inclusionProof(actor: Person, index: number, treeSize: number): Promise<{ leafHash: string; proof: string[] }>;
+  consistencyProof(actor: Person, from: number, to: number): Promise<{ proof: string[] }>;
+
+  /** Flushes pending audit appends and closes the store. */
+  close(): Promise<void>;
+}
