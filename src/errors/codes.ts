@@ -69,6 +69,12 @@ export const errorCodes = {
     exit: 2,
     message: "a label marking's id does not match its content (contracts §6)",
   },
+  UNPROCESSABLE_CONTENT: {
+    status: 422,
+    exit: 2,
+    message: 'the request is well formed but its objects cannot be processed (invalid STIX or label)',
+  },
+  NOT_IMPLEMENTED: { status: 501, exit: 1, message: 'this operation is not implemented by this node yet' },
   INVALID_PROOF_REQUEST: {
     status: 400,
     exit: 2,
