@@ -1,0 +1,136 @@
+import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { pointerToken, ReltoError } from '../errors/index.js';
+
+/** One problem with a STIX object: where (JSON Pointer into the input) and what was expected there. */
+export interface StixIssue {
+  pointer: string;
+  message: string;
+}
+
+/** Validates STIX 2.1 objects and bundles against the OASIS schemas, compiled once. */
+export interface StixValidator {
+  /** Problems of one object ([] when valid); `at` prefixes every pointer, e.g. `/objects/3`. */
+  validateObject(object: unknown, at?: string): StixIssue[];
+  /** Problems of a bundle: its envelope, then every object by its type's schema. */
+  validateBundle(bundle: unknown): StixIssue[];
+  /** Throws INVALID_STIX naming the first problem (all of them in `details`). */
+  assertObject(object: unknown, at?: string): void;
+  assertBundle(bundle: unknown): void;
+  /** True when the OASIS schemas define this type; other types are checked against the core schema only. */
+  hasSchema(type: string): boolean;
+}
+
+const BUNDLE_ID =
+  /^bundle--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+
+/** The single `type` a schema fixes (`properties.type.enum`, possibly inside `allOf`), if any. */
+function typeOf(schema: AnySchemaObject): string | undefined {
+  const candidates = [schema, ...((schema.allOf as AnySchemaObject[] | undefined) ?? [])];
+  for (const s of candidates) {
+    const e = s?.properties?.type?.enum;
+    if (Array.isArray(e) && e.length === 1 && typeof e[0] === 'string') return e[0];
+  }
+  return undefined;
+}
+
+function describe(err: ErrorObject): StixIssue {
+  let pointer = err.instancePath;
+  if (err.keyword === 'required') {
+    pointer += `/${pointerToken((err.params as { missingProperty: string }).missingProperty)}`;
+    return { pointer, message: 'is required' };
+  }
+  if (err.keyword === 'additionalProperties') {
+    pointer += `/${pointerToken((err.params as { additionalProperty: string }).additionalProperty)}`;
+    return { pointer, message: 'is not an allowed property name here' };
+  }
+  const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues;
+  const message = allowed
+    ? `${err.message}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+    : err.message;
+  return { pointer, message: message ?? `fails ${err.keyword}` };
+}
+
+/**
+ * Compiles the OASIS STIX 2.1 JSON schemas (draft 2020-12) given as parsed objects; their `$id`s resolve
+ * the `$ref`s between files. Types without a schema (x-mitre-*, other custom types) are validated against
+ * the common core schema only.
+ */
+export function createStixValidator(schemaFiles: readonly AnySchemaObject[]): StixValidator {
+  // The OASIS patterns use escapes the `u` flag refuses; their formats include idn-hostname, which
+  // ajv-formats does not check (full IDN validation is out of scope; the pattern checks still run).
+  const ajv = new Ajv2020({ unicodeRegExp: false, strict: false, allErrors: false });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addFormat('idn-hostname', true);
+  ajv.addFormat('idn-email', true);
+  const byType = new Map<string, ValidateFunction>();
+  let core: ValidateFunction | undefined;
+  for (const s of schemaFiles) ajv.addSchema(s);
+  for (const s of schemaFiles) {
+    const id = s.$id as string | undefined;
+    if (!id) throw new ReltoError('INVALID_ARGUMENT', 'every OASIS schema file has an $id');
+    if (id.endsWith('/common/core.json')) core = ajv.getSchema(id);
+    if (id.endsWith('/common/bundle.json')) continue;
+    const type = typeOf(s);
+    if (type) byType.set(type, ajv.getSchema(id)!);
+  }
+  if (!core) throw new ReltoError('INVALID_ARGUMENT', 'the OASIS schemas must include common/core.json');
+  const coreSchema = core;
+
+  function validateObject(object: unknown, at = ''): StixIssue[] {
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      return [{ pointer: at, message: 'must be a STIX object' }];
+    }
+    const type = (object as { type?: unknown }).type;
+    if (typeof type !== 'string')
+      return [{ pointer: `${at}/type`, message: 'is required and must be a string' }];
+    const v = byType.get(type) ?? coreSchema;
+    if (v(object)) return [];
+    return (v.errors ?? []).map((e) => {
+      const issue = describe(e);
+      return { pointer: at + issue.pointer, message: issue.message };
+    });
+  }
+
+  function validateBundle(bundle: unknown): StixIssue[] {
+    if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle)) {
+      return [{ pointer: '', message: 'must be a STIX bundle object' }];
+    }
+    const b = bundle as { type?: unknown; id?: unknown; objects?: unknown };
+    const issues: StixIssue[] = [];
+    if (b.type !== 'bundle') issues.push({ pointer: '/type', message: 'must be "bundle"' });
+    if (typeof b.id !== 'string' || !BUNDLE_ID.test(b.id)) {
+      issues.push({ pointer: '/id', message: 'must be bundle-- followed by a UUID' });
+    }
+    if (b.objects !== undefined) {
+      if (!Array.isArray(b.objects) || b.objects.length === 0) {
+        issues.push({ pointer: '/objects', message: 'must be a non-empty list of STIX objects' });
+      } else {
+        for (let i = 0; i < b.objects.length; i++)
+          issues.push(...validateObject(b.objects[i], `/objects/${i}`));
+      }
+    }
+    return issues;
+  }
+
+  function fail(issues: StixIssue[]): never {
+    const first = issues[0];
+    throw new ReltoError('INVALID_STIX', `${first.pointer || '/'} ${first.message}`, first.pointer, {
+      issues,
+    });
+  }
+
+  return {
+    validateObject,
+    validateBundle,
+    assertObject(object, at) {
+      const issues = validateObject(object, at);
+      if (issues.length > 0) fail(issues);
+    },
+    assertBundle(bundle) {
+      const issues = validateBundle(bundle);
+      if (issues.length > 0) fail(issues);
+    },
+    hasSchema: (type) => byType.has(type),
+  };
+}
