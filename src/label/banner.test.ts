@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
+import { decide } from '../policy/index.js';
 import { compileRegistry, loadBuiltinRegistry } from '../registry/index.js';
 import {
   banner,
@@ -187,6 +188,25 @@ describe('banner (R7)', () => {
       { originator: 'KOR', classification: 'II', consents: [{ ...shared }] },
     ]);
     expect(b.lines[0].consents).toEqual([shared]);
+  });
+
+  it('R7: the banner marks the document; each portion is still decided on its own label', () => {
+    // A 대외비 portion under a 군사II급비밀 banner: Korea–Japan covers II but not 대외비 (R2).
+    const portions: Label[] = [
+      { originator: 'KOR', classification: 'II', releasableTo: ['KOR', 'JPN'] },
+      { originator: 'KOR', classification: 'R', releasableTo: ['KOR', 'JPN'] },
+    ];
+    const read = (label: Label) =>
+      decide(reg, {
+        at: '2024-06-01T00:00:00Z',
+        principal: { id: 'j', party: 'JPN', clearance: 'KIMITSU', roles: ['analyst'], official: true },
+        action: 'read',
+        item: { label, holder: 'JPN', receivedUnder: 'KOR-JPN-GSOMIA' },
+      });
+    const line = banner(reg, portions).lines[0];
+    expect(line.classification).toBe('II');
+    expect(read(line).decision).toBe('permit');
+    expect(read(portions[1]).reasons.map((r) => r.code)).toEqual(['LEVEL_NOT_COVERED']);
   });
 
   it('refuses no portions and invalid portions, pointing into the offending portion', () => {

@@ -10,6 +10,7 @@ export {
   sameLabel,
   sortedSet,
 } from './normalise.js';
+export { type ReclassificationNotice, reclassify } from './reclassify.js';
 export {
   type RenderBannerOptions,
   type RenderedLabel,
