@@ -212,7 +212,7 @@ function collectText(value: unknown, path: SelectorPath, out: { path: SelectorPa
   if (typeof value === 'string') {
     if (value !== '' && !TIMESTAMP.test(value)) out.push({ path, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => collectText(v, [...path, i], out));
+    for (const [i, v] of value.entries()) collectText(v, [...path, i], out);
   } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) {
       if (NOT_TEXT.has(k) || k.endsWith('_ref') || k.endsWith('_refs')) continue;
