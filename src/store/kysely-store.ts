@@ -63,6 +63,11 @@ export interface DialectOps {
   readonly greatest: string;
   /** Whether search rows keep their text sealed (needed to delete FTS5 terms securely). */
   readonly sealsSearchText: boolean;
+  /**
+   * Inserts many rows into one table. Called only inside a transaction this store holds (SQLite runs cached
+   * prepared statements on the same connection, which is why it must never be called outside one).
+   */
+  insertMany(db: Kysely<Database>, table: keyof Database, rows: Record<string, unknown>[]): Promise<void>;
   insertSearch(db: Kysely<Database>, rows: SearchInsert[]): Promise<void>;
   /** Removes the dialect's index entries of these rows (the shared code deletes `search_rows`). */
   deleteSearchIndex(db: Kysely<Database>, rows: { row_id: number; text: string | null }[]): Promise<void>;
@@ -99,6 +104,21 @@ function chunks<T>(list: T[], size: number): T[][] {
 
 function chunkFor(columns: number): number {
   return Math.max(1, Math.floor(MAX_PARAMS / columns));
+}
+
+/** Multi-row INSERTs through Kysely, chunked under the bound-parameter limit (the portable path). */
+export async function insertManyWithKysely(
+  db: Kysely<Database>,
+  table: keyof Database,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  for (const part of chunks(rows, chunkFor(Object.keys(rows[0]!).length))) {
+    await db
+      .insertInto(table)
+      .values(part as never)
+      .execute();
+  }
 }
 
 function json(value: unknown): string {
@@ -500,7 +520,7 @@ export class KyselyStore implements Store {
       destroyed_at: null;
     }[] = [];
     const rows: ObjectVersionTable[] = [];
-    const newestById = new Map<string, string>();
+    const newestById = new Map<string, { version: string; row: number }>();
     const versionOf: string[] = [];
     plans.forEach((plan, k) => {
       const o = plan.input.object;
@@ -527,7 +547,7 @@ export class KyselyStore implements Store {
         keys.set(o.id, key);
       }
       const newest = newestById.get(o.id);
-      if (newest === undefined || version > newest) newestById.set(o.id, version);
+      if (newest === undefined || version > newest.version) newestById.set(o.id, { version, row: k });
       const { object_marking_refs, granular_markings, ...rest } = o;
       rows.push({
         added,
@@ -556,19 +576,17 @@ export class KyselyStore implements Store {
     const demote: string[] = [];
     for (const [id, newest] of newestById) {
       const current = [...(held.get(id)?.entries() ?? [])].find(([, v]) => v.latest)?.[0];
-      if (current === undefined || newest > current) {
+      if (current === undefined || newest.version > current) {
         if (current !== undefined) demote.push(id);
-        for (const row of rows) if (row.id === id && row.version === newest) row.latest = 1;
+        rows[newest.row]!.latest = 1;
       }
     }
     for (const part of chunks(demote, chunkFor(1))) {
       await this.db.updateTable('object_versions').set({ latest: 0 }).where('id', 'in', part).execute();
       await this.db.updateTable('search_rows').set({ latest: 0 }).where('object_id', 'in', part).execute();
     }
-    for (const part of chunks(newItems, chunkFor(5)))
-      await this.db.insertInto('items').values(part).execute();
-    for (const part of chunks(rows, chunkFor(17)))
-      await this.db.insertInto('object_versions').values(part).execute();
+    await this.ctx.ops.insertMany(this.db, 'items', newItems);
+    await this.ctx.ops.insertMany(this.db, 'object_versions', rows as unknown as Record<string, unknown>[]);
 
     const search: Omit<SearchInsert, 'row_id'>[] = [];
     plans.forEach((plan, k) => {
@@ -1046,21 +1064,11 @@ export class KyselyStore implements Store {
       // The audit counter row stays locked until commit: indexes are dense and never handed out twice.
       const first = (await s.bump('audit', entries.length)) - entries.length;
       const at = s.nowIso();
-      const size = chunkFor(4);
-      for (let i = 0; i < entries.length; i += size) {
-        const part = entries.slice(i, i + size);
-        await s.db
-          .insertInto('audit_log')
-          .values(
-            part.map((e, k) => ({
-              idx: first + i + k,
-              leaf_hash: e.leafHash,
-              entry: e.entry,
-              appended_at: at,
-            })),
-          )
-          .execute();
-      }
+      await s.ctx.ops.insertMany(
+        s.db,
+        'audit_log',
+        entries.map((e, k) => ({ idx: first + k, leaf_hash: e.leafHash, entry: e.entry, appended_at: at })),
+      );
       return first;
     });
   }

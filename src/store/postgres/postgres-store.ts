@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.js';
-import { type DialectOps, KyselyStore } from '../kysely-store.js';
+import { type DialectOps, insertManyWithKysely, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { searchIndexPostgres } from './search-index.js';
@@ -20,6 +20,7 @@ const postgresOps: DialectOps = {
   name: 'postgres',
   greatest: 'greatest',
   sealsSearchText: false,
+  insertMany: insertManyWithKysely,
   async insertSearch(db, rows) {
     for (let i = 0; i < rows.length; i += 2_000) {
       const part = rows.slice(i, i + 2_000);

@@ -14,50 +14,69 @@ function ftsQuery(words: string[]): string {
   return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
 }
 
-const sqliteOps: DialectOps = {
-  name: 'sqlite',
-  greatest: 'max',
-  sealsSearchText: true,
-  async insertSearch(db, rows) {
-    // 11 columns per search row; 2 per FTS row.
-    for (let i = 0; i < rows.length; i += 2_000) {
-      const part = rows.slice(i, i + 2_000);
-      await db
-        .insertInto('search_rows')
-        .values(part.map(({ text: _text, ...r }) => r))
-        .execute();
-      await db
-        .insertInto('search_fts')
-        .values(part.map((r) => ({ rowid: r.row_id, text: r.text })))
-        .execute();
-    }
-  },
-  async deleteSearchIndex(db, rows) {
-    for (const r of rows) {
-      if (r.text === null)
-        throw new ReltoError('INTERNAL', `search row ${r.row_id} cannot be removed securely`);
-      await sql`INSERT INTO search_fts(search_fts, rowid, text) VALUES('delete', ${r.row_id}, ${r.text})`.execute(
-        db,
+function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  // better-sqlite3 binds Buffers, not bare Uint8Arrays.
+  const bindable = (v: unknown) =>
+    v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+  const insertMany: DialectOps['insertMany'] = async (_db, table, rows) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const key = `${table}(${columns.join(',')})`;
+    let stmt = statements.get(key);
+    if (!stmt) {
+      // Table and column names come from this module's code, never from input.
+      stmt = raw.prepare(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       );
+      statements.set(key, stmt);
     }
-  },
-  async search(db, words, filters, limit, offset) {
-    const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
-    const { rows } = await sql<SearchHit>`
+    for (const row of rows) stmt.run(columns.map((c) => bindable(row[c])));
+  };
+  return {
+    name: 'sqlite',
+    greatest: 'max',
+    sealsSearchText: true,
+    insertMany,
+    async insertSearch(db, rows) {
+      await insertMany(
+        db,
+        'search_rows',
+        rows.map(({ text: _text, ...r }) => r),
+      );
+      await insertMany(
+        db,
+        'search_fts',
+        rows.map((r) => ({ rowid: r.row_id, text: r.text })),
+      );
+    },
+    async deleteSearchIndex(db, rows) {
+      for (const r of rows) {
+        if (r.text === null)
+          throw new ReltoError('INTERNAL', `search row ${r.row_id} cannot be removed securely`);
+        await sql`INSERT INTO search_fts(search_fts, rowid, text) VALUES('delete', ${r.row_id}, ${r.text})`.execute(
+          db,
+        );
+      }
+    },
+    async search(db, words, filters, limit, offset) {
+      const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+      const { rows } = await sql<SearchHit>`
       SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
              s.originator AS originator, f.rank AS score
       FROM search_fts f JOIN search_rows s ON s.row_id = f.rowid
       WHERE search_fts MATCH ${ftsQuery(words)} ${where}
       ORDER BY f.rank, s.row_id
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
-    return rows;
-  },
-  async afterDestroy(db) {
-    // R27: secure_delete zeroed the freed bytes and FTS5 secure-delete removed the terms; the WAL still holds
-    // the old page images until it is checkpointed and truncated.
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
-  },
-};
+      return rows;
+    },
+    async afterDestroy(db) {
+      // R27: secure_delete zeroed the freed bytes and FTS5 secure-delete removed the terms; the WAL still holds
+      // the old page images until it is checkpointed and truncated.
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    },
+  };
+}
 
 /** Opens (creating and migrating if needed) the SQLite store at `path`. */
 export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: () => number): Promise<Store> {
@@ -78,5 +97,5 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, { ops: sqliteOps, nodeKey, now, root: db, onClose: async () => {} });
+  return new KyselyStore(db, { ops: sqliteOps(raw), nodeKey, now, root: db, onClose: async () => {} });
 }
