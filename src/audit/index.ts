@@ -24,5 +24,6 @@ export {
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';
+export { verifyEntryInclusion, verifyHeadConsistency } from './proofs.js';
 export { CompactRange, MerkleTree } from './tree.js';
 export { type LogFailure, type VerifyLogResult, verifyLog } from './verify-log.js';

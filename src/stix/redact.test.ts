@@ -281,6 +281,15 @@ describe('redact: serving a reader (contracts §6, R7)', () => {
     expect(v.validateObject(view)).toEqual([]);
   });
 
+  it('drops an unreadable marking that selects nothing present, without calling the view redacted', () => {
+    const doc = report();
+    doc.granular_markings = [{ selectors: ['x_missing'], marking_ref: TOP_ID }];
+    const view = redact(doc, resolve, clearedTo('II'))!;
+    expect(JSON.stringify(view)).not.toContain(TOP_ID);
+    expect(view).not.toHaveProperty('granular_markings');
+    expect(isRedacted(view)).toBe(false);
+  });
+
   it('passes marking-definitions and the fixed objects as they are', () => {
     const md = labelToMarking(SECRET);
     expect(redact(md as unknown as Record<string, unknown>, resolve, () => false)).toBe(md);

@@ -140,6 +140,7 @@ export function redact(
   if (units.length === 0) return object;
 
   const out = structuredClone(object);
+  let withheld = false;
   // Shorter paths first: once a property is gone, what lies under it needs no further work.
   const properties = units
     .filter((u) => u.kind === 'property')
@@ -147,20 +148,22 @@ export function redact(
     .map((u) => u.path);
   for (const path of properties) {
     const top = path[0] as string;
-    if (path.length === 1 || valueAt(out, path) !== undefined) {
-      // A required property (or one whose removal empties a required one) cannot go: the object goes.
-      if (path.length === 1 && isRequiredProperty(out, top)) return null;
-      deletePath(out, path);
-      if (out[top] === undefined && isRequiredProperty({ ...out, [top]: object[top] }, top)) return null;
-    }
+    // A required property cannot go: the object goes instead (checked against what is left, so that
+    // withholding both of two alternatives, e.g. a location's region and country, is caught).
+    if (path.length === 1 && isRequiredProperty(out, top)) return null;
+    if (valueAt(out, path) === undefined) continue;
+    deletePath(out, path);
+    withheld = true;
+    // A nested removal may have emptied, and so removed, a required top-level property.
+    if (out[top] === undefined && isRequiredProperty({ ...out, [top]: object[top] }, top)) return null;
   }
-  const withheldPortions = new Set<number>();
   for (const u of units) {
     if (u.kind !== 'portion') continue;
     const list = valueAt(out, u.path.slice(0, 3));
     if (Array.isArray(list) && u.index < list.length) {
+      const item = list[u.index] as { withheld?: unknown } | null;
+      if (item?.withheld !== true) withheld = true;
       list[u.index] = { withheld: true };
-      withheldPortions.add(u.index);
     }
   }
 
@@ -178,6 +181,8 @@ export function redact(
   if (kept.length > 0) out.granular_markings = kept;
   else delete out.granular_markings;
 
+  // A marking that selected nothing present withheld nothing, but its marking is gone all the same.
+  if (!withheld) return out;
   const extensions = (out.extensions as Record<string, Record<string, unknown>> | undefined) ?? {};
   extensions[PORTIONS_EXTENSION_ID] = {
     ...(extensions[PORTIONS_EXTENSION_ID] ?? { extension_type: 'property-extension' }),

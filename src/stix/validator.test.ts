@@ -103,6 +103,13 @@ describe('STIX validation against the OASIS schemas', () => {
     expect(v.validateObject(noCreated)[0].pointer).toBe('/created');
   });
 
+  it('refuses an id whose prefix is not the type, for custom types too', () => {
+    const custom = { ...campaign(), type: 'x-mitre-tactic' };
+    expect(v.validateObject(custom)).toEqual([
+      { pointer: '/id', message: 'must start with "x-mitre-tactic--"' },
+    ]);
+  });
+
   it('refuses empty lists, as the schemas do (why relto omits them)', () => {
     const issues = v.validateObject({ ...campaign(), labels: [] });
     expect(issues[0].pointer).toBe('/labels');

@@ -85,11 +85,18 @@ export function createStixValidator(schemaFiles: readonly AnySchemaObject[]): St
     if (typeof type !== 'string')
       return [{ pointer: `${at}/type`, message: 'is required and must be a string' }];
     const v = byType.get(type) ?? coreSchema;
-    if (v(object)) return [];
-    return (v.errors ?? []).map((e) => {
-      const issue = describe(e);
-      return { pointer: at + issue.pointer, message: issue.message };
-    });
+    const issues: StixIssue[] = v(object)
+      ? []
+      : (v.errors ?? []).map((e) => {
+          const issue = describe(e);
+          return { pointer: at + issue.pointer, message: issue.message };
+        });
+    // STIX 2.1 §2.9: an identifier starts with its object's type; the core schema alone cannot say so.
+    const id = (object as { id?: unknown }).id;
+    if (typeof id === 'string' && !id.startsWith(`${type}--`)) {
+      issues.push({ pointer: `${at}/id`, message: `must start with "${type}--"` });
+    }
+    return issues;
   }
 
   function validateBundle(bundle: unknown): StixIssue[] {
