@@ -61,30 +61,53 @@ export interface RoundsOptions {
   rounds: number;
 }
 
-/** Times `fn` (one round of work) `rounds` times after `warmup` untimed rounds; returns each round's seconds. */
-export function timeRounds(fn: () => void, options: RoundsOptions): number[] {
-  for (let i = 0; i < options.warmup; i++) fn();
-  const seconds: number[] = [];
-  for (let i = 0; i < options.rounds; i++) {
-    collectGarbage();
-    const start = process.hrtime.bigint();
-    fn();
-    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  return seconds;
+/** One timed round: wall-clock seconds, and CPU seconds (user + system) spent by the process doing it. */
+export interface Round {
+  wall: number;
+  cpu: number;
 }
 
-/** The same for asynchronous work (child processes). */
-export async function timeRoundsAsync(fn: () => Promise<void>, options: RoundsOptions): Promise<number[]> {
-  for (let i = 0; i < options.warmup; i++) await fn();
-  const seconds: number[] = [];
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+}
+
+/**
+ * Times `fn` (one round of work) `rounds` times after `warmup` untimed rounds. CPU time is kept beside wall
+ * time because on a shared machine the wall clock also counts the time other processes held the CPU.
+ */
+export function timeRounds(fn: () => void, options: RoundsOptions): Round[] {
+  for (let i = 0; i < options.warmup; i++) fn();
+  const rounds: Round[] = [];
   for (let i = 0; i < options.rounds; i++) {
     collectGarbage();
+    const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
-    await fn();
-    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    fn();
+    rounds.push({ wall: Number(process.hrtime.bigint() - start) / 1e9, cpu: cpuSeconds(cpu) });
   }
-  return seconds;
+  return rounds;
+}
+
+/**
+ * The same for asynchronous work. When `fn` resolves to a number, that is the round's CPU seconds (a child
+ * process reports its own); otherwise this process's CPU time is taken.
+ */
+export async function timeRoundsAsync(
+  fn: () => Promise<number | undefined>,
+  options: RoundsOptions,
+): Promise<Round[]> {
+  for (let i = 0; i < options.warmup; i++) await fn();
+  const rounds: Round[] = [];
+  for (let i = 0; i < options.rounds; i++) {
+    collectGarbage();
+    const cpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    const reported = await fn();
+    const wall = Number(process.hrtime.bigint() - start) / 1e9;
+    rounds.push({ wall, cpu: reported ?? cpuSeconds(cpu) });
+  }
+  return rounds;
 }
 
 /** The p-th percentile (0..100) by nearest rank; p=50 is the median (lower middle for an even count). */

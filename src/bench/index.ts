@@ -23,21 +23,21 @@ async function main(): Promise<void> {
       'note: run with node --expose-gc (npm run bench does) to collect garbage between rounds\n',
     );
   }
-  // The machine's load at the start: figures taken on a busy machine say so.
-  const load = loadavg()[0]!;
+  // The machine and its load at the start: figures taken on a busy machine say so.
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
   const results = [
+    { bench: 'machine', subject: 'this machine', metric: 'cpus', value: cpus().length },
     {
       bench: 'machine',
-      subject: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+      subject: 'this machine',
       metric: 'load average (1 min) at start',
-      value: load,
+      value: loadavg()[0]!,
     },
-    { bench: 'machine', subject: `node ${process.version}`, metric: 'cpus', value: cpus().length },
     ...(await runBenches(selected)),
   ];
   const file = resolve('bench-results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${formatTable(results)}\n\nwrote ${file}\n`);
+  process.stdout.write(`${machine}\n${formatTable(results)}\n\nwrote ${file}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -9,7 +9,7 @@ import { ACTION_WEIGHTS, createRng, generatePolicyMix } from './policy-mix.js';
 const registry = JSON.parse(
   readFileSync(new URL('../../data/registry.builtin.json', import.meta.url), 'utf8'),
 ) as Registry;
-const COUNT = 20_000;
+const COUNT = 10_000;
 const mix = generatePolicyMix(registry, { seed: 7, count: COUNT });
 
 describe('policy mix generator', () => {
