@@ -102,16 +102,84 @@ function markedPermit(originator: string, party: string, level: string): Answer 
   return a;
 }
 
-// Instants are parsed once per distinct string: requests repeat the same `at` and consent times a lot.
-const instants = new Map<string, number>();
-function instant(iso: string): number {
-  let ms = instants.get(iso);
-  if (ms === undefined) {
-    ms = Date.parse(iso);
-    if (instants.size > 100_000) instants.clear();
-    instants.set(iso, ms);
+/** Days from 1970-01-01 to a civil date (Howard Hinnant's days_from_civil), without allocating a Date. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
   }
-  return ms;
+  return v;
+}
+
+/**
+ * Parses an RFC 3339 instant (the request schema's date-time) to epoch ms. Requests carry many distinct
+ * instants, and Date.parse is the slowest step of a decision, so the common form is read by hand;
+ * anything unusual falls back to Date.parse.
+ */
+export function instant(iso: string): number {
+  const n = iso.length;
+  if (n >= 20 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45 && iso.charCodeAt(13) === 58) {
+    const y = digits(iso, 0, 4);
+    const mo = digits(iso, 5, 2);
+    const d = digits(iso, 8, 2);
+    const h = digits(iso, 11, 2);
+    const mi = digits(iso, 14, 2);
+    const se = digits(iso, 17, 2);
+    let i = 19;
+    let ms = 0;
+    if (iso.charCodeAt(i) === 46) {
+      let scale = 100;
+      i++;
+      while (i < n) {
+        const c = iso.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        ms += c * scale;
+        scale /= 10;
+        i++;
+      }
+      ms = Math.floor(ms);
+    }
+    let offset = 0;
+    const z = iso.charCodeAt(i);
+    let ok = false;
+    if ((z === 90 || z === 122) && i === n - 1) ok = true;
+    else if ((z === 43 || z === 45) && i === n - 6 && iso.charCodeAt(i + 3) === 58) {
+      const oh = digits(iso, i + 1, 2);
+      const om = digits(iso, i + 4, 2);
+      if (oh >= 0 && om >= 0) {
+        offset = (oh * 60 + om) * 60_000 * (z === 43 ? 1 : -1);
+        ok = true;
+      }
+    }
+    if (
+      ok &&
+      y >= 0 &&
+      mo >= 1 &&
+      mo <= 12 &&
+      d >= 1 &&
+      d <= 31 &&
+      h >= 0 &&
+      h <= 23 &&
+      mi >= 0 &&
+      mi <= 59 &&
+      se >= 0 &&
+      se <= 60
+    ) {
+      return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms - offset;
+    }
+  }
+  return Date.parse(iso);
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
@@ -246,6 +314,18 @@ export interface Verdict {
  * The request's shape must already be valid (validateDecisionRequest).
  */
 export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
+  const mask = evaluateMask(reg, req);
+  return { mask, markLevel: lastMarkLevel };
+}
+
+/**
+ * The mark level of the last evaluateMask() call: the hot path returns a bare number so a decision
+ * allocates nothing; JavaScript runs one call at a time, so the pair cannot interleave.
+ */
+let lastMarkLevel: string | undefined;
+
+function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
+  lastMarkLevel = undefined;
   const { principal, item, action } = req;
   const label = item.label;
   const reader = principal.party;
@@ -254,7 +334,7 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
   if (holder !== reader) malformed('item.holder must be the principal’s party', '/item/holder');
 
   const unknown = unknownMask(reg, req);
-  if (unknown !== 0) return { mask: unknown, markLevel: undefined };
+  if (unknown !== 0) return unknown;
 
   const received = item.receivedUnder === undefined ? undefined : reg.agreements.get(item.receivedUnder)!;
   if (received && !received.parties.has(holder)) {
@@ -283,7 +363,7 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
 
   // R18 for report-compromise: the security officer's role and nothing else (§4).
   if (action === 'report-compromise') {
-    return { mask: includes(roles, 'security-officer') ? 0 : BIT.ROLE_REQUIRED, markLevel: undefined };
+    return includes(roles, 'security-officer') ? 0 : BIT.ROLE_REQUIRED;
   }
 
   const level = oParty.levels.get(label.classification)!;
@@ -420,7 +500,8 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
       action === 'print' ||
       action === 'export' ||
       action === 'destroy');
-  return { mask, markLevel: marks ? markLevel : undefined };
+  lastMarkLevel = marks ? markLevel : undefined;
+  return mask;
 }
 
 /** R14–R17, R21, R24 for a release: consent, the leg agreement, its state, coverage and the relay. */
@@ -505,7 +586,8 @@ function releaseMask(
 
 /** Decides a request (contracts §4): permit only when no rule fails, with the mark obligation (R6). */
 export function decide(reg: CompiledRegistry, req: DecisionRequest): Answer {
-  const { mask, markLevel } = evaluate(reg, req);
+  const mask = evaluateMask(reg, req);
+  const markLevel = lastMarkLevel;
   if (mask !== 0) return denial(mask);
   return markLevel === undefined
     ? PERMIT
