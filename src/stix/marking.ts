@@ -1,6 +1,6 @@
 import { canonicalize, RELTO_NAMESPACE, uuidv5 } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
-import type { Label } from '../label/schema.js';
+import type { Label } from '../label/index.js';
 import { LABEL_CREATED, LABEL_EXTENSION_ID, partyIdentityId } from './ids.js';
 
 /** A relto label as a STIX marking-definition (contracts §6). */

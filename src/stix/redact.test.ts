@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Label } from '../label/schema.js';
+import type { Label } from '../label/index.js';
 import { loadReltoStixObjects } from './fixed-objects.js';
 import { PORTIONS_EXTENSION_ID } from './ids.js';
 import { oasisValidator } from './load-schemas.js';

@@ -1,4 +1,4 @@
-import type { Label } from '../label/schema.js';
+import type { Label } from '../label/index.js';
 import { LABEL_EXTENSION_ID, PORTIONS_EXTENSION_ID, partyIdentityId, RELTO_IDENTITY_ID } from './ids.js';
 import { isRequiredProperty } from './required.js';
 import { isPrefix, parseSelector, type SelectorPath, type Unit, unitOf, valueAt } from './selectors.js';
@@ -112,11 +112,11 @@ function deletePath(object: StixObject, path: SelectorPath): void {
  * resolver must know every relto label the node holds. Marking-definitions and the fixed objects pass as
  * they are. The input is never modified; when nothing is withheld it is returned itself.
  */
-export function redact(
-  object: StixObject,
+export function redact<T extends StixObject>(
+  object: T,
   resolveLabel: ResolveLabel,
   mayRead: (label: Label) => boolean,
-): StixObject | null {
+): T | null {
   if (object.type === 'marking-definition' || isFixedObject(object)) return object;
   const readable = new Map<string, boolean>();
   const canRead = (id: string): boolean | undefined => {
@@ -139,7 +139,7 @@ export function redact(
   }
   if (units.length === 0) return object;
 
-  const out = structuredClone(object);
+  const out: StixObject = structuredClone(object);
   let withheld = false;
   // Shorter paths first: once a property is gone, what lies under it needs no further work.
   const properties = units
@@ -182,14 +182,15 @@ export function redact(
   else delete out.granular_markings;
 
   // A marking that selected nothing present withheld nothing, but its marking is gone all the same.
-  if (!withheld) return out;
+  if (!withheld) return out as T;
   const extensions = (out.extensions as Record<string, Record<string, unknown>> | undefined) ?? {};
   extensions[PORTIONS_EXTENSION_ID] = {
     ...(extensions[PORTIONS_EXTENSION_ID] ?? { extension_type: 'property-extension' }),
     redacted: true,
   };
   out.extensions = extensions;
-  return out;
+  // Still a T: only optional properties were removed (required ones make the object absent instead).
+  return out as T;
 }
 
 /** Text of one scope of an object, and every relto label a reader must be able to read to see it. */
