@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Label } from '../label/index.js';
@@ -357,6 +358,38 @@ describe('redact: serving a reader (contracts §6, R7)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('redaction over the ATT&CK ICS bundle', () => {
+  it('every labelled object, its description and first external reference SECRET, serves a valid view to a CONFIDENTIAL reader', () => {
+    const bundle = JSON.parse(readFileSync('/work/shared/data/attack/ics-attack-18.1.json', 'utf8')) as {
+      objects: Record<string, unknown>[];
+    };
+    let redacted = 0;
+    for (const original of bundle.objects) {
+      if (original.type === 'marking-definition') continue;
+      const o: Record<string, unknown> = {
+        ...original,
+        object_marking_refs: [...((original.object_marking_refs as string[]) ?? []), FLOOR_ID],
+      };
+      const selectors = ['description', 'external_references.[0]'].filter(
+        (p) => o[p.split('.')[0]] !== undefined,
+      );
+      if (selectors.length > 0) o.granular_markings = [{ selectors, marking_ref: SECRET_ID }];
+      expect(v.validateObject(o)).toEqual([]);
+      const view = redact(o, resolve, clearedTo('III'));
+      expect(view).not.toBeNull();
+      expect({ id: o.id, issues: v.validateObject(view) }).toEqual({ id: o.id, issues: [] });
+      expect(JSON.stringify(view)).not.toContain(SECRET_ID);
+      if (selectors.length > 0) {
+        redacted++;
+        expect(view).not.toHaveProperty('description');
+        expect(view).not.toHaveProperty('external_references');
+      }
+      expect(redact(o, resolve, clearedTo('II'))).toBe(o);
+    }
+    expect(redacted).toBeGreaterThan(400);
   });
 });
 
