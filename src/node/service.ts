@@ -5,7 +5,13 @@
  */
 import type { Answer, DecisionRequest, Principal } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
-import type { CompromiseAdvance, CompromiseReport, CustodyKind, CustodyRecord, StixObject } from '../store/store.js';
+import type {
+  CompromiseAdvance,
+  CompromiseReport,
+  CustodyKind,
+  CustodyRecord,
+  StixObject,
+} from '../store/store.js';
 
 /** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
 export interface Person extends Principal {
@@ -146,7 +152,11 @@ export interface NodeService {
     actor: Person,
     report: { items: string[]; description?: string; deadlines?: Record<string, string> },
   ): Promise<CompromiseReport>;
-  advanceCompromise(actor: Person, id: string, step: Omit<CompromiseAdvance, 'by'>): Promise<CompromiseReport>;
+  advanceCompromise(
+    actor: Person,
+    id: string,
+    step: Omit<CompromiseAdvance, 'by'>,
+  ): Promise<CompromiseReport>;
   listCompromises(actor: Person): Promise<CompromiseReport[]>;
   /** R8: the originator's reclassification: every held version and copy re-marked. */
   reclassify(actor: Person, itemId: string, newLabel: unknown): Promise<void>;
@@ -157,7 +167,11 @@ export interface NodeService {
   // audit (R29, R35: security officers and administrators only)
   auditHead(actor: Person): Promise<AuditHeadView>;
   auditEntries(actor: Person, from: number, to: number): Promise<{ index: number; entry: unknown }[]>;
-  inclusionProof(actor: Person, index: number, treeSize: number): Promise<{ leafHash: string; proof: string[] }>;
+  inclusionProof(
+    actor: Person,
+    index: number,
+    treeSize: number,
+  ): Promise<{ leafHash: string; proof: string[] }>;
   consistencyProof(actor: Person, from: number, to: number): Promise<{ proof: string[] }>;
 
   /** Flushes pending audit appends and closes the store. */

@@ -1,0 +1,32 @@
+import type { CompiledRegistry } from '../registry/index.js';
+import type { StixValidator } from '../stix/index.js';
+import type { Store } from '../store/index.js';
+import type { AuditLog } from './audit-log.js';
+import { Decider, type LabelBook } from './labels.js';
+import type { People } from './people.js';
+import type { Person } from './service.js';
+
+/** What every part of the node (ingest, serve, custody) works with. */
+export interface NodeContext {
+  readonly party: string;
+  readonly identityId: string;
+  readonly collectionId: string;
+  readonly registry: CompiledRegistry;
+  readonly store: Store;
+  readonly book: LabelBook;
+  readonly audit: AuditLog;
+  readonly people: People;
+  readonly validator: StixValidator;
+  readonly clock: () => number;
+  /** Ids of the fixed relto objects (identities, extension definitions): public, served without a label. */
+  readonly fixedIds: ReadonlySet<string>;
+}
+
+export function nowIso(ctx: NodeContext): string {
+  return new Date(ctx.clock()).toISOString();
+}
+
+/** A fresh per-request decider for a person (decisions cached within the request only). */
+export function deciderFor(ctx: NodeContext, person: Person): Decider {
+  return new Decider(person, ctx.registry, ctx.book, ctx.party, nowIso(ctx));
+}

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEntryInput } from '../audit/index.js';
+import { ReltoError } from '../errors/index.js';
+import { type Label, validateLabel } from '../label/index.js';
+import type { Action, Answer } from '../policy/index.js';
+import { labelMarkingId, labelToMarking } from '../stix/index.js';
+import type {
+  CompromiseAdvance,
+  CompromiseReport,
+  CustodyKind,
+  CustodyRecord,
+  StixObject,
+} from '../store/index.js';
+import { deciderFor, type NodeContext, nowIso } from './context.js';
+import { knownMarking } from './labels.js';
+import { visibleLatest } from './serve.js';
+import type { Person } from './service.js';
+
+/** The decision each custody step needs (R16: ORCON copy/translate/print/export need consent). */
+const ACTION_OF: Record<Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>, Action> = {
+  copy: 'copy',
+  translation: 'translate',
+  print: 'print',
+  export: 'export',
+  // Returning an item is handling it: the person must be able to read it.
+  return: 'read',
+};
+
+function forbidden(action: string, itemId: string, answer: Answer | undefined): never {
+  const reasons = answer?.reasons.map((r) => r.code) ?? [];
+  throw new ReltoError(
+    'FORBIDDEN',
+    `${action} of ${itemId} is not permitted${reasons.length ? `: ${reasons.join(', ')}` : ''}`,
+    '',
+    { reasons: answer?.reasons ?? [] },
+  );
+}
+
+function isSecurityStaff(p: Person): boolean {
+  return p.roles.includes('security-officer') || p.roles.includes('admin');
+}
+
+/**
+ * A custody step on an item the person can see (R26): a decision of the step's action (ORCON and all else,
+ * R16), then the record and its audit entry in one transaction. A deny is audited and refused (FORBIDDEN);
+ * an item the person cannot see is NOT_FOUND, as everywhere.
+ */
+export async function recordCustody(
+  ctx: NodeContext,
+  person: Person,
+  itemId: string,
+  kind: keyof typeof ACTION_OF,
+  details: Record<string, unknown> = {},
+): Promise<CustodyRecord> {
+  const action = ACTION_OF[kind];
+  if (!action) throw new ReltoError('INVALID_ARGUMENT', `unknown custody step ${String(kind)}`, '/kind');
+  const decider = deciderFor(ctx, person);
+  const seen = await visibleLatest(ctx, decider, itemId);
+  if (!seen) {
+    for (const e of decider.auditEntries(kind)) ctx.audit.record(e);
+    throw new ReltoError('NOT_FOUND', `no item ${itemId}`);
+  }
+  const floor = seen.row.floor;
+  const answer = floor ? decider.answer(floor, action) : undefined;
+  if (floor) decider.note(floor, action, itemId);
+  if (floor && answer?.decision !== 'permit') {
+    for (const e of decider.auditEntries(kind)) ctx.audit.record(e);
+    forbidden(kind, itemId, answer);
+  }
+  return ctx.audit.appendWithin(async (tx) => {
+    const record = await tx.addCustody({ itemId, kind, by: person.name, at: decider.at, details });
+    return { result: record, entries: [...decider.auditEntries(kind), custodyEntry(person, record)] };
+  });
+}
+
+function custodyEntry(person: Person, record: CustodyRecord): AuditEntryInput {
+  return {
+    kind: 'custody',
+    at: record.at,
+    actor: person.name,
+    subjects: [record.itemId],
+    action: record.kind,
+    details: { seq: record.seq, ...(record.copyNumber !== null ? { copyNumber: record.copyNumber } : {}) },
+  };
+}
+
+/** An item's custody records, for a person who may see the item. */
+export async function listCustody(
+  ctx: NodeContext,
+  person: Person,
+  itemId: string,
+): Promise<CustodyRecord[]> {
+  const decider = deciderFor(ctx, person);
+  const seen = await visibleLatest(ctx, decider, itemId);
+  for (const e of decider.auditEntries('custody-list')) ctx.audit.record(e);
+  if (!seen) throw new ReltoError('NOT_FOUND', `no item ${itemId}`);
+  return ctx.store.listCustody(itemId);
+}
+
+/**
+ * Destruction (R27): decide(destroy) (a security officer, who must be able to read the item), then in one
+ * transaction the store's crypto-erasure (data key, content, index rows), the custody record and the audit
+ * entries. False when the person cannot see the item (TAXII 404).
+ */
+export async function destroyObject(ctx: NodeContext, person: Person, itemId: string): Promise<boolean> {
+  const decider = deciderFor(ctx, person);
+  const seen = await visibleLatest(ctx, decider, itemId);
+  if (!seen?.row.floor) {
+    for (const e of decider.auditEntries('destroy')) ctx.audit.record(e);
+    if (seen && !seen.row.floor)
+      throw new ReltoError('FORBIDDEN', 'the fixed relto objects are not destroyed');
+    return false;
+  }
+  const floor = seen.row.floor;
+  const answer = decider.answer(floor, 'destroy');
+  decider.note(floor, 'destroy', itemId);
+  if (answer?.decision !== 'permit') {
+    for (const e of decider.auditEntries('destroy')) ctx.audit.record(e);
+    forbidden('destruction', itemId, answer);
+  }
+  return ctx.audit.appendWithin(async (tx) => {
+    const done = await tx.destroyObject(itemId);
+    if (!done) return { result: false, entries: decider.auditEntries('destroy') };
+    const record = await tx.addCustody({ itemId, kind: 'destruction', by: person.name, at: decider.at });
+    return { result: true, entries: [...decider.auditEntries('destroy'), custodyEntry(person, record)] };
+  });
+}
+
+/**
+ * Reclassification by the originator (R8, GSOMIA Art. 6(g)): every stored version of the item is re-marked
+ * with the new label, so every later decision on any version uses it. Only this node's own items, by a
+ * security officer who may read the item under both its old and its new label.
+ */
+export async function reclassify(
+  ctx: NodeContext,
+  person: Person,
+  itemId: string,
+  newLabel: unknown,
+): Promise<void> {
+  if (!person.roles.includes('security-officer')) {
+    throw new ReltoError('FORBIDDEN', 'reclassification is done by a security officer (R8)', '', {
+      reasons: [{ code: 'ROLE_REQUIRED', rule: 'R18' }],
+    });
+  }
+  const problems = validateLabel(ctx.registry, newLabel);
+  if (problems.length > 0) {
+    throw new ReltoError('INVALID_LABEL', `${problems[0]!.path}: ${problems[0]!.message}`, problems[0]!.path);
+  }
+  const label = newLabel as Label;
+  const decider = deciderFor(ctx, person);
+  const seen = await visibleLatest(ctx, decider, itemId);
+  if (!seen?.row.floor) {
+    for (const e of decider.auditEntries('reclassify')) ctx.audit.record(e);
+    throw new ReltoError('NOT_FOUND', `no item ${itemId}`);
+  }
+  const oldId = seen.row.floor;
+  const oldLabel = ctx.book.label(oldId)!;
+  if (oldLabel.originator !== ctx.party || label.originator !== ctx.party) {
+    throw new ReltoError(
+      'FORBIDDEN',
+      `only the originator reclassifies; ${itemId} is ${oldLabel.originator}'s (R8)`,
+    );
+  }
+  const marking = labelToMarking(label) as unknown as StixObject;
+  const newId = labelMarkingId(label);
+  const known = knownMarking(marking, 'relto-label');
+  const answer = decider.answerFor(newId, known.label!, 'read');
+  decider.note(newId, 'read', itemId);
+  if (answer.decision !== 'permit') {
+    for (const e of decider.auditEntries('reclassify')) ctx.audit.record(e);
+    forbidden('reclassification', itemId, answer);
+  }
+  if (newId === oldId) return;
+  const scheme = ctx.registry.parties.get(label.originator)!;
+  await ctx.audit.appendWithin(async (tx) => {
+    await tx.putMarkingDefinitions([{ definition: marking, kind: 'relto-label' }]);
+    const changed = await tx.replaceMarking(itemId, oldId, newId, {
+      originator: label.originator,
+      levelRank: scheme.levels.get(label.classification)?.rank ?? null,
+      tier:
+        ctx.registry.tierOf(label.originator, label.classification, label.restrictive?.Designation ?? []) ??
+        null,
+      topics: label.topics ?? [],
+    });
+    const record = await tx.addCustody({
+      itemId,
+      kind: 'reclassification',
+      by: person.name,
+      at: decider.at,
+      details: { from: oldId, to: newId, versions: changed },
+    });
+    const entries: AuditEntryInput[] = [
+      ...decider.auditEntries('reclassify'),
+      {
+        kind: 'reclassification',
+        at: decider.at,
+        actor: person.name,
+        subjects: [itemId],
+        details: { from: oldId, to: newId, versions: changed },
+      },
+      custodyEntry(person, record),
+    ];
+    return { result: undefined, entries };
+  });
+  ctx.book.add(known);
+}
+
+/**
+ * A compromise report (R28): decide(report-compromise) on every item concerned (security officers; the
+ * decision needs nothing else), then the report in status `reported`, audited.
+ */
+export async function reportCompromise(
+  ctx: NodeContext,
+  person: Person,
+  report: { items: string[]; description?: string; deadlines?: Record<string, string> },
+): Promise<CompromiseReport> {
+  if (!Array.isArray(report?.items) || report.items.length === 0) {
+    throw new ReltoError('MALFORMED_REQUEST', 'a compromise report names at least one item', '/items');
+  }
+  const decider = deciderFor(ctx, person);
+  let originator: string | null = null;
+  for (const [i, itemId] of report.items.entries()) {
+    const row = await ctx.store.getObject(itemId);
+    if (!row?.floor) throw new ReltoError('NOT_FOUND', `no item ${itemId}`, `/items/${i}`);
+    await ctx.book.load([row.floor]);
+    const answer = decider.answer(row.floor, 'report-compromise');
+    decider.note(row.floor, 'report-compromise', itemId);
+    if (answer?.decision !== 'permit') {
+      for (const e of decider.auditEntries('report-compromise')) ctx.audit.record(e);
+      forbidden('a compromise report', itemId, answer);
+    }
+    originator ??= ctx.book.label(row.floor)!.originator;
+  }
+  return ctx.audit.appendWithin(async (tx) => {
+    const created = await tx.createCompromise({
+      id: `compromise--${randomUUID()}`,
+      items: report.items,
+      reportedBy: person.name,
+      reportedAt: decider.at,
+      originator: originator!,
+      ...(report.deadlines ? { deadlines: report.deadlines } : {}),
+      ...(report.description !== undefined ? { description: report.description } : {}),
+    });
+    return {
+      result: created,
+      entries: [
+        ...decider.auditEntries('report-compromise'),
+        {
+          kind: 'compromise',
+          at: decider.at,
+          actor: person.name,
+          subjects: [created.id, ...created.items],
+          action: 'reported',
+        },
+      ],
+    };
+  });
+}
+
+/** R28: reported → investigating → findings-sent → closed, by a security officer, audited. */
+export async function advanceCompromise(
+  ctx: NodeContext,
+  person: Person,
+  id: string,
+  step: Omit<CompromiseAdvance, 'by'>,
+): Promise<CompromiseReport> {
+  if (!person.roles.includes('security-officer')) {
+    throw new ReltoError('FORBIDDEN', 'compromise reports are handled by security officers (R18, R28)', '', {
+      reasons: [{ code: 'ROLE_REQUIRED', rule: 'R18' }],
+    });
+  }
+  const at = nowIso(ctx);
+  return ctx.audit.appendWithin(async (tx) => {
+    const report = await tx.advanceCompromise(id, { ...step, by: person.name, at: step.at ?? at });
+    return {
+      result: report,
+      entries: [
+        {
+          kind: 'compromise',
+          at,
+          actor: person.name,
+          subjects: [id],
+          action: report.status,
+          ...(step.note ? { details: { note: step.note } } : {}),
+        },
+      ],
+    };
+  });
+}
+
+/** Compromise reports: security officers and administrators only (R28, R35). */
+export async function listCompromises(ctx: NodeContext, person: Person): Promise<CompromiseReport[]> {
+  if (!isSecurityStaff(person)) {
+    throw new ReltoError('FORBIDDEN', 'compromise reports are read by security officers and administrators');
+  }
+  return ctx.store.listCompromises();
+}

@@ -1,0 +1,200 @@
+import type { AuditEntryInput } from '../audit/index.js';
+import type { Label } from '../label/index.js';
+import { type Action, type Answer, decide } from '../policy/index.js';
+import type { CompiledRegistry } from '../registry/index.js';
+import { type AlternativeLabel, markingToAlternative, markingToLabel } from '../stix/index.js';
+import type { StixObject, Store } from '../store/index.js';
+import type { Person } from './service.js';
+
+/** What the node knows about one marking-definition id. */
+export interface KnownMarking {
+  id: string;
+  kind: string;
+  definition: StixObject;
+  /** Set for relto labels (the only markings used for access). */
+  label?: Label;
+  /** Set for receiver-equivalent labels (R6). */
+  alternative?: AlternativeLabel;
+}
+
+/** The four TLP 1.0 marking-definitions of STIX 2.1 §7.2.1.4: objects may name them without carrying them. */
+export const TLP_MARKINGS: StixObject[] = [
+  ['613f2e26-407d-48c7-9eca-b8e91df99dc9', 'white'],
+  ['34098fce-860f-48ae-8e50-ebd3cc5e41da', 'green'],
+  ['f88d31f6-486f-44da-b317-01333bde0b82', 'amber'],
+  ['5e57c739-391a-4eb3-b6be-7d15ca92d5ed', 'red'],
+].map(([uuid, colour]) => ({
+  type: 'marking-definition',
+  spec_version: '2.1',
+  id: `marking-definition--${uuid}`,
+  created: '2017-01-20T00:00:00.000Z',
+  definition_type: 'tlp',
+  name: `TLP:${colour!.toUpperCase()}`,
+  definition: { tlp: colour },
+}));
+
+/** Turns a stored marking-definition into what the node knows of it (relto labels parsed once). */
+export function knownMarking(definition: StixObject, kind: string): KnownMarking {
+  const k: KnownMarking = { id: definition.id, kind, definition };
+  if (kind === 'relto-label') k.label = markingToLabel(definition);
+  else if (kind === 'alternative') k.alternative = markingToAlternative(definition);
+  return k;
+}
+
+/**
+ * Every marking-definition the node holds, cached by id (a label's id is the hash of its content, so an id
+ * never changes meaning) and loaded from the store on first use.
+ */
+export class LabelBook {
+  private readonly known = new Map<string, KnownMarking>();
+  /** Ids looked up and not held: refused at ingest, never readable. */
+  private readonly missing = new Set<string>();
+  /** Originator label id → this node's alternative labels for it (R6). */
+  private readonly alternatives = new Map<string, KnownMarking[]>();
+  private alternativesLoaded = false;
+  /** Label object → its marking id, so redact()'s label callbacks reach the id-keyed decision cache. */
+  private readonly ids = new WeakMap<Label, string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly party: string,
+  ) {
+    for (const d of TLP_MARKINGS) this.known.set(d.id, { id: d.id, kind: 'tlp', definition: d });
+  }
+
+  /** Makes sure every id is cached (one store query for the unknown ones). */
+  async load(ids: Iterable<string>): Promise<void> {
+    const unknown = [...new Set(ids)].filter((id) => !this.known.has(id) && !this.missing.has(id));
+    if (!this.alternativesLoaded) {
+      for (const d of await this.store.listMarkingDefinitions({ kind: 'alternative' })) {
+        this.add(knownMarking(d.definition, d.kind));
+      }
+      this.alternativesLoaded = true;
+    }
+    if (unknown.length === 0) return;
+    const found = await this.store.getMarkingDefinitions(unknown);
+    for (const d of found) this.add(knownMarking(d.definition, d.kind));
+    for (const id of unknown) if (!this.known.has(id)) this.missing.add(id);
+  }
+
+  /** Adds definitions just stored (after their transaction committed). */
+  add(k: KnownMarking): void {
+    this.known.set(k.id, k);
+    if (k.label) this.ids.set(k.label, k.id);
+    this.missing.delete(k.id);
+    if (k.alternative) {
+      const list = this.alternatives.get(k.alternative.alternativeOf) ?? [];
+      if (!list.some((a) => a.id === k.id)) list.push(k);
+      this.alternatives.set(k.alternative.alternativeOf, list);
+    }
+  }
+
+  get(id: string): KnownMarking | undefined {
+    return this.known.get(id);
+  }
+
+  /** The relto label of a marking id, or undefined (TLP, statements, alternatives, unknown ids). */
+  readonly label = (id: string): Label | undefined => this.known.get(id)?.label;
+
+  readonly isReltoLabel = (id: string): boolean => this.known.get(id)?.label !== undefined;
+
+  /** The marking id of a label this book handed out. */
+  idOf(label: Label): string | undefined {
+    return this.ids.get(label);
+  }
+
+  /** The alternative labels held for an originator's label (served beside the objects, §6). */
+  alternativesOf(labelId: string): KnownMarking[] {
+    return this.alternatives.get(labelId) ?? [];
+  }
+
+  /** The agreement this node received a foreign label's items under (from its own alternative label, R6). */
+  receivedUnder(labelId: string): string | undefined {
+    return this.alternativesOf(labelId).find((a) => a.alternative?.party === this.party)?.alternative
+      ?.agreement;
+  }
+}
+
+/**
+ * One request's decisions for one person: every verdict comes from `decide()` (architecture: "one rule,
+ * one place"), asked once per (label, action) in the request, and every distinct decision is audited (R29).
+ */
+export class Decider {
+  private readonly cache = new Map<string, Answer>();
+  private readonly subjects = new Map<string, Set<string>>();
+
+  constructor(
+    readonly person: Person,
+    private readonly registry: CompiledRegistry,
+    private readonly book: LabelBook,
+    private readonly party: string,
+    readonly at: string,
+  ) {}
+
+  /** The answer for `action` on the item marked `labelId` (undefined when the node holds no such label). */
+  answer(labelId: string, action: Action = 'read'): Answer | undefined {
+    const label = this.book.label(labelId);
+    return label ? this.answerFor(labelId, label, action) : undefined;
+  }
+
+  /** The answer for a label given with its id (a label being posted, not yet in the book). */
+  answerFor(labelId: string, label: Label, action: Action): Answer {
+    const key = `${action}\0${labelId}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const { version: _v, name: _n, ...principal } = this.person;
+    const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
+    const answer = decide(this.registry, {
+      at: this.at,
+      principal,
+      action,
+      item: { label, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
+    });
+    this.cache.set(key, answer);
+    return answer;
+  }
+
+  /** Records that `subject` was decided under (labelId, action), for the audit entry of that decision. */
+  note(labelId: string, action: Action, subject: string): void {
+    const key = `${action}\0${labelId}`;
+    let set = this.subjects.get(key);
+    if (!set) {
+      set = new Set();
+      this.subjects.set(key, set);
+    }
+    if (set.size < 1_000) set.add(subject);
+  }
+
+  /** May the person `action` what `labelId` marks? Records `subject` for the audit entry of this decision. */
+  permits(labelId: string, action: Action = 'read', subject?: string): boolean {
+    const a = this.answer(labelId, action);
+    if (a && subject !== undefined) this.note(labelId, action, subject);
+    return a?.decision === 'permit';
+  }
+
+  /** For redact(): a label (not an id) the reader may read. */
+  readonly mayRead = (label: Label): boolean => {
+    const id = this.book.idOf(label);
+    return id !== undefined && this.permits(id, 'read');
+  };
+
+  /** One audit entry per distinct decision made in this request (permit and deny, R29). */
+  auditEntries(context: string): AuditEntryInput[] {
+    const out: AuditEntryInput[] = [];
+    for (const [key, answer] of this.cache) {
+      const [action, labelId] = key.split('\0') as [Action, string];
+      const subjects = [...(this.subjects.get(`${action}\0${labelId}`) ?? [])];
+      out.push({
+        kind: 'decision',
+        at: this.at,
+        actor: this.person.name,
+        subjects,
+        action,
+        decision: answer.decision,
+        ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
+        details: { label: labelId, via: context, personVersion: this.person.version },
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,399 @@
+import { createPublicKey } from 'node:crypto';
+import type { AuditEntry, AuditEntryInput, VerifyLogResult } from '../audit/index.js';
+import { ReltoError } from '../errors/index.js';
+import { type Answer, type DecisionRequest, decide, validateDecisionRequest } from '../policy/index.js';
+import type { CompiledRegistry } from '../registry/index.js';
+import { loadReltoStixObjects, oasisValidator, partyIdentityId } from '../stix/index.js';
+import type { CompromiseAdvance, CustodyKind, StixObject, Store } from '../store/index.js';
+import { AuditLog, type AuditLogOptions, verifyStoredLog } from './audit-log.js';
+import type { NodeContext } from './context.js';
+import * as custody from './custody.js';
+import { postObjects } from './ingest.js';
+import { LabelBook } from './labels.js';
+import {
+  type InitNodeOptions,
+  initNode,
+  type NodeConfig,
+  openNodeData,
+  readNodeFolder,
+} from './node-data.js';
+import { People, type UserChange, type UserInput, type UserView } from './people.js';
+import * as serve from './serve.js';
+import type {
+  AuditHeadView,
+  ManifestPage,
+  NodeService,
+  ObjectFilter,
+  ObjectsPage,
+  Person,
+  PostStatus,
+  SearchRequest,
+  SearchResult,
+  VersionsPage,
+} from './service.js';
+
+/** Node administration: what `relto user add|set` and an admin console do (the data folder is the authority). */
+export interface NodeAdmin {
+  addUser(input: UserInput): Promise<UserView>;
+  setUser(name: string, change: UserChange): Promise<UserView>;
+  listUsers(): Promise<UserView[]>;
+  getUser(name: string): Promise<UserView | null>;
+}
+
+export interface OpenNodeOptions {
+  dataDir: string;
+  /** PostgreSQL URL for a node initialised with one (else RELTO_PG_URL). */
+  pgUrl?: string;
+  /** The clock (ms since epoch); tests pass a fixed one. */
+  now?: () => number;
+  audit?: AuditLogOptions;
+  /** Poll people's versions this often (ms) so other processes' changes reach listeners (R36); 0 = never. */
+  watchPeopleMs?: number;
+}
+
+/** The fixed relto objects (identities, extension definitions): held by every node, public (§6). */
+const FIXED = loadReltoStixObjects() as StixObject[];
+
+/** The node service and its admin surface. */
+export class ReltoNode implements NodeService {
+  readonly party: string;
+  readonly registry: CompiledRegistry;
+  readonly identityId: string;
+  readonly collectionId: string;
+  readonly admin: NodeAdmin;
+  private readonly ctx: NodeContext;
+  private closed = false;
+
+  private constructor(
+    ctx: NodeContext,
+    readonly config: NodeConfig,
+  ) {
+    this.ctx = ctx;
+    this.party = ctx.party;
+    this.registry = ctx.registry;
+    this.identityId = ctx.identityId;
+    this.collectionId = ctx.collectionId;
+    const people = ctx.people;
+    const audit = ctx.audit;
+    const at = () => new Date(ctx.clock()).toISOString();
+    const actor = `node:${ctx.party}`;
+    this.admin = {
+      addUser: async (input) => {
+        const u = await people.addUser(input);
+        await audit.append({
+          kind: 'person',
+          at: at(),
+          actor,
+          subjects: [u.name],
+          action: 'add',
+          details: attributes(u),
+        });
+        return u;
+      },
+      setUser: async (name, change) => {
+        const u = await people.setUser(name, change);
+        const { password: _p, ...changed } = change;
+        await audit.append({
+          kind: 'person',
+          at: at(),
+          actor,
+          subjects: [u.name],
+          action: 'set',
+          details: { ...changed, ...(change.password ? { password: 'changed' } : {}), version: u.version },
+        });
+        return u;
+      },
+      listUsers: () => people.listUsers(),
+      getUser: (name) => people.getUser(name),
+    };
+  }
+
+  /** Opens a node's data folder as a running service. */
+  static async open(options: OpenNodeOptions): Promise<ReltoNode> {
+    const data = await openNodeData({
+      dataDir: options.dataDir,
+      ...(options.pgUrl ? { pgUrl: options.pgUrl } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const clock = options.now ?? Date.now;
+    try {
+      const audit = await AuditLog.open(data.store, data.signingKey, data.config.party, clock, options.audit);
+      const people = new People(data.store, data.registry, data.config.party, clock);
+      const ctx: NodeContext = {
+        party: data.config.party,
+        identityId: partyIdentityId(data.config.party),
+        collectionId: data.config.collectionId,
+        registry: data.registry,
+        store: data.store,
+        book: new LabelBook(data.store, data.config.party),
+        audit,
+        people,
+        validator: oasisValidator(),
+        clock,
+        fixedIds: new Set(FIXED.map((o) => o.id)),
+      };
+      if (options.watchPeopleMs) people.watch(options.watchPeopleMs);
+      return new ReltoNode(ctx, data.config);
+    } catch (e) {
+      await data.store.close();
+      throw e;
+    }
+  }
+
+  /** The store (for tests and tools that prove what is on disk). */
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  // ---- people (R36)
+
+  authenticateBasic(name: string, password: string): Promise<Person | null> {
+    return this.ctx.people.authenticateBasic(name, password);
+  }
+
+  authenticateToken(token: string): Promise<Person | null> {
+    return this.ctx.people.authenticateToken(token);
+  }
+
+  issueToken(person: Person, kind: 'session' | 'token'): Promise<{ token: string; expiresAt: string }> {
+    return this.ctx.people.issueToken(person, kind);
+  }
+
+  revokeToken(token: string): Promise<void> {
+    return this.ctx.people.revokeToken(token);
+  }
+
+  refreshPerson(person: Person): Promise<Person | null> {
+    return this.ctx.people.current(person.name);
+  }
+
+  onPersonChanged(listener: (name: string) => void): () => void {
+    return this.ctx.people.onPersonChanged(listener);
+  }
+
+  /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */
+  private me(actor: Person): Promise<Person> {
+    return this.ctx.people.require(actor);
+  }
+
+  // ---- items
+
+  async postObjects(actor: Person, objects: unknown[]): Promise<PostStatus> {
+    return postObjects(this.ctx, await this.me(actor), objects);
+  }
+
+  async getStatus(actor: Person, statusId: string): Promise<PostStatus | null> {
+    const me = await this.me(actor);
+    const text = await this.ctx.store.getMeta(`taxii-status:${statusId}`);
+    if (!text) return null;
+    const { poster, status } = JSON.parse(text) as { poster: string; status: PostStatus };
+    // A status lists ids: only its poster (or an administrator) sees it.
+    return poster === me.name || me.roles.includes('admin') ? status : null;
+  }
+
+  async listObjects(actor: Person, filter: ObjectFilter): Promise<ObjectsPage> {
+    return serve.listObjects(this.ctx, await this.me(actor), filter);
+  }
+
+  async getObject(actor: Person, id: string, filter: ObjectFilter): Promise<ObjectsPage> {
+    return serve.getObject(this.ctx, await this.me(actor), id, filter);
+  }
+
+  async manifest(actor: Person, filter: ObjectFilter): Promise<ManifestPage> {
+    return serve.manifest(this.ctx, await this.me(actor), filter);
+  }
+
+  async versions(actor: Person, id: string, filter: ObjectFilter): Promise<VersionsPage> {
+    return serve.versions(this.ctx, await this.me(actor), id, filter);
+  }
+
+  async destroyObject(actor: Person, id: string, _filter: ObjectFilter): Promise<boolean> {
+    // TAXII DELETE removes the object; relto destroys the whole item (every version, R27).
+    return custody.destroyObject(this.ctx, await this.me(actor), id);
+  }
+
+  async search(actor: Person, request: SearchRequest): Promise<SearchResult> {
+    return serve.search(this.ctx, await this.me(actor), request);
+  }
+
+  // ---- custody and compromise
+
+  async recordCustody(
+    actor: Person,
+    itemId: string,
+    kind: Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>,
+    details?: Record<string, unknown>,
+  ) {
+    return custody.recordCustody(this.ctx, await this.me(actor), itemId, kind, details);
+  }
+
+  async listCustody(actor: Person, itemId: string) {
+    return custody.listCustody(this.ctx, await this.me(actor), itemId);
+  }
+
+  async reportCompromise(
+    actor: Person,
+    report: { items: string[]; description?: string; deadlines?: Record<string, string> },
+  ) {
+    return custody.reportCompromise(this.ctx, await this.me(actor), report);
+  }
+
+  async advanceCompromise(actor: Person, id: string, step: Omit<CompromiseAdvance, 'by'>) {
+    return custody.advanceCompromise(this.ctx, await this.me(actor), id, step);
+  }
+
+  async listCompromises(actor: Person) {
+    return custody.listCompromises(this.ctx, await this.me(actor));
+  }
+
+  async reclassify(actor: Person, itemId: string, newLabel: unknown): Promise<void> {
+    return custody.reclassify(this.ctx, await this.me(actor), itemId, newLabel);
+  }
+
+  // ---- decisions asked directly: always for the signed-in person, whatever principal the request names (§5)
+
+  async decideFor(actor: Person, request: Omit<DecisionRequest, 'principal'>): Promise<Answer> {
+    const me = await this.me(actor);
+    const { version: _v, name: _n, ...principal } = me;
+    const full = validateDecisionRequest({ ...(request as object), principal }) as DecisionRequest;
+    const answer = decide(this.registry, full);
+    this.ctx.audit.record({
+      kind: 'decision',
+      at: new Date(this.ctx.clock()).toISOString(),
+      actor: me.name,
+      action: full.action,
+      decision: answer.decision,
+      ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
+      details: { via: 'decide', at: full.at, label: full.item.label },
+    });
+    return answer;
+  }
+
+  // ---- audit (R35: security officers and administrators only)
+
+  private async auditor(actor: Person): Promise<Person> {
+    const me = await this.me(actor);
+    if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
+      throw new ReltoError(
+        'FORBIDDEN',
+        'the audit log is read by security officers and administrators (R35)',
+      );
+    }
+    return me;
+  }
+
+  async auditHead(actor: Person): Promise<AuditHeadView> {
+    await this.auditor(actor);
+    const h = await this.ctx.audit.head();
+    return { treeSize: h.treeSize, rootHash: h.rootHash, timestamp: h.timestamp, signature: h.signature };
+  }
+
+  async auditEntries(
+    actor: Person,
+    from: number,
+    to: number,
+  ): Promise<{ index: number; entry: AuditEntry }[]> {
+    await this.auditor(actor);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
+      throw new ReltoError('MALFORMED_REQUEST', 'from and to are integers with 0 <= from <= to');
+    }
+    return this.ctx.audit.entries(from, Math.min(to, from + 10_000));
+  }
+
+  async inclusionProof(actor: Person, index: number, treeSize: number) {
+    await this.auditor(actor);
+    return this.ctx.audit.inclusionProof(index, treeSize);
+  }
+
+  async consistencyProof(actor: Person, from: number, to: number) {
+    await this.auditor(actor);
+    return this.ctx.audit.consistencyProof(from, to);
+  }
+
+  /** Appends a node event to the audit log (committed before this resolves). */
+  appendAudit(entry: AuditEntryInput): Promise<number> {
+    return this.ctx.audit.append(entry);
+  }
+
+  /** Writes queued audit entries now (tests and tools). */
+  flushAudit(): Promise<void> {
+    return this.ctx.audit.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.people.stop();
+    try {
+      await this.ctx.audit.close();
+    } finally {
+      await this.ctx.store.close();
+    }
+  }
+}
+
+function attributes(u: UserView): Record<string, unknown> {
+  return {
+    clearance: u.clearance,
+    roles: u.roles,
+    designations: u.designations,
+    restrictive: u.restrictive,
+    contractor: u.contractor,
+    official: u.official,
+    disabled: u.disabled,
+    version: u.version,
+  };
+}
+
+/** Opens a node's data folder: the NodeService the edges use, plus `admin` for people. */
+export function openNode(options: OpenNodeOptions): Promise<ReltoNode> {
+  return ReltoNode.open(options);
+}
+
+/**
+ * `relto node init`: keys, node.json, registry and store; the fixed relto objects are stored (public) and
+ * the first audit entry records the node's creation.
+ */
+export async function createNode(options: InitNodeOptions): Promise<NodeConfig> {
+  const data = await initNode(options);
+  try {
+    await data.store.putObjects(FIXED.map((object) => ({ object, floor: null })));
+  } finally {
+    await data.store.close();
+  }
+  const pgUrl = options.pgUrl ?? (options.usePgEnv ? process.env.RELTO_PG_URL || undefined : undefined);
+  const node = await ReltoNode.open({
+    dataDir: options.dataDir,
+    ...(pgUrl ? { pgUrl } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  try {
+    await node.appendAudit({
+      kind: 'node',
+      at: new Date((options.now ?? Date.now)()).toISOString(),
+      actor: `node:${options.party}`,
+      action: 'init',
+      details: { store: data.config.store },
+    });
+  } finally {
+    await node.close();
+  }
+  return data.config;
+}
+
+/**
+ * `relto audit verify`: recomputes every entry, link and the latest signed head of a node's log (R29) and
+ * names the first altered or missing entry.
+ */
+export async function verifyAudit(options: { dataDir: string; pgUrl?: string }): Promise<VerifyLogResult> {
+  const folder = readNodeFolder(options.dataDir);
+  const data = await openNodeData({
+    dataDir: options.dataDir,
+    ...(options.pgUrl ? { pgUrl: options.pgUrl } : {}),
+  });
+  try {
+    return await verifyStoredLog(data.store, createPublicKey(folder.signingKey), folder.config.party);
+  } finally {
+    await data.store.close();
+  }
+}

@@ -1,0 +1,363 @@
+import { ReltoError } from '../errors/index.js';
+import { tierOrder } from '../label/index.js';
+import { redact, textScopes } from '../stix/index.js';
+import type { ObjectQuery, StixObject, StoredObject } from '../store/index.js';
+import { deciderFor, type NodeContext } from './context.js';
+import type { Decider } from './labels.js';
+import type {
+  ManifestPage,
+  ObjectFilter,
+  ObjectsPage,
+  Person,
+  SearchRequest,
+  SearchResult,
+  VersionsPage,
+} from './service.js';
+
+/*
+ * Every read path (list, get, versions, manifest, search, counts) goes through `see()`: decide(read) on the
+ * floor label, then redact() for granular content (architecture: "one rule, one place"). Objects a reader
+ * may not see are dropped before paging and counting, so no page size, `more`, count or total reveals them.
+ * Decisions always use the item's latest label: reclassification re-marks every stored version (R8).
+ */
+
+export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
+const MAX_LIMIT = 10_000;
+
+/** A visible object version: the stored row and the reader's (redacted) view of it. */
+interface Seen {
+  row: StoredObject;
+  object: StixObject;
+}
+
+function markingIdsOf(rows: readonly StoredObject[]): string[] {
+  const ids = new Set<string>();
+  for (const r of rows) {
+    for (const m of r.markingRefs) ids.add(m);
+    for (const g of r.granularMarkings) if (g.marking_ref) ids.add(g.marking_ref);
+  }
+  return [...ids];
+}
+
+/** The reader's view of one stored version, or null when it does not exist for them (§6, R7, R10). */
+function see(ctx: NodeContext, decider: Decider, row: StoredObject): StixObject | null {
+  if (!row.object) return null;
+  // Only the fixed relto objects are held without a label; they are public (§6).
+  if (row.floor === null) return ctx.fixedIds.has(row.id) ? row.object : null;
+  if (!decider.permits(row.floor, 'read', row.id)) return null;
+  return redact(row.object, ctx.book.label, decider.mayRead) as StixObject | null;
+}
+
+function limitOf(limit: number | undefined): number {
+  if (limit === undefined) return 100;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new ReltoError('MALFORMED_REQUEST', 'limit must be a positive integer', '/limit');
+  }
+  return Math.min(limit, MAX_LIMIT);
+}
+
+function queryOf(filter: ObjectFilter, extra: Partial<ObjectQuery> = {}): ObjectQuery {
+  const q: ObjectQuery = { withContent: true };
+  if (filter.ids) q.ids = filter.ids;
+  if (filter.types) q.types = filter.types;
+  if (filter.versions) q.versions = filter.versions;
+  if (filter.specVersions) q.specVersions = filter.specVersions;
+  if (filter.addedAfter) q.addedAfter = filter.addedAfter;
+  return { ...q, ...extra };
+}
+
+/**
+ * Up to `want` visible versions after `after`, and whether at least one more visible version exists (it keeps
+ * fetching until the page is full, so pages are never short because of what a reader may not see).
+ */
+async function visiblePage(
+  ctx: NodeContext,
+  decider: Decider,
+  query: ObjectQuery,
+  after: string | null,
+  want: number,
+): Promise<{ items: Seen[]; more: boolean }> {
+  const items: Seen[] = [];
+  let cursor = after;
+  let batch = Math.min(want + 1, 1_000);
+  for (;;) {
+    const page = await ctx.store.fetchObjects(query, { after: cursor, limit: batch });
+    await ctx.book.load(markingIdsOf(page.rows));
+    for (const row of page.rows) {
+      const object = see(ctx, decider, row);
+      if (!object) continue;
+      if (items.length === want) return { items, more: true };
+      items.push({ row, object });
+    }
+    if (!page.next) return { items, more: false };
+    cursor = page.next;
+    batch = Math.min(batch * 2, 2_000);
+  }
+}
+
+/** The marking-definitions the served objects use, and the receiver-equivalent alternatives of them (§6). */
+function markingsFor(ctx: NodeContext, objects: readonly StixObject[]): StixObject[] {
+  const ids = new Set<string>();
+  for (const o of objects) {
+    for (const m of (o.object_marking_refs as string[] | undefined) ?? []) ids.add(m);
+    for (const g of (o.granular_markings as { marking_ref?: string }[] | undefined) ?? []) {
+      if (g.marking_ref) ids.add(g.marking_ref);
+    }
+  }
+  const out: StixObject[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const k = ctx.book.get(id);
+    if (!k || seen.has(id)) continue;
+    seen.add(id);
+    out.push(k.definition);
+    for (const alt of ctx.book.alternativesOf(id)) {
+      if (seen.has(alt.id)) continue;
+      seen.add(alt.id);
+      out.push(alt.definition);
+    }
+  }
+  return out;
+}
+
+function finish(ctx: NodeContext, decider: Decider, via: string): void {
+  for (const e of decider.auditEntries(via)) ctx.audit.record(e);
+}
+
+function versionOf(row: StoredObject): string {
+  return row.modified ?? row.created ?? row.dateAdded;
+}
+
+/** TAXII GET objects: a page of what the reader may see, with the markings those objects use. */
+export async function listObjects(
+  ctx: NodeContext,
+  person: Person,
+  filter: ObjectFilter,
+): Promise<ObjectsPage> {
+  const decider = deciderFor(ctx, person);
+  const { items, more } = await visiblePage(
+    ctx,
+    decider,
+    queryOf(filter),
+    filter.next ?? null,
+    limitOf(filter.limit),
+  );
+  finish(ctx, decider, 'list');
+  const objects = items.map((s) => s.object);
+  const page: ObjectsPage = { objects, markings: markingsFor(ctx, objects), more };
+  if (more) page.next = items[items.length - 1]!.row.cursor;
+  if (items.length > 0) {
+    page.dateAddedFirst = items[0]!.row.dateAdded;
+    page.dateAddedLast = items[items.length - 1]!.row.dateAdded;
+  }
+  return page;
+}
+
+/** TAXII GET object by id: its visible versions (by `match[version]`), empty when none is visible (404). */
+export async function getObject(
+  ctx: NodeContext,
+  person: Person,
+  id: string,
+  filter: ObjectFilter,
+): Promise<ObjectsPage> {
+  return listObjects(ctx, person, { ...filter, ids: [id] });
+}
+
+/** TAXII GET manifest: one record per visible version. */
+export async function manifest(
+  ctx: NodeContext,
+  person: Person,
+  filter: ObjectFilter,
+): Promise<ManifestPage> {
+  const decider = deciderFor(ctx, person);
+  const { items, more } = await visiblePage(
+    ctx,
+    decider,
+    queryOf(filter),
+    filter.next ?? null,
+    limitOf(filter.limit),
+  );
+  finish(ctx, decider, 'manifest');
+  const page: ManifestPage = {
+    objects: items.map((s) => ({
+      id: s.row.id,
+      date_added: s.row.dateAdded,
+      version: versionOf(s.row),
+      media_type: STIX_MEDIA_TYPE,
+    })),
+    more,
+  };
+  if (more) page.next = items[items.length - 1]!.row.cursor;
+  if (items.length > 0) {
+    page.dateAddedFirst = items[0]!.row.dateAdded;
+    page.dateAddedLast = items[items.length - 1]!.row.dateAdded;
+  }
+  return page;
+}
+
+/** TAXII GET versions: the versions of one object the reader may see. */
+export async function versions(
+  ctx: NodeContext,
+  person: Person,
+  id: string,
+  filter: ObjectFilter,
+): Promise<VersionsPage> {
+  const decider = deciderFor(ctx, person);
+  const query = queryOf({ ...filter, ids: [id], versions: filter.versions ?? ['all'] });
+  const { items, more } = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
+  finish(ctx, decider, 'versions');
+  const page: VersionsPage = { versions: items.map((s) => versionOf(s.row)), more };
+  if (more) page.next = items[items.length - 1]!.row.cursor;
+  if (items.length > 0) {
+    page.dateAddedFirst = items[0]!.row.dateAdded;
+    page.dateAddedLast = items[items.length - 1]!.row.dateAdded;
+  }
+  return page;
+}
+
+/** The latest version of an item as the person sees it, or null (not held, destroyed, or not for them). */
+export async function visibleLatest(
+  ctx: NodeContext,
+  decider: Decider,
+  id: string,
+): Promise<{ row: StoredObject; object: StixObject } | null> {
+  const row = await ctx.store.getObject(id);
+  if (!row) return null;
+  await ctx.book.load(markingIdsOf([row]));
+  const object = see(ctx, decider, row);
+  return object ? { row, object } : null;
+}
+
+/** Words the way the store's indexes split them (letters and digits, NFKC, lower case). */
+function words(text: string): string[] {
+  return [
+    ...new Set(
+      (
+        text
+          .normalize('NFKC')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? []
+      ).slice(0, 32),
+    ),
+  ];
+}
+
+/** Which floor levels a `level` filter lets through: a tier id, or a level of the reader's own scheme. */
+function levelFilter(ctx: NodeContext, person: Person, level: string): (row: StoredObject) => boolean {
+  const tiers = tierOrder(ctx.registry);
+  let top = tiers.indexOf(level);
+  let ownRank: number | null = null;
+  if (top < 0) {
+    const own = ctx.registry.parties.get(person.party)?.levels.get(level);
+    if (!own) {
+      throw new ReltoError(
+        'INVALID_ARGUMENT',
+        `level ${level} is neither a tier (${tiers.join(', ')}) nor a level of ${person.party}`,
+        '/level',
+      );
+    }
+    ownRank = own.rank;
+    const t = ctx.registry.tierOf(person.party, level, []);
+    top = t === undefined ? -1 : tiers.indexOf(t);
+  }
+  const allowed = new Set(tiers.slice(0, top + 1));
+  return (row) =>
+    row.levelRank === 0 ||
+    (row.tier !== null && allowed.has(row.tier)) ||
+    (ownRank !== null &&
+      row.originator === person.party &&
+      row.levelRank !== null &&
+      row.levelRank <= ownRank);
+}
+
+/**
+ * Full-text search over what the reader may read (issue 3 item 6): a candidate counts only if the reader may
+ * see the object AND read the marking over the matching text; scopes under several granular labels, or
+ * objects with content withheld from this reader, are re-checked on the reader's redacted view. `total`
+ * counts only what would be served, so no count reveals anything withheld.
+ */
+export async function search(
+  ctx: NodeContext,
+  person: Person,
+  request: SearchRequest,
+): Promise<SearchResult> {
+  const wanted = words(typeof request.text === 'string' ? request.text : '');
+  const limit = limitOf(request.limit);
+  const offset = Math.max(0, request.offset ?? 0);
+  if (wanted.length === 0) return { total: 0, hits: [] };
+  const decider = deciderFor(ctx, person);
+  const passesLevel = request.level ? levelFilter(ctx, person, request.level) : () => true;
+  const accepted: string[] = [];
+  const decided = new Map<string, boolean>();
+  const rows = new Map<string, StoredObject>();
+  const batch = 1_000;
+  for (let from = 0; ; from += batch) {
+    const hits = await ctx.store.search({
+      text: request.text,
+      ...(request.types ? { types: request.types } : {}),
+      ...(request.originators ? { originators: request.originators } : {}),
+      ...(request.topics ? { topics: request.topics } : {}),
+      ...(request.from ? { from: request.from } : {}),
+      ...(request.to ? { to: request.to } : {}),
+      limit: batch,
+      offset: from,
+    });
+    const unknown = [...new Set(hits.map((h) => h.id))].filter((id) => !rows.has(id));
+    for (let i = 0; i < unknown.length; i += 5_000) {
+      const page = await ctx.store.fetchObjects(
+        { ids: unknown.slice(i, i + 5_000), versions: ['last'], withContent: false },
+        { limit: 5_000 },
+      );
+      for (const r of page.rows) rows.set(r.id, r);
+    }
+    await ctx.book.load([
+      ...hits.map((h) => h.markingId),
+      ...markingIdsOf(unknown.map((id) => rows.get(id)!).filter(Boolean)),
+    ]);
+    const recheck: string[] = [];
+    for (const h of hits) {
+      if (decided.get(h.id) === true) continue;
+      const row = rows.get(h.id);
+      if (!row || row.floor === null || !passesLevel(row)) continue;
+      if (!decider.permits(row.floor, 'read', row.id)) continue;
+      if (!decider.permits(h.markingId, 'read', row.id)) continue;
+      const granular = row.granularMarkings
+        .map((g) => g.marking_ref)
+        .filter((m): m is string => !!m && ctx.book.isReltoLabel(m));
+      if (granular.every((m) => decider.permits(m, 'read'))) {
+        decided.set(h.id, true);
+        accepted.push(h.id);
+      } else if (!decided.has(h.id)) {
+        decided.set(h.id, false);
+        recheck.push(h.id);
+      }
+    }
+    // Content partly withheld from this reader: count the hit only if the words are in what they would see.
+    for (const id of recheck) {
+      const v = await visibleLatest(ctx, decider, id);
+      if (!v) continue;
+      const scopes = textScopes(v.object, ctx.book.isReltoLabel);
+      const ok = scopes.some((s) => {
+        const w = new Set(words(s.text));
+        return wanted.every((x) => w.has(x));
+      });
+      if (ok) {
+        decided.set(id, true);
+        accepted.push(id);
+      }
+    }
+    if (hits.length < batch) break;
+  }
+  const pageIds = accepted.slice(offset, offset + limit);
+  const out: SearchResult = { total: accepted.length, hits: [] };
+  for (const id of pageIds) {
+    const v = await visibleLatest(ctx, decider, id);
+    if (!v) continue;
+    const hit: SearchResult['hits'][number] = { id, type: v.row.type, originator: v.row.originator };
+    if (typeof v.object.name === 'string') hit.name = v.object.name;
+    if (v.row.modified) hit.modified = v.row.modified;
+    out.hits.push(hit);
+  }
+  finish(ctx, decider, 'search');
+  return out;
+}
