@@ -10,13 +10,30 @@ const registry = JSON.parse(
   readFileSync(new URL('../../data/registry.builtin.json', import.meta.url), 'utf8'),
 ) as Registry;
 const COUNT = 10_000;
-const mix = generatePolicyMix(registry, { seed: 7, count: COUNT });
+const POOLS = { principals: 100, labels: 150 };
+const mix = generatePolicyMix(registry, { seed: 7, count: COUNT, pools: POOLS });
+const distinct = generatePolicyMix(registry, { seed: 7, count: COUNT });
 
 describe('policy mix generator', () => {
   it('is deterministic: the same seed gives the same requests, another seed different ones', () => {
-    expect(generatePolicyMix(registry, { seed: 7, count: COUNT })).toEqual(mix);
-    const other = generatePolicyMix(registry, { seed: 8, count: 200 });
+    expect(generatePolicyMix(registry, { seed: 7, count: COUNT, pools: POOLS })).toEqual(mix);
+    expect(generatePolicyMix(registry, { seed: 7, count: COUNT })).toEqual(distinct);
+    const other = generatePolicyMix(registry, { seed: 8, count: 200, pools: POOLS });
     expect(other).not.toEqual(mix.slice(0, 200));
+  });
+
+  it('shares principals and labels across requests only when pooled, and never alters a shared one', () => {
+    const labels = new Set(mix.map((r) => r.item.label));
+    const principals = new Set(mix.map((r) => r.principal));
+    expect(labels.size).toBeLessThan(COUNT / 2);
+    expect(principals.size).toBeLessThan(COUNT / 5);
+    expect(new Set(distinct.map((r) => r.item.label)).size).toBe(COUNT);
+    // The unknown codes are injected on copies: no pooled label carries one.
+    const unknownLabels = mix
+      .filter((r) => r.item.label.classification === 'SECRET')
+      .map((r) => r.item.label);
+    expect(unknownLabels.length).toBeGreaterThan(0);
+    for (const l of unknownLabels) expect(mix.filter((r) => r.item.label === l)).toHaveLength(1);
   });
 
   it('draws uniformly in [0, 1) from its seeded generator', () => {
@@ -33,8 +50,10 @@ describe('policy mix generator', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
     const validate = ajv.compile(DecisionRequest);
-    const invalid = mix.filter((r) => !validate(r));
-    expect(invalid.slice(0, 1)).toEqual([]);
+    for (const requests of [mix, distinct]) {
+      const invalid = requests.filter((r) => !validate(r));
+      expect(invalid.slice(0, 1)).toEqual([]);
+    }
     // §3: a consent states exactly one of to, actions, purpose.
     for (const r of mix) {
       for (const c of r.item.label.consents ?? []) {

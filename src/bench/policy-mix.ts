@@ -27,6 +27,12 @@ export function createRng(seed: number): () => number {
 export interface MixOptions {
   seed: number;
   count: number;
+  /**
+   * Share objects as a node does: each party's people per duty come from a pool of `principals` (a session
+   * each), and labels per (originator, reader, received under) from a pool of `labels` (marking-definitions).
+   * Absent: every request is its own object tree.
+   */
+  pools?: { principals: number; labels: number };
 }
 
 /** Shares of each action: reads dominate, as in any holding node's day. */
@@ -236,24 +242,20 @@ function makeConsents(d: Draw, w: World, originator: string, atMs: number, holde
   return consents;
 }
 
-function makeRequest(d: Draw, w: World): DecisionRequest {
-  const action = d.weighted(ACTION_WEIGHTS);
-  const reader = d.weighted(w.parties.map((p) => [p, p.code === 'USA' ? 30 : 35] as const));
-  const principal = makePrincipal(d, reader, action);
+interface LabelContext {
+  own: boolean;
+  originator: PartyInfo;
+  reader: PartyInfo;
+  via: Agreement | undefined;
+  atMs: number;
+}
 
-  const own = d.chance(0.45);
-  const originator = own ? reader : d.pick(w.parties.filter((p) => p.code !== reader.code));
-  const receivedUnder = own ? undefined : pickReceivedUnder(d, w, originator.code, reader.code);
-  const via = receivedUnder ? w.agreements.find((a) => a.id === receivedUnder) : undefined;
-
-  // Dates across the GSOMIA history; an item cannot have been received before its agreement was in force.
-  const earliest = Math.max(FIRST, (receivedUnder && w.entryIntoForce.get(receivedUnder)) || FIRST);
-  const atMs = earliest + Math.floor(d.next() * ((LAST - earliest) / 1000)) * 1000;
-
+function makeLabel(d: Draw, w: World, c: LabelContext): Label {
+  const { own, originator, reader } = c;
   const level = pickLevel(d, originator, ITEM_RANK_WEIGHTS);
   const label: Label = { originator: originator.code, classification: level.id };
 
-  const others = w.codes.filter((c) => c !== originator.code);
+  const others = w.codes.filter((x) => x !== originator.code);
   if (own) {
     const r = d.next();
     // Below 0.2: no Releasable To at all (originator only).
@@ -265,7 +267,7 @@ function makeRequest(d: Draw, w: World): DecisionRequest {
     if (r < 0.55) label.releasableTo = [originator.code, reader.code];
     else if (r < 0.88) label.releasableTo = [originator.code, ...others];
     else if (r < 0.95) label.releasableTo = [originator.code];
-    else label.releasableTo = [originator.code, d.pick(others.filter((c) => c !== reader.code))];
+    else label.releasableTo = [originator.code, d.pick(others.filter((x) => x !== reader.code))];
   }
 
   const restrictive: Record<string, string[]> = {};
@@ -281,11 +283,69 @@ function makeRequest(d: Draw, w: World): DecisionRequest {
   if (d.chance(0.04)) caveats.push('NOFORN');
   if (caveats.length > 0 || d.chance(0.3)) label.caveats = caveats;
 
-  const topics = makeTopics(d, via?.scopeTopics ?? null);
+  const topics = makeTopics(d, c.via?.scopeTopics ?? null);
   if (topics) label.topics = topics;
   if (d.chance(0.85)) label.purpose = d.pick(PURPOSES);
-  if (d.chance(0.25)) label.consents = makeConsents(d, w, originator.code, atMs, reader.code);
+  if (d.chance(0.25)) label.consents = makeConsents(d, w, originator.code, c.atMs, reader.code);
   else if (d.chance(0.3)) label.consents = [];
+  return label;
+}
+
+/**
+ * Objects a node holds once and decides many times about: a person's principal (one per session) and an
+ * item's label (a STIX marking-definition, shared by every object it marks). With pools, requests share
+ * them; without, every request is its own object tree, as parsed from a JSONL line.
+ */
+class Pools {
+  private readonly pools = new Map<string, unknown[]>();
+  constructor(
+    private readonly d: Draw,
+    private readonly capacity: number,
+  ) {}
+  /** A pooled object for `key`: a new one while the pool fills, then a random one of it. */
+  take<T>(key: string, make: () => T): T {
+    let pool = this.pools.get(key) as T[] | undefined;
+    if (!pool) {
+      pool = [];
+      this.pools.set(key, pool);
+    }
+    if (pool.length < this.capacity) {
+      const made = make();
+      pool.push(made);
+      return made;
+    }
+    return this.d.pick(pool);
+  }
+}
+
+function makeRequest(d: Draw, w: World, pools: { principals?: Pools; labels?: Pools }): DecisionRequest {
+  const action = d.weighted(ACTION_WEIGHTS);
+  const reader = d.weighted(w.parties.map((p) => [p, p.code === 'USA' ? 30 : 35] as const));
+  const duty =
+    action === 'release'
+      ? 'release'
+      : action === 'destroy' || action === 'report-compromise'
+        ? 'security'
+        : 'other';
+  let principal = pools.principals
+    ? pools.principals.take(`${reader.code}|${duty}`, () => makePrincipal(d, reader, action))
+    : makePrincipal(d, reader, action);
+
+  const own = d.chance(0.45);
+  const originator = own ? reader : d.pick(w.parties.filter((p) => p.code !== reader.code));
+  const receivedUnder = own ? undefined : pickReceivedUnder(d, w, originator.code, reader.code);
+  const via = receivedUnder ? w.agreements.find((a) => a.id === receivedUnder) : undefined;
+
+  // Dates across the GSOMIA history; an item cannot have been received before its agreement was in force.
+  const earliest = Math.max(FIRST, (receivedUnder && w.entryIntoForce.get(receivedUnder)) || FIRST);
+  const atMs = earliest + Math.floor(d.next() * ((LAST - earliest) / 1000)) * 1000;
+
+  const context: LabelContext = { own, originator, reader, via, atMs };
+  let label = pools.labels
+    ? pools.labels.take(`${originator.code}|${reader.code}|${receivedUnder ?? ''}`, () =>
+        makeLabel(d, w, context),
+      )
+    : makeLabel(d, w, context);
 
   const request: DecisionRequest = {
     at: instant(atMs),
@@ -313,10 +373,14 @@ function makeRequest(d: Draw, w: World): DecisionRequest {
   else if (pr < 0.3) request.purpose = d.pick(PURPOSES);
 
   // A few requests with codes the registry does not know: their answer is UNKNOWN_* and nothing else.
+  // They get their own copies, so a pooled object is never altered.
   const unknown = d.next();
-  if (unknown < 0.003) label.classification = 'SECRET';
-  else if (unknown < 0.005) label.releasableTo = [...(label.releasableTo ?? [originator.code]), 'GBR'];
-  else if (unknown < 0.006) principal.clearance = 'TOP-SECRET';
+  if (unknown < 0.003) label = { ...label, classification: 'SECRET' };
+  else if (unknown < 0.005)
+    label = { ...label, releasableTo: [...(label.releasableTo ?? [originator.code]), 'GBR'] };
+  else if (unknown < 0.006) principal = { ...principal, clearance: 'TOP-SECRET' };
+  request.principal = principal;
+  request.item.label = label;
   return request;
 }
 
@@ -324,7 +388,10 @@ function makeRequest(d: Draw, w: World): DecisionRequest {
 export function generatePolicyMix(registry: Registry, options: MixOptions): DecisionRequest[] {
   const d = new Draw(createRng(options.seed));
   const w = world(registry);
+  const pools = options.pools
+    ? { principals: new Pools(d, options.pools.principals), labels: new Pools(d, options.pools.labels) }
+    : {};
   const out: DecisionRequest[] = new Array(options.count);
-  for (let i = 0; i < options.count; i++) out[i] = makeRequest(d, w);
+  for (let i = 0; i < options.count; i++) out[i] = makeRequest(d, w, pools);
   return out;
 }
