@@ -171,7 +171,7 @@ export function redact<T extends StixObject>(
   const withheldPaths = units.map((u) => u.path);
   const kept: GranularMarking[] = [];
   for (const g of granularOf(out)) {
-    const selectors = g.selectors.filter((s) => {
+    const selectors = (g.selectors ?? []).filter((s) => {
       const path = parseSelector(s);
       if (withheldPaths.some((w) => isPrefix(w, path))) return false;
       return valueAt(out, path) !== undefined;
