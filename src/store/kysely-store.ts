@@ -79,6 +79,8 @@ export interface DialectOps {
     limit: number,
     offset: number,
   ): Promise<SearchHit[]>;
+  /** After a commit that added `rows` object versions (PostgreSQL refreshes planner statistics). */
+  afterBulkInsert(db: Kysely<Database>, rows: number): Promise<void>;
   /** After a destruction commits: make sure no plaintext is left in the database files (R27). */
   afterDestroy(db: Kysely<Database>): Promise<void>;
 }
@@ -169,7 +171,6 @@ const VERSION_COLUMNS = [
 
 type VersionRow = Omit<Selectable<ObjectVersionTable>, 'content'> & {
   content?: Uint8Array;
-  wrapped_key?: Uint8Array | null;
 };
 
 type Hook = () => Promise<void>;
@@ -585,6 +586,7 @@ export class KyselyStore implements Store {
       await this.db.updateTable('object_versions').set({ latest: 0 }).where('id', 'in', part).execute();
       await this.db.updateTable('search_rows').set({ latest: 0 }).where('object_id', 'in', part).execute();
     }
+    this.afterCommit!.push(() => this.ctx.ops.afterBulkInsert(this.ctx.root, rows.length));
     await this.ctx.ops.insertMany(this.db, 'items', newItems);
     await this.ctx.ops.insertMany(this.db, 'object_versions', rows as unknown as Record<string, unknown>[]);
 
@@ -627,15 +629,28 @@ export class KyselyStore implements Store {
   }
 
   private baseVersions(withContent: boolean) {
-    const q = this.db
-      .selectFrom('object_versions as v')
-      .innerJoin('items as i', 'i.id', 'v.id')
-      .select(VERSION_COLUMNS);
-    return withContent ? q.select(['v.content', 'i.wrapped_key']) : q;
+    // No join with items: the planner then never has a reason to scan it, and rows stay in date_added order.
+    const q = this.db.selectFrom('object_versions as v').select(VERSION_COLUMNS);
+    return withContent ? q.select(['v.content']) : q;
   }
 
-  private toStored(rows: VersionRow[], withContent: boolean): StoredObject[] {
+  /** Unwrapped data keys of the items of `rows`, by id (one indexed lookup per page, not per row). */
+  private async keysFor(rows: VersionRow[]): Promise<Map<string, Uint8Array>> {
     const keys = new Map<string, Uint8Array>();
+    const ids = [...new Set(rows.map((r) => r.id))];
+    for (const part of chunks(ids, chunkFor(1))) {
+      const items = await this.db
+        .selectFrom('items')
+        .select(['id', 'wrapped_key'])
+        .where('id', 'in', part)
+        .execute();
+      for (const i of items) if (i.wrapped_key) keys.set(i.id, unwrap(this.ctx.nodeKey, i.wrapped_key, i.id));
+    }
+    return keys;
+  }
+
+  private async toStored(rows: VersionRow[], withContent: boolean): Promise<StoredObject[]> {
+    const keys = withContent ? await this.keysFor(rows) : new Map<string, Uint8Array>();
     return rows.map((r) => {
       const added = Number(r.added);
       const markingRefs = parse<string[]>(r.marking_refs);
@@ -659,12 +674,8 @@ export class KyselyStore implements Store {
         tier: r.tier,
         topics: parse(r.topics),
       };
-      if (withContent && r.content && r.wrapped_key) {
-        let key = keys.get(r.id);
-        if (!key) {
-          key = unwrap(this.ctx.nodeKey, r.wrapped_key, r.id);
-          keys.set(r.id, key);
-        }
+      const key = keys.get(r.id);
+      if (withContent && r.content && key) {
         const object = JSON.parse(
           open(key, r.content, `${r.id}\n${r.version}`).toString('utf8'),
         ) as StixObject;
@@ -683,8 +694,8 @@ export class KyselyStore implements Store {
     if (query.addedAfter) lower = Math.max(lower, stampToMicros(query.addedAfter, 'added_after'));
     // The query builder's type changes with the selected columns; one alias keeps the filters readable.
     let q = this.baseVersions(withContent).where('v.added', '>', lower) as SelectQueryBuilder<
-      Database & { v: ObjectVersionTable; i: Database['items'] },
-      'v' | 'i',
+      Database & { v: ObjectVersionTable },
+      'v',
       VersionRow
     >;
     if (query.ids) q = query.ids.length ? q.where('v.id', 'in', query.ids) : q.where(sql<boolean>`1 = 0`);
@@ -718,7 +729,7 @@ export class KyselyStore implements Store {
       .limit(limit + 1)
       .execute()) as VersionRow[];
     const more = rows.length > limit;
-    const page = this.toStored(more ? rows.slice(0, limit) : rows, withContent);
+    const page = await this.toStored(more ? rows.slice(0, limit) : rows, withContent);
     return { rows: page, next: more ? page[page.length - 1]!.cursor : null };
   }
 
@@ -739,8 +750,8 @@ export class KyselyStore implements Store {
 
   async getObject(id: string, version?: string): Promise<StoredObject | null> {
     let q = this.baseVersions(true).where('v.id', '=', id) as SelectQueryBuilder<
-      Database & { v: ObjectVersionTable; i: Database['items'] },
-      'v' | 'i',
+      Database & { v: ObjectVersionTable },
+      'v',
       VersionRow
     >;
     q =
@@ -748,7 +759,7 @@ export class KyselyStore implements Store {
         ? q.where('v.latest', '=', 1)
         : q.where('v.version', '=', normaliseStamp(version));
     const row = (await q.executeTakeFirst()) as VersionRow | undefined;
-    return row ? this.toStored([row], true)[0]! : null;
+    return row ? (await this.toStored([row], true))[0]! : null;
   }
 
   async getItem(id: string): Promise<ItemInfo | null> {

@@ -16,38 +16,51 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-const postgresOps: DialectOps = {
-  name: 'postgres',
-  greatest: 'greatest',
-  sealsSearchText: false,
-  insertMany: insertManyWithKysely,
-  async insertSearch(db, rows) {
-    for (let i = 0; i < rows.length; i += 2_000) {
-      const part = rows.slice(i, i + 2_000);
-      await db
-        .insertInto('search_rows')
-        .values(part.map(({ text, ...r }) => ({ ...r, tsv: sql`to_tsvector('simple', ${text})` })))
-        .execute();
-    }
-  },
-  async deleteSearchIndex() {
-    // The tsvector lives in search_rows itself, which the shared code deletes.
-  },
-  async search(db, words, filters, limit, offset) {
-    const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
-    const { rows } = await sql<SearchHit>`
+// A big post into tables without statistics makes the planner sort whole tables to serve one page; autovacuum
+// catches up only later, so a store refreshes them itself after large inserts (at most once a minute).
+const ANALYZE_AFTER_ROWS = 1000;
+const ANALYZE_EVERY_MS = 60_000;
+
+function postgresOps(): DialectOps {
+  let lastAnalyze = 0;
+  return {
+    name: 'postgres',
+    greatest: 'greatest',
+    sealsSearchText: false,
+    insertMany: insertManyWithKysely,
+    async insertSearch(db, rows) {
+      for (let i = 0; i < rows.length; i += 2_000) {
+        const part = rows.slice(i, i + 2_000);
+        await db
+          .insertInto('search_rows')
+          .values(part.map(({ text, ...r }) => ({ ...r, tsv: sql`to_tsvector('simple', ${text})` })))
+          .execute();
+      }
+    },
+    async deleteSearchIndex() {
+      // The tsvector lives in search_rows itself, which the shared code deletes.
+    },
+    async search(db, words, filters, limit, offset) {
+      const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+      const { rows } = await sql<SearchHit>`
       SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
              s.originator AS originator, -ts_rank(s.tsv, q) AS score
       FROM search_rows s, plainto_tsquery('simple', ${words.join(' ')}) q
       WHERE s.tsv @@ q ${where}
       ORDER BY score, s.row_id
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
-    return rows.map((r) => ({ ...r, score: Number(r.score) }));
-  },
-  async afterDestroy() {
-    // PostgreSQL reuses dead tuples' space after VACUUM; autovacuum does that. Files are not scrubbed here.
-  },
-};
+      return rows.map((r) => ({ ...r, score: Number(r.score) }));
+    },
+    async afterBulkInsert(db, rows) {
+      if (rows < ANALYZE_AFTER_ROWS || Date.now() - lastAnalyze < ANALYZE_EVERY_MS) return;
+      lastAnalyze = Date.now();
+      await sql`ANALYZE object_versions, items, search_rows`.execute(db);
+    },
+    async afterDestroy() {
+      // PostgreSQL reuses dead tuples' space after VACUUM; autovacuum does that. Files are not scrubbed here.
+    },
+  };
+}
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -86,5 +99,5 @@ export async function openPostgresStore(
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, { ops: postgresOps, nodeKey, now, root: db, onClose: async () => {} });
+  return new KyselyStore(db, { ops: postgresOps(), nodeKey, now, root: db, onClose: async () => {} });
 }

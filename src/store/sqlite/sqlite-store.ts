@@ -70,6 +70,9 @@ function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
       return rows;
     },
+    async afterBulkInsert() {
+      // SQLite's planner needs no statistics for these indexed range scans.
+    },
     async afterDestroy(db) {
       // R27: secure_delete zeroed the freed bytes and FTS5 secure-delete removed the terms; the WAL still holds
       // the old page images until it is checkpointed and truncated.
