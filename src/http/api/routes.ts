@@ -1,0 +1,414 @@
+import type { FastifyInstance } from 'fastify';
+import { ReltoError } from '../../errors/index.js';
+import type { NodeService, PostStatus } from '../../node/service.js';
+import type { CustodyKind } from '../../store/store.js';
+import { personOf } from '../auth.js';
+import type { HttpMetrics } from '../metrics.js';
+import type { TypeBoxProvider } from '../type-provider.js';
+import {
+  ApiError,
+  AuditEntries,
+  AuditHead,
+  AuditRangeQuery,
+  Bundle,
+  Compromise,
+  CompromiseAdvanceBody,
+  CompromiseBody,
+  CompromiseList,
+  CompromiseParams,
+  ConsentAnswerBody,
+  ConsentRequestBody,
+  ConsistencyProof,
+  type CustodyAction,
+  CustodyBody,
+  CustodyList,
+  CustodyParams,
+  CustodyRecord,
+  DecideAnswer,
+  DecideBody,
+  InclusionProof,
+  InclusionQuery,
+  ItemAnswer,
+  ItemParams,
+  ItemQuery,
+  ItemsPage,
+  ItemsQuery,
+  Me,
+  NoContent,
+  PostResult,
+  ReclassifyBody,
+  ReleaseBody,
+  RequestParams,
+  SearchAnswer,
+  SearchBody,
+  Token,
+  VersionList,
+} from './schemas.js';
+
+export interface ApiOptions {
+  node: NodeService;
+  metrics: HttpMetrics;
+  maxContentLength: number;
+  maxPageSize: number;
+}
+
+const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError };
+const custodyKinds: Record<
+  CustodyAction,
+  Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>
+> = {
+  copy: 'copy',
+  translate: 'translation',
+  print: 'print',
+  export: 'export',
+  return: 'return',
+};
+
+function postResult(s: PostStatus) {
+  return {
+    statusId: s.id,
+    status: s.status,
+    requestTimestamp: s.request_timestamp,
+    totalCount: s.total_count,
+    successCount: s.success_count,
+    successes: s.successes,
+    failureCount: s.failure_count,
+    failures: s.failures,
+    pendingCount: s.pending_count,
+    pendings: s.pendings,
+  };
+}
+
+/**
+ * The node's own API under /api/v1 (camelCase JSON). Routes only translate: every rule is the node's.
+ * Errors are `{"error": {code, message, path}}` with the status of the code (src/errors/codes.ts).
+ */
+export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Promise<void> {
+  const app = parent.withTypeProvider<TypeBoxProvider>();
+  const { node, metrics, maxPageSize } = opts;
+  const p = '/api/v1';
+
+  // sessions: a bearer token for the CLI client (issued against HTTP Basic)
+  app.post(
+    `${p}/session`,
+    { schema: { tags: ['session'], summary: 'Issue a bearer token', response: { 201: Token, ...errors } } },
+    async (request, reply) => reply.code(201).send(await node.issueToken(personOf(request), 'token')),
+  );
+  app.delete(
+    `${p}/session`,
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Revoke the bearer token of this request',
+        response: { 204: NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (request.bearer) await node.revokeToken(request.bearer);
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    `${p}/me`,
+    { schema: { tags: ['session'], summary: 'The signed-in person', response: { 200: Me, ...errors } } },
+    async (request) => {
+      const me = personOf(request);
+      return {
+        name: me.name,
+        party: me.party,
+        clearance: me.clearance,
+        roles: me.roles,
+        ...(me.designations ? { designations: me.designations } : {}),
+      };
+    },
+  );
+
+  // items
+  app.post(
+    `${p}/items`,
+    {
+      bodyLimit: opts.maxContentLength,
+      schema: {
+        tags: ['items'],
+        summary: 'Post a STIX bundle (one transaction: all stored, or none)',
+        body: Bundle,
+        response: { 201: PostResult, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const status = await node.postObjects(personOf(request), request.body.objects);
+      metrics.objectsPosted.inc({ via: 'api' }, status.success_count);
+      return reply.code(201).send(postResult(status));
+    },
+  );
+  app.get(
+    `${p}/items`,
+    {
+      schema: {
+        tags: ['items'],
+        summary: 'Items the signed-in person may read, redacted, with their marking-definitions',
+        querystring: ItemsQuery,
+        response: { 200: ItemsPage, ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await node.listObjects(personOf(request), {
+        limit: Math.min(q.limit ?? maxPageSize, maxPageSize),
+        ...(q.type ? { types: q.type } : {}),
+        ...(q.id ? { ids: q.id } : {}),
+        ...(q.addedAfter ? { addedAfter: q.addedAfter } : {}),
+        ...(q.next ? { next: q.next } : {}),
+      });
+      return {
+        items: page.objects,
+        markings: page.markings,
+        more: page.more,
+        ...(page.more && page.next ? { next: page.next } : {}),
+      };
+    },
+  );
+  app.get(
+    `${p}/items/:id`,
+    {
+      schema: {
+        tags: ['items'],
+        summary: 'One item as the signed-in person may read it (404 when they may not see it)',
+        params: ItemParams,
+        querystring: ItemQuery,
+        response: { 200: ItemAnswer, ...errors },
+      },
+    },
+    async (request) => {
+      const page = await node.getObject(personOf(request), request.params.id, {
+        versions: request.query.version ?? ['last'],
+        limit: maxPageSize,
+      });
+      const last = page.objects.at(-1);
+      if (!last) throw new ReltoError('NOT_FOUND', `no item ${request.params.id}`);
+      return { item: last, versions: page.objects, markings: page.markings };
+    },
+  );
+  app.get(
+    `${p}/items/:id/versions`,
+    {
+      schema: {
+        tags: ['items'],
+        summary: 'The versions of an item the signed-in person may see',
+        params: ItemParams,
+        response: { 200: VersionList, ...errors },
+      },
+    },
+    async (request) => {
+      const page = await node.versions(personOf(request), request.params.id, { limit: maxPageSize });
+      if (page.versions.length === 0) throw new ReltoError('NOT_FOUND', `no item ${request.params.id}`);
+      return {
+        versions: page.versions,
+        more: page.more,
+        ...(page.more && page.next ? { next: page.next } : {}),
+      };
+    },
+  );
+  app.delete(
+    `${p}/items/:id`,
+    {
+      schema: {
+        tags: ['custody'],
+        summary: 'Destroy an item: a destroy decision, then crypto-erasure (R27)',
+        params: ItemParams,
+        response: { 204: NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (!(await node.destroyObject(personOf(request), request.params.id, {}))) {
+        throw new ReltoError('NOT_FOUND', `no item ${request.params.id}`);
+      }
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    `${p}/search`,
+    {
+      schema: {
+        tags: ['items'],
+        summary: 'Full-text search over what the signed-in person may read',
+        body: SearchBody,
+        response: { 200: SearchAnswer, ...errors },
+      },
+    },
+    async (request) => node.search(personOf(request), request.body),
+  );
+
+  // custody (R26), reclassification (R8)
+  app.post(
+    `${p}/items/:id/custody/:action`,
+    {
+      schema: {
+        tags: ['custody'],
+        summary: 'Copy, translate, print, export or return an item: a decision plus a custody record (R26)',
+        params: CustodyParams,
+        body: CustodyBody,
+        response: { 201: CustodyRecord, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id, action } = request.params;
+      const record = await node.recordCustody(
+        personOf(request),
+        id,
+        custodyKinds[action],
+        request.body?.details,
+      );
+      return reply.code(201).send(record);
+    },
+  );
+  app.get(
+    `${p}/items/:id/custody`,
+    {
+      schema: {
+        tags: ['custody'],
+        summary: "An item's custody records",
+        params: ItemParams,
+        response: { 200: CustodyList, ...errors },
+      },
+    },
+    async (request) => ({ records: await node.listCustody(personOf(request), request.params.id) }),
+  );
+  app.post(
+    `${p}/items/:id/reclassify`,
+    {
+      schema: {
+        tags: ['custody'],
+        summary: "The originator's reclassification: every held version and copy re-marked (R8)",
+        params: ItemParams,
+        body: ReclassifyBody,
+        response: { 204: NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await node.reclassify(personOf(request), request.params.id, request.body.label);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // compromise reports (R28)
+  app.post(
+    `${p}/compromises`,
+    {
+      schema: {
+        tags: ['compromise'],
+        summary: 'Report a compromise (R28)',
+        body: CompromiseBody,
+        response: { 201: Compromise, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await node.reportCompromise(personOf(request), request.body)),
+  );
+  app.get(
+    `${p}/compromises`,
+    {
+      schema: {
+        tags: ['compromise'],
+        summary: 'Compromise reports',
+        response: { 200: CompromiseList, ...errors },
+      },
+    },
+    async (request) => ({ reports: await node.listCompromises(personOf(request)) }),
+  );
+  app.post(
+    `${p}/compromises/:id/advance`,
+    {
+      schema: {
+        tags: ['compromise'],
+        summary: 'Move a report to its next status (reported → investigating → findings-sent → closed)',
+        params: CompromiseParams,
+        body: CompromiseAdvanceBody,
+        response: { 200: Compromise, ...errors, 409: ApiError },
+      },
+    },
+    async (request) => node.advanceCompromise(personOf(request), request.params.id, request.body),
+  );
+
+  // decisions (contracts §5 `relto client decide`): always for the signed-in person
+  app.post(
+    `${p}/decide`,
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: "The node's decision for the signed-in person (any principal in the body is ignored)",
+        body: DecideBody,
+        response: { 200: DecideAnswer, ...errors },
+      },
+    },
+    async (request) => {
+      const { principal: _ignored, ...rest } = request.body;
+      const answer = await node.decideFor(personOf(request), rest);
+      metrics.decisions.inc({ outcome: answer.decision });
+      return answer;
+    },
+  );
+
+  // audit (R29, R35: security officers and administrators only; the node refuses others)
+  app.get(
+    `${p}/audit/head`,
+    { schema: { tags: ['audit'], summary: 'The signed tree head', response: { 200: AuditHead, ...errors } } },
+    async (request) => node.auditHead(personOf(request)),
+  );
+  app.get(
+    `${p}/audit/entries`,
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit entries with index in [from, to)',
+        querystring: AuditRangeQuery,
+        response: { 200: AuditEntries, ...errors },
+      },
+    },
+    async (request) => ({
+      entries: await node.auditEntries(personOf(request), request.query.from, request.query.to),
+    }),
+  );
+  app.get(
+    `${p}/audit/proofs/inclusion`,
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'RFC 9162 inclusion proof of one entry in a tree of the given size',
+        querystring: InclusionQuery,
+        response: { 200: InclusionProof, ...errors },
+      },
+    },
+    async (request) => node.inclusionProof(personOf(request), request.query.index, request.query.treeSize),
+  );
+  app.get(
+    `${p}/audit/proofs/consistency`,
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'RFC 9162 consistency proof between two tree sizes',
+        querystring: AuditRangeQuery,
+        response: { 200: ConsistencyProof, ...errors },
+      },
+    },
+    async (request) => node.consistencyProof(personOf(request), request.query.from, request.query.to),
+  );
+
+  // release and consent: the exchange between nodes comes in a later issue; these answer 501 until then.
+  const later = (what: string) => async () => {
+    throw new ReltoError('NOT_IMPLEMENTED', `${what} needs the exchange between nodes, not built yet`);
+  };
+  const reserved = { tags: ['exchange (reserved)'], response: { ...errors, 501: ApiError } };
+  app.post(`${p}/releases`, { schema: { ...reserved, body: ReleaseBody } }, later('release'));
+  app.post(`${p}/releases/:id/approve`, { schema: { ...reserved, params: RequestParams } }, later('approve'));
+  app.post(
+    `${p}/consent-requests`,
+    { schema: { ...reserved, body: ConsentRequestBody } },
+    later('request-consent'),
+  );
+  app.post(
+    `${p}/consent-requests/:id/answer`,
+    { schema: { ...reserved, params: RequestParams, body: ConsentAnswerBody } },
+    later('consent'),
+  );
+}

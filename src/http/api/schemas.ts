@@ -1,0 +1,267 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Action, DecisionRequest } from '../../policy/schema.js';
+import { compromiseStatuses } from '../../store/store.js';
+
+/** The node's own JSON API (camelCase keys): one schema per body, query and answer. */
+
+export const ApiError = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    path: Type.String({ description: 'JSON Pointer into the offending input' }),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
+
+const StixObject = Type.Object(
+  { id: Type.String(), type: Type.String() },
+  { additionalProperties: true, description: 'a STIX 2.1 object as the signed-in person may read it' },
+);
+
+export const Token = Type.Object({ token: Type.String(), expiresAt: Type.String() });
+
+export const Me = Type.Object({
+  name: Type.String(),
+  party: Type.String(),
+  clearance: Type.String(),
+  roles: Type.Array(Type.String()),
+  designations: Type.Optional(Type.Array(Type.String())),
+});
+
+export const Bundle = Type.Object(
+  { objects: Type.Array(Type.Unknown()) },
+  { additionalProperties: true, description: 'a STIX 2.1 bundle (only its objects are used)' },
+);
+export type Bundle = Static<typeof Bundle>;
+
+const Detail = Type.Object({
+  id: Type.String(),
+  version: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+});
+
+export const PostResult = Type.Object({
+  statusId: Type.String(),
+  status: Type.String(),
+  requestTimestamp: Type.String(),
+  totalCount: Type.Integer(),
+  successCount: Type.Integer(),
+  successes: Type.Array(Detail),
+  failureCount: Type.Integer(),
+  failures: Type.Array(Detail),
+  pendingCount: Type.Integer(),
+  pendings: Type.Array(Detail),
+});
+
+export const ItemsQuery = Type.Object({
+  type: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  id: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  addedAfter: Type.Optional(Type.String({ format: 'date-time' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1 })),
+  next: Type.Optional(Type.String()),
+});
+export type ItemsQuery = Static<typeof ItemsQuery>;
+
+export const ItemsPage = Type.Object({
+  items: Type.Array(StixObject),
+  markings: Type.Array(StixObject),
+  more: Type.Boolean(),
+  next: Type.Optional(Type.String()),
+});
+
+export const ItemParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+
+export const ItemQuery = Type.Object({
+  version: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), { description: 'last (default), first, all, or a timestamp' }),
+  ),
+});
+
+export const ItemAnswer = Type.Object({
+  /** The latest version the person may read (or the versions asked for, newest last). */
+  item: StixObject,
+  versions: Type.Array(StixObject),
+  markings: Type.Array(StixObject),
+});
+
+export const VersionList = Type.Object({
+  versions: Type.Array(Type.String()),
+  more: Type.Boolean(),
+  next: Type.Optional(Type.String()),
+});
+
+export const SearchBody = Type.Object(
+  {
+    text: Type.String(),
+    types: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    originators: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    level: Type.Optional(Type.String({ minLength: 1 })),
+    topics: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SearchAnswer = Type.Object({
+  total: Type.Integer(),
+  hits: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      type: Type.String(),
+      name: Type.Optional(Type.String()),
+      originator: Type.Union([Type.String(), Type.Null()]),
+      modified: Type.Optional(Type.String()),
+    }),
+  ),
+});
+
+/** Custody actions a person asks for by name (R26); destruction is `DELETE /api/v1/items/{id}`. */
+export const CustodyAction = Type.Union([
+  Type.Literal('copy'),
+  Type.Literal('translate'),
+  Type.Literal('print'),
+  Type.Literal('export'),
+  Type.Literal('return'),
+]);
+export type CustodyAction = Static<typeof CustodyAction>;
+
+export const CustodyParams = Type.Object({ id: Type.String({ minLength: 1 }), action: CustodyAction });
+
+export const CustodyBody = Type.Object(
+  { details: Type.Optional(Type.Object({}, { additionalProperties: true })) },
+  { additionalProperties: false },
+);
+
+export const CustodyRecord = Type.Object({
+  seq: Type.Integer(),
+  itemId: Type.String(),
+  kind: Type.String(),
+  copyNumber: Type.Union([Type.Integer(), Type.Null()]),
+  by: Type.String(),
+  at: Type.String(),
+  details: Type.Object({}, { additionalProperties: true }),
+});
+
+export const CustodyList = Type.Object({ records: Type.Array(CustodyRecord) });
+
+export const ReclassifyBody = Type.Object(
+  { label: Type.Unknown({ description: 'the new label (contracts §3)' }) },
+  { additionalProperties: false },
+);
+
+const Deadlines = Type.Record(Type.String({ minLength: 1 }), Type.String({ format: 'date-time' }));
+
+export const CompromiseBody = Type.Object(
+  {
+    items: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    description: Type.Optional(Type.String()),
+    deadlines: Type.Optional(Deadlines),
+  },
+  { additionalProperties: false },
+);
+
+const CompromiseStatus = Type.Union(compromiseStatuses.map((s) => Type.Literal(s)));
+
+export const CompromiseAdvanceBody = Type.Object(
+  {
+    to: CompromiseStatus,
+    note: Type.Optional(Type.String()),
+    findings: Type.Optional(Type.String()),
+    measures: Type.Optional(Type.String()),
+    deadlines: Type.Optional(Deadlines),
+  },
+  { additionalProperties: false },
+);
+
+export const CompromiseParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+
+export const Compromise = Type.Object({
+  id: Type.String(),
+  items: Type.Array(Type.String()),
+  reportedBy: Type.String(),
+  reportedAt: Type.String(),
+  originator: Type.String(),
+  status: CompromiseStatus,
+  deadlines: Type.Record(Type.String(), Type.String()),
+  description: Type.Union([Type.String(), Type.Null()]),
+  findings: Type.Union([Type.String(), Type.Null()]),
+  measures: Type.Union([Type.String(), Type.Null()]),
+  history: Type.Array(
+    Type.Object({
+      at: Type.String(),
+      by: Type.String(),
+      status: CompromiseStatus,
+      note: Type.Optional(Type.String()),
+    }),
+  ),
+  updatedAt: Type.String(),
+});
+
+export const CompromiseList = Type.Object({ reports: Type.Array(Compromise) });
+
+/**
+ * A decision request (contracts §4); `principal` may be present but is ignored: the node answers for the
+ * signed-in person (contracts §5, `relto client decide`).
+ */
+export const DecideBody = Type.Object(
+  {
+    ...Type.Omit(DecisionRequest, ['principal']).properties,
+    principal: Type.Optional(Type.Unknown({ description: 'ignored: the signed-in person is the principal' })),
+  },
+  { additionalProperties: false },
+);
+
+export const DecideAnswer = Type.Object({
+  decision: Type.Union([Type.Literal('permit'), Type.Literal('deny')]),
+  reasons: Type.Array(Type.Object({ code: Type.String(), rule: Type.String(), message: Type.String() })),
+  obligations: Type.Array(Type.Object({}, { additionalProperties: true })),
+});
+
+export const AuditHead = Type.Object({
+  treeSize: Type.Integer(),
+  rootHash: Type.String(),
+  timestamp: Type.String(),
+  signature: Type.String(),
+});
+
+export const AuditRangeQuery = Type.Object({
+  from: Type.Integer({ minimum: 0 }),
+  to: Type.Integer({ minimum: 0 }),
+});
+
+export const AuditEntries = Type.Object({
+  entries: Type.Array(Type.Object({ index: Type.Integer(), entry: Type.Unknown() })),
+});
+
+export const InclusionQuery = Type.Object({
+  index: Type.Integer({ minimum: 0 }),
+  treeSize: Type.Integer({ minimum: 1 }),
+});
+
+export const InclusionProof = Type.Object({ leafHash: Type.String(), proof: Type.Array(Type.String()) });
+export const ConsistencyProof = Type.Object({ proof: Type.Array(Type.String()) });
+
+/** Release and consent (contracts §5 client commands): routes reserved for the exchange issue. */
+export const ReleaseBody = Type.Object(
+  { item: Type.String(), to: Type.String(), under: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export const ConsentRequestBody = Type.Object(
+  {
+    item: Type.String(),
+    to: Type.Optional(Type.String()),
+    purpose: Type.Optional(Type.String()),
+    actions: Type.Optional(Type.Array(Action)),
+  },
+  { additionalProperties: false },
+);
+export const ConsentAnswerBody = Type.Object(
+  { refuse: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const RequestParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+
+export const NoContent = Type.Null({ description: 'no content' });

@@ -1,0 +1,114 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ReltoError } from '../errors/index.js';
+import type { NodeService } from '../node/service.js';
+import { apiRoutes } from './api/routes.js';
+import { authenticator } from './auth.js';
+import { asReltoError, sendError } from './errors.js';
+import { createMetrics, type HttpMetrics, instrument } from './metrics.js';
+import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
+import type { TypeBoxProvider } from './type-provider.js';
+import { validatorCompiler } from './validation.js';
+
+/** TAXII 2.1 asks for at least 16 MiB (contracts §7); this node takes twice that by default. */
+export const DEFAULT_MAX_CONTENT_LENGTH = 32 * 1024 * 1024;
+export const DEFAULT_MAX_PAGE_SIZE = 1000;
+
+export interface AppOptions {
+  /** Largest request body (TAXII `max_content_length`); default 32 MiB, never below what TAXII needs in tests. */
+  maxContentLength?: number;
+  /** Most objects in one page, whatever `limit` asks; default 1000. */
+  maxPageSize?: number;
+  /** pino options, `true` for defaults, or false (default) for a quiet app (tests, benches). */
+  logger?: FastifyServerOptions['logger'];
+  /** Process metrics (CPU, memory, event loop) beside the HTTP ones; default false (tests make many apps). */
+  defaultMetrics?: boolean;
+}
+
+export type ReltoApp = FastifyInstance & { metrics: HttpMetrics };
+
+/**
+ * The node's HTTP edge: TAXII 2.1 at /taxii2/, the node API at /api/v1/, OpenAPI at /docs, Prometheus
+ * text at /metrics and /healthz. Routes are thin: every answer comes from `node` acting as the person
+ * who signed in (HTTP Basic or a bearer token).
+ *
+ * @example const app = await buildApp(node); await app.listen({ host: '127.0.0.1', port: 7410 });
+ */
+export async function buildApp(node: NodeService, opts: AppOptions = {}): Promise<ReltoApp> {
+  const maxContentLength = opts.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+  const maxPageSize = opts.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: maxContentLength,
+    routerOptions: { ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+  const metrics = createMetrics(opts.defaultMetrics ?? false);
+  app.decorate('metrics', metrics);
+  app.decorateRequest('person', null);
+  app.decorateRequest('bearer', null);
+
+  // TAXII and STIX JSON are JSON: parsed by Fastify's own parser (prototype-poisoning checks included).
+  app.addContentTypeParser(
+    ['application/taxii+json', 'application/stix+json'],
+    { parseAs: 'string', bodyLimit: maxContentLength },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    const e = asReltoError(error);
+    if (e.code === 'INTERNAL') request.log.error({ err: error }, 'internal error');
+    if (e.code === 'FORBIDDEN') metrics.decisions.inc({ outcome: 'deny' });
+    return sendError(request, reply, e);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new ReltoError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+  instrument(app, metrics);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: `relto node ${node.party}`,
+        description:
+          'The node API (/api/v1) and TAXII 2.1 (/taxii2). Sign in with HTTP Basic, or with a bearer token from ' +
+          'POST /api/v1/session. Every answer holds only what the signed-in person may read.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          basic: { type: 'http', scheme: 'basic' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ basic: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', party: node.party }));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  // Everything else is made as a person.
+  const authenticate = authenticator(node);
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', authenticate);
+    await scope.register(taxiiRoutes, { node, metrics, maxContentLength, maxPageSize });
+  });
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', authenticate);
+    await scope.register(apiRoutes, { node, metrics, maxContentLength, maxPageSize });
+  });
+  return app as unknown as ReltoApp;
+}
+
+export { apiRootPath };

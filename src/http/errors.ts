@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, errorCodes, ReltoError } from '../errors/index.js';
+import { TAXII_MEDIA_TYPE } from './taxii/media.js';
+
+/** The realm every 401 names, so browsers and `curl --basic` know to send HTTP Basic. */
+export const BASIC_CHALLENGE = 'Basic realm="relto", charset="UTF-8"';
+
+/** Fastify's own error codes that mean the client sent something we refuse, by our code. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Any error met while serving a request, as the one error type the API shows. */
+export function asReltoError(error: unknown): ReltoError {
+  if (error instanceof ReltoError) return error;
+  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
+  if (e?.validation && e.validation.length > 0) {
+    const first = e.validation[0]!;
+    const where = e.validationContext ?? 'request';
+    return new ReltoError(
+      'MALFORMED_REQUEST',
+      `${where}${first.instancePath ?? ''} ${first.message ?? 'is not valid'}`,
+      first.instancePath ?? '',
+    );
+  }
+  if (e?.code && fastifyCodes[e.code]) return new ReltoError(fastifyCodes[e.code]!, e.message);
+  // A SyntaxError from a body parser is malformed JSON.
+  if (error instanceof SyntaxError) return new ReltoError('MALFORMED_REQUEST', error.message);
+  return new ReltoError('INTERNAL');
+}
+
+/** True for the TAXII part of the node, whose errors are TAXII error messages (TAXII 2.1 §3.6.1). */
+export function isTaxiiRequest(request: FastifyRequest): boolean {
+  return (
+    request.url === '/taxii2' || request.url.startsWith('/taxii2/') || request.url.startsWith('/taxii2?')
+  );
+}
+
+/** Sends `error` as `{"error": {code, message, path}}`, or as a TAXII error message on TAXII routes. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ReltoError): FastifyReply {
+  const status = errorCodes[error.code].status;
+  if (status === 401) reply.header('www-authenticate', BASIC_CHALLENGE);
+  reply.code(status);
+  if (isTaxiiRequest(request)) {
+    const details: Record<string, unknown> = {};
+    if (error.path !== '') details.path = error.path;
+    if (error.details !== undefined) details.details = error.details;
+    const body: Record<string, unknown> = {
+      title: errorCodes[error.code].message,
+      description: error.message,
+      error_id: request.id,
+      error_code: error.code,
+      http_status: String(status),
+    };
+    if (Object.keys(details).length > 0) body.details = details;
+    return reply.type(TAXII_MEDIA_TYPE).serializer(JSON.stringify).send(body);
+  }
+  return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(error.toJSON());
+}
