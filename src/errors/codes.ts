@@ -74,6 +74,7 @@ export const errorCodes = {
     exit: 2,
     message: 'the request is well formed but its objects cannot be processed (invalid STIX or label)',
   },
+  NODE_UNREACHABLE: { status: 502, exit: 1, message: 'the node cannot be reached' },
   NOT_IMPLEMENTED: { status: 501, exit: 1, message: 'this operation is not implemented by this node yet' },
   INVALID_PROOF_REQUEST: {
     status: 400,
