@@ -96,7 +96,12 @@ for (const dialect of DIALECTS) {
       const first = await node.listObjects(low, { types: ['report'], versions: ['all'], limit: 1 });
       expect(first.objects).toHaveLength(1);
       expect(first.more).toBe(true);
-      const second = await node.listObjects(low, { types: ['report'], versions: ['all'], limit: 1, next: first.next! });
+      const second = await node.listObjects(low, {
+        types: ['report'],
+        versions: ['all'],
+        limit: 1,
+        next: first.next!,
+      });
       expect(second.objects).toHaveLength(1);
       // Only the SECRET-floored report is left after it: for this reader there is nothing more.
       expect(second.more).toBe(false);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Label } from '../../label/index.js';
-import type { StixObject } from '../../store/index.js';
 import { labelMarkingId, labelToMarking, withPortions } from '../../stix/index.js';
-import { createNode, openNode, type OpenNodeOptions, type ReltoNode } from '../node-service.js';
+import type { StixObject } from '../../store/index.js';
+import { createNode, type OpenNodeOptions, openNode, type ReltoNode } from '../node-service.js';
 import type { Person } from '../service.js';
 
 export const PG_URL = process.env.RELTO_PG_URL;
@@ -84,7 +84,9 @@ export function uuid(): string {
  * A report whose floor is CONFIDENTIAL, with one CONFIDENTIAL-tier portion and one SECRET portion, and a
  * SECRET-marked description (contracts §6 portions and granular markings).
  */
-export function mixedReport(opts: { id?: string; modified?: string; lowText?: string; highText?: string } = {}): StixObject {
+export function mixedReport(
+  opts: { id?: string; modified?: string; lowText?: string; highText?: string } = {},
+): StixObject {
   const base: StixObject = {
     type: 'report',
     spec_version: '2.1',
