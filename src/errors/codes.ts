@@ -81,6 +81,12 @@ export const errorCodes = {
     exit: 2,
     message: 'the proof asked for does not exist for these sizes',
   },
+  INVALID_COT: {
+    status: 400,
+    exit: 2,
+    message: 'the CoT event is refused: malformed, without a point, with bad times, unlabelled or oversize',
+  },
+  BUS_UNAVAILABLE: { status: 503, exit: 1, message: 'the track bus cannot be reached' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
