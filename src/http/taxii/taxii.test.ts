@@ -27,8 +27,8 @@ for (const [kind, makeNode] of Object.entries(nodeFactories)) {
       expect(res.statusCode, res.body).toBe(202);
     });
     afterAll(async () => {
-      await h.close();
-      await h.node.close();
+      await h?.close();
+      await h?.node.close();
     });
 
     const objectsOf = (body: string): Obj[] => (JSON.parse(body) as { objects?: Obj[] }).objects ?? [];

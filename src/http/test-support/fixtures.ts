@@ -20,10 +20,10 @@ export const SECRET_MARKING = labelToMarking(SECRET_LABEL) as unknown as StixObj
 
 /** The demo people of contracts §8 that these tests need. */
 export const PEOPLE = [
-  { name: 'analyst', password: 'analyst-pw', clearance: 'II', roles: ['analyst'] as const },
-  { name: 'analyst-low', password: 'low-pw', clearance: 'III', roles: ['analyst'] as const },
-  { name: 'security', password: 'security-pw', clearance: 'II', roles: ['security-officer'] as const },
-  { name: 'admin', password: 'admin-pw', clearance: 'II', roles: ['admin'] as const },
+  { name: 'analyst', password: 'analyst-password', clearance: 'II', roles: ['analyst'] as const },
+  { name: 'analyst-low', password: 'low-password', clearance: 'III', roles: ['analyst'] as const },
+  { name: 'security', password: 'security-password', clearance: 'II', roles: ['security-officer'] as const },
+  { name: 'admin', password: 'admin-password', clearance: 'II', roles: ['admin'] as const },
 ].map((p) => ({ ...p, roles: [...p.roles] }));
 
 export const KOR_IDENTITY = partyIdentityId('KOR');
