@@ -76,6 +76,11 @@ export const errorCodes = {
   },
   NODE_UNREACHABLE: { status: 502, exit: 1, message: 'the node cannot be reached' },
   NOT_IMPLEMENTED: { status: 501, exit: 1, message: 'this operation is not implemented by this node yet' },
+  AUDIT_LOG_ALTERED: {
+    status: 500,
+    exit: 1,
+    message: 'the audit log has an altered or missing entry (R29)',
+  },
   INVALID_PROOF_REQUEST: {
     status: 400,
     exit: 2,
