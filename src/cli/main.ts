@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { registerAgreement } from './agreement.js';
+import { registerNodeCommands } from './node-commands.js';
 import { failWith } from './output.js';
 import { registerPolicy } from './policy.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   program.configureOutput({ writeErr: () => {} });
   registerPolicy(program);
   registerAgreement(program);
+  registerNodeCommands(program);
   return program;
 }
 

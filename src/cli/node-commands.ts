@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ReltoError } from '../errors/index.js';
+import { createNode, openNode, type UserChange, verifyAudit } from '../node/index.js';
+import { action, printJson } from './output.js';
+
+/*
+ * The node's own commands (contracts §5): `relto node init`, `relto user add|set`, `relto audit verify`.
+ * They work on the data folder directly (the folder is the authority); a running node notices people changes
+ * made here at once (R36: it re-reads a person's version on every request and polls for streams).
+ */
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** The password from standard input: the first line, without its line ending. */
+function readPassword(): string {
+  let text: string;
+  try {
+    text = readFileSync(0, 'utf8');
+  } catch (e) {
+    throw new ReltoError(
+      'INVALID_ARGUMENT',
+      `cannot read the password from standard input: ${(e as Error).message}`,
+      '/password',
+    );
+  }
+  const password = text.split(/\r?\n/)[0] ?? '';
+  if (password === '')
+    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
+  return password;
+}
+
+interface DataOptions {
+  data: string;
+  pg?: string;
+}
+
+function pgOf(opts: DataOptions): { pgUrl?: string } {
+  return opts.pg ? { pgUrl: opts.pg } : {};
+}
+
+export function registerNodeCommands(program: Command): void {
+  const node = program.command('node').description("a node's data folder: keys, store and registry");
+  node
+    .command('init')
+    .description('create a node: keys (mode 0600), node.json, registry and store (SQLite in DIR unless --pg)')
+    .requiredOption('--party <code>', 'the party this node belongs to, e.g. KOR')
+    .requiredOption('--data <dir>', 'the data folder')
+    .option('--registry <file>', 'a registry replacing the built-in one (copied into the folder)')
+    .option('--pg <url>', 'keep the data in PostgreSQL (else RELTO_PG_URL, else SQLite)')
+    .action(
+      action(async (opts: DataOptions & { party: string; registry?: string }) => {
+        const config = await createNode({
+          dataDir: opts.data,
+          party: opts.party,
+          ...(opts.registry ? { registryFile: opts.registry } : {}),
+          ...pgOf(opts),
+          usePgEnv: true,
+        });
+        printJson({
+          party: config.party,
+          data: opts.data,
+          store: config.store,
+          collectionId: config.collectionId,
+        });
+      }),
+    );
+
+  const user = program.command('user').description("the node's people (contracts §5)");
+  user
+    .command('add')
+    .description("add a person (the node's party); the password comes on standard input")
+    .requiredOption('--data <dir>', 'the data folder')
+    .requiredOption('--name <name>', 'the user name')
+    .requiredOption('--clearance <level>', "a level of the node's scheme, e.g. II")
+    .requiredOption(
+      '--roles <r1,r2>',
+      'analyst, releasing-officer, security-officer, watch-officer, admin',
+      list,
+    )
+    .option('--designation <id>', 'a designation eligibility, e.g. TOKUTEI (repeatable)', collect)
+    .option('--compartment <value>', 'a need-to-know compartment, e.g. BMD (repeatable)', collect)
+    .option('--contractor', 'a cleared contractor (R10)')
+    .option('--not-official', 'not a government official (R10)')
+    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .action(
+      action(
+        async (
+          opts: DataOptions & {
+            name: string;
+            clearance: string;
+            roles: string[];
+            designation?: string[];
+            compartment?: string[];
+            contractor?: boolean;
+            notOfficial?: boolean;
+          },
+        ) => {
+          const password = readPassword();
+          const n = await openNode({ dataDir: opts.data, ...pgOf(opts) });
+          try {
+            printJson(
+              await n.admin.addUser({
+                name: opts.name,
+                password,
+                clearance: opts.clearance,
+                roles: opts.roles,
+                designations: opts.designation ?? [],
+                restrictive: opts.compartment?.length ? { Compartment: opts.compartment } : {},
+                contractor: opts.contractor === true,
+                official: opts.notOfficial !== true,
+              }),
+            );
+          } finally {
+            await n.close();
+          }
+        },
+      ),
+    );
+  user
+    .command('set')
+    .description('change a person; takes effect at once, also on open sessions and streams (R36)')
+    .requiredOption('--data <dir>', 'the data folder')
+    .requiredOption('--name <name>', 'the user name')
+    .option('--clearance <level>', "a level of the node's scheme")
+    .option('--roles <r1,r2>', 'the new roles', list)
+    .option('--designation <id>', 'the designation eligibilities (repeatable; replaces them)', collect)
+    .option('--no-designation', 'remove every designation eligibility')
+    .option('--compartment <value>', 'the need-to-know compartments (repeatable; replaces them)', collect)
+    .option('--no-compartment', 'remove every compartment')
+    .option('--contractor', 'a cleared contractor')
+    .option('--official', 'a government official')
+    .option('--not-official', 'not a government official')
+    .option('--disable', 'the person may no longer sign in; their sessions are cut')
+    .option('--enable', 'the person may sign in again')
+    .option('--password', 'read a new password from standard input')
+    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .action(
+      action(
+        async (
+          opts: DataOptions & {
+            name: string;
+            clearance?: string;
+            roles?: string[];
+            designation?: string[] | false;
+            compartment?: string[] | false;
+            contractor?: boolean;
+            official?: boolean;
+            notOfficial?: boolean;
+            disable?: boolean;
+            enable?: boolean;
+            password?: boolean;
+          },
+        ) => {
+          if (opts.disable && opts.enable) {
+            throw new ReltoError('INVALID_ARGUMENT', '--disable and --enable exclude each other', '/disable');
+          }
+          const change: UserChange = {};
+          if (opts.clearance !== undefined) change.clearance = opts.clearance;
+          if (opts.roles !== undefined) change.roles = opts.roles;
+          if (opts.designation !== undefined)
+            change.designations = opts.designation === false ? [] : opts.designation;
+          if (opts.compartment !== undefined) {
+            change.restrictive = opts.compartment === false ? {} : { Compartment: opts.compartment };
+          }
+          if (opts.contractor) change.contractor = true;
+          if (opts.official) change.official = true;
+          if (opts.notOfficial) change.official = false;
+          if (opts.disable) change.disabled = true;
+          if (opts.enable) change.disabled = false;
+          if (opts.password) change.password = readPassword();
+          if (Object.keys(change).length === 0) {
+            throw new ReltoError('INVALID_ARGUMENT', 'nothing to change', '');
+          }
+          const n = await openNode({ dataDir: opts.data, ...pgOf(opts) });
+          try {
+            const existing = await n.admin.getUser(opts.name);
+            if (!existing) throw new ReltoError('INVALID_ARGUMENT', `no user named ${opts.name}`, '/name');
+            printJson(await n.admin.setUser(opts.name, change));
+          } finally {
+            await n.close();
+          }
+        },
+      ),
+    );
+
+  const audit = program.command('audit').description("the node's audit log (R29)");
+  audit
+    .command('verify')
+    .description('recompute every entry, link and the signed head; name the first altered or missing entry')
+    .requiredOption('--data <dir>', 'the data folder')
+    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .action(
+      action(async (opts: DataOptions) => {
+        const result = await verifyAudit({ dataDir: opts.data, ...pgOf(opts) });
+        if (!result.ok) {
+          throw new ReltoError('AUDIT_LOG_ALTERED', result.reason, `/entries/${result.index}`, {
+            index: result.index,
+            failure: result.failure,
+          });
+        }
+        printJson({ ok: true, size: result.size, head: result.head, unsignedFrom: result.unsignedFrom });
+      }),
+    );
+}
