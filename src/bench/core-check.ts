@@ -184,9 +184,28 @@ export function coreFacts(table: CoreTable, request: DecisionRequest): CoreFacts
   };
 }
 
+type Nested = Map<string, Map<string, Map<string, Map<string, Map<string, number>>>>>;
+
+function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let m = map.get(key);
+  if (!m) {
+    m = new Map();
+    map.set(key, m);
+  }
+  return m;
+}
+
 /** The hand-written core check on the raw request: the ceiling the engines are measured against. */
 export function createHandCheck(table: CoreTable): (request: DecisionRequest) => boolean {
-  const { required, ranks } = table;
+  const { ranks } = table;
+  // received under → originator → level → designations → reader → rank: lookups without building a key.
+  const nested: Nested = new Map();
+  for (const [key, perReader] of table.required) {
+    const [via, originator, level, designations] = key.split('|') as [string, string, string, string];
+    const byOriginator = child(nested, via);
+    const byLevel = child(byOriginator, originator);
+    child(byLevel, level).set(designations, perReader);
+  }
   return (request) => {
     const p = request.principal;
     const label = request.item.label;
@@ -196,12 +215,14 @@ export function createHandCheck(table: CoreTable): (request: DecisionRequest) =>
       designations === undefined || designations.length === 0
         ? ''
         : designations.length === 1
-          ? designations[0]
+          ? designations[0]!
           : [...designations].sort().join('+');
-    const perReader = required.get(
-      `${request.item.receivedUnder ?? ''}|${label.originator}|${label.classification}|${d}`,
-    );
-    const need = perReader?.get(reader);
+    const need = nested
+      .get(request.item.receivedUnder ?? '')
+      ?.get(label.originator)
+      ?.get(label.classification)
+      ?.get(d)
+      ?.get(reader);
     if (need === undefined) return false;
     const rank = ranks.get(reader)?.get(p.clearance);
     if (rank === undefined || rank < need) return false;
