@@ -78,6 +78,7 @@ export interface DialectOps {
     filters: RawBuilder<unknown>[],
     limit: number,
     offset: number,
+    window: number,
   ): Promise<SearchHit[]>;
   /** After a commit that added `rows` object versions (PostgreSQL refreshes planner statistics). */
   afterBulkInsert(db: Kysely<Database>, rows: number): Promise<void>;
@@ -94,6 +95,13 @@ export interface StoreContext {
   /** Called once when the root store closes. */
   readonly onClose: () => Promise<void>;
 }
+
+/**
+ * Ranking every match of a word found in nearly every item costs time in proportion to the matches (bm25 or
+ * ts_rank for each); ranking only the most recent `window` matching rows keeps a search bounded (p99 < 50 ms
+ * over 100,000 items) while rarer words, whose matches fit in the window, are ranked in full.
+ */
+const DEFAULT_SEARCH_WINDOW = 5_000;
 
 // SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535: stay under both.
 const MAX_PARAMS = 30_000;
@@ -906,7 +914,8 @@ export class KyselyStore implements Store {
     if (query.from) f.push(sql`s.stamp >= ${normaliseStamp(query.from, 'from')}`);
     if (query.to) f.push(sql`s.stamp <= ${normaliseStamp(query.to, 'to')}`);
     const limit = Math.max(1, Math.min(query.limit ?? 100, 10_000));
-    return this.ctx.ops.search(this.db, words, f, limit, Math.max(0, query.offset ?? 0));
+    const window = Math.max(1, Math.min(query.window ?? DEFAULT_SEARCH_WINDOW, 1_000_000));
+    return this.ctx.ops.search(this.db, words, f, limit, Math.max(0, query.offset ?? 0), window);
   }
 
   // ---- custody (R26)

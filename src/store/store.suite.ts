@@ -448,6 +448,20 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
           expect(paged.map((h) => h.id)).toEqual(all.map((h) => h.id));
           expect(all.length).toBe(5);
         }));
+
+      it('ranks only the newest window of matching rows when asked to, bounding the cost of common words', () =>
+        withStore(async (store) => {
+          const inputs = Array.from({ length: 6 }, (_, i) => report({ name: `frequent word ${i}` }));
+          for (const input of inputs) await store.putObjects([input]);
+          expect((await store.search({ text: 'frequent' })).length).toBe(6);
+          const windowed = await store.search({ text: 'frequent', window: 3 });
+          expect(windowed.map((h) => h.id).sort()).toEqual(
+            inputs
+              .slice(3)
+              .map((i) => i.object.id)
+              .sort(),
+          );
+        }));
     });
 
     describe('destruction (R27)', () => {

@@ -135,6 +135,11 @@ export interface SearchQuery {
   limit?: number;
   /** Skip this many candidates (so the caller can keep fetching until a page of readable hits is full). */
   offset?: number;
+  /**
+   * Rank only the most recent `window` index rows that contain the words (default 5,000), so a word found in
+   * nearly every item still answers fast; a word with fewer matches is ranked over all of them.
+   */
+  window?: number;
 }
 
 /** A candidate hit: count it only if the reader may read `markingId` AND the object itself. */

@@ -40,14 +40,17 @@ function postgresOps(): DialectOps {
     async deleteSearchIndex() {
       // The tsvector lives in search_rows itself, which the shared code deletes.
     },
-    async search(db, words, filters, limit, offset) {
-      const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+    async search(db, words, filters, limit, offset, window) {
+      const where = filters.length ? sql`WHERE ${sql.join(filters, sql` AND `)}` : sql``;
       const { rows } = await sql<SearchHit>`
       SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
-             s.originator AS originator, -ts_rank(s.tsv, q) AS score
-      FROM search_rows s, plainto_tsquery('simple', ${words.join(' ')}) q
-      WHERE s.tsv @@ q ${where}
-      ORDER BY score, s.row_id
+             s.originator AS originator, f.score AS score
+      FROM (SELECT w.row_id, -ts_rank(w.tsv, q) AS score
+            FROM search_rows w, plainto_tsquery('simple', ${words.join(' ')}) q
+            WHERE w.tsv @@ q ORDER BY w.row_id DESC LIMIT ${window}) f
+      JOIN search_rows s ON s.row_id = f.row_id
+      ${where}
+      ORDER BY f.score, s.row_id
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
       return rows.map((r) => ({ ...r, score: Number(r.score) }));
     },

@@ -59,14 +59,17 @@ function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
         );
       }
     },
-    async search(db, words, filters, limit, offset) {
-      const where = filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+    async search(db, words, filters, limit, offset, window) {
+      const where = filters.length ? sql`WHERE ${sql.join(filters, sql` AND `)}` : sql``;
+      // FTS5 walks matches newest first and computes bm25 only for the rows of the window.
       const { rows } = await sql<SearchHit>`
       SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
-             s.originator AS originator, f.rank AS score
-      FROM search_fts f JOIN search_rows s ON s.row_id = f.rowid
-      WHERE search_fts MATCH ${ftsQuery(words)} ${where}
-      ORDER BY f.rank, s.row_id
+             s.originator AS originator, f.score AS score
+      FROM (SELECT rowid, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ${ftsQuery(words)}
+            ORDER BY rowid DESC LIMIT ${window}) f
+      JOIN search_rows s ON s.row_id = f.rowid
+      ${where}
+      ORDER BY f.score, s.row_id
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
       return rows;
     },
