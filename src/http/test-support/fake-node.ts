@@ -480,6 +480,9 @@ export class FakeNode implements NodeService {
 
   async reclassify(actor: Person, itemId: string, newLabel: unknown): Promise<void> {
     const { row } = this.visible(actor, itemId);
+    if (!actor.roles.includes('security-officer')) {
+      throw new ReltoError('FORBIDDEN', 'reclassification is done by a security officer (R8)');
+    }
     const md = labelToMarking(newLabel as Label) as unknown as StixObject;
     this.markings.set(md.id, md);
     const floor = floorMarkingId(row.object, (m) => this.labelOf(m) !== undefined)!;

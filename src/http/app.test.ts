@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '../errors/index.js';
+import { bundle, mixedReport, secretReport } from './test-support/fixtures.js';
+import { type Harness, harness } from './test-support/harness.js';
+import { nodeFactories } from './test-support/nodes.js';
+
+describe('the node HTTP edge', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(await nodeFactories['real (SQLite)']!());
+  });
+  afterAll(async () => {
+    await h?.close();
+    await h?.node.close();
+  });
+
+  it('answers /healthz without signing in', async () => {
+    const res = await h.app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', party: 'KOR' });
+  });
+
+  it('serves OpenAPI at /docs/json describing the node API and TAXII, and the UI at /docs', async () => {
+    const spec = (await h.app.inject({ url: '/docs/json' })).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    for (const path of ['/api/v1/items', '/api/v1/decide', '/api/v1/search', '/taxii2/kor/collections/']) {
+      expect(Object.keys(spec.paths), path).toContain(path);
+    }
+    expect(spec.paths['/api/v1/decide'].post.requestBody).toBeDefined();
+    const ui = await h.app.inject({ url: '/docs' });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+
+  it('counts requests by route pattern and status in Prometheus text at /metrics', async () => {
+    await h.api('analyst', 'GET', '/api/v1/me');
+    await h.api('analyst', 'GET', '/api/v1/me');
+    await h.app.inject({ url: '/api/v1/me' });
+    const res = await h.app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const line = (status: number) =>
+      res.body
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('relto_http_requests_total{') &&
+            l.includes('route="/api/v1/me"') &&
+            l.includes(`status="${status}"`),
+        );
+    expect(Number(line(200)?.split(' ').at(-1))).toBe(2);
+    expect(Number(line(401)?.split(' ').at(-1))).toBe(1);
+    expect(res.body).toContain('relto_http_request_duration_seconds_bucket');
+  });
+
+  it('gives every error code a status and an exit code, and answers errors only with registry statuses', async () => {
+    for (const [code, e] of Object.entries(errorCodes)) {
+      expect(Number.isInteger(e.status) && e.status >= 400 && e.status <= 599, code).toBe(true);
+      expect([1, 2], code).toContain(e.exit);
+    }
+    await h.api('analyst', 'POST', '/api/v1/items', bundle([mixedReport(1), secretReport(2)]));
+    const root = `/taxii2/kor/collections/${h.node.collectionId}`;
+    // one request per kind of failure the edge can produce; every answer's status is its code's status
+    const failures = [
+      h.app.inject({ url: '/api/v1/items' }),
+      h.api('analyst', 'GET', '/api/v1/items?limit=0'),
+      h.api('analyst', 'GET', '/api/v1/items/report--00000000-0000-4000-8000-000000000000'),
+      h.api('analyst', 'DELETE', '/api/v1/items/report--00000000-0000-4000-8000-000000000000'),
+      h.api('analyst', 'GET', '/api/v1/audit/head'),
+      h.api('analyst', 'POST', '/api/v1/items', { objects: [{ type: 'report' }] }),
+      h.api('analyst', 'POST', '/api/v1/releases', { item: 'x', to: 'JPN' }),
+      h.api('analyst', 'POST', '/api/v1/search', { text: 1 }),
+      h.taxii('analyst', `${root}/objects/`, { headers: { accept: 'application/xml' } }),
+      h.taxii('analyst', `${root}/objects/`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        payload: 'a',
+      }),
+      h.taxii('analyst', `${root}/objects/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/taxii+json;version=2.1' },
+        payload: '{"objects":[{"type":"report"}]}',
+      }),
+    ];
+    const seen = new Set<string>();
+    for (const res of await Promise.all(failures)) {
+      const body = res.json();
+      const code: string = body.error?.code ?? body.error_code;
+      expect(code in errorCodes, `${res.statusCode} ${res.body}`).toBe(true);
+      expect(res.statusCode, code).toBe(errorCodes[code as keyof typeof errorCodes].status);
+      seen.add(code);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('cuts what an open bearer session sees as soon as the clearance is lowered (R36)', async () => {
+    const r = secretReport(7);
+    await h.api('analyst', 'POST', '/api/v1/items', bundle([r]));
+    const token = (await h.api('analyst', 'POST', '/api/v1/session')).json().token;
+    const get = () =>
+      h.app.inject({ url: `/api/v1/items/${r.id}`, headers: { authorization: `Bearer ${token}` } });
+    expect((await get()).statusCode).toBe(200);
+    const admin = (h.node as unknown as { admin: { setUser(n: string, c: object): Promise<unknown> } }).admin;
+    await admin.setUser('analyst', { clearance: 'III' });
+    const after = await get();
+    // refused (token cut) or not found (re-read at the lower clearance): either way nothing SECRET
+    expect([401, 404]).toContain(after.statusCode);
+    expect(after.body).not.toContain('Secret assessment');
+    await admin.setUser('analyst', { clearance: 'II' });
+  });
+});
