@@ -1,16 +1,30 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatTable, runBenches, selectBenches } from './harness.js';
-import './policy.bench.js';
-import './batch.bench.js';
+
+/*
+ * `npm run bench [-- NAME…]`: runs the registered benches (all, or those named: `policy` runs every
+ * `policy:*` bench), prints a table with each figure beside its peers and the ratio, and writes
+ * bench-results.json in the current directory. Built with the rest of the project; run from dist/ with
+ * --expose-gc (package.json's "bench" script).
+ */
 
 /**
- * `npm run bench [-- NAME…]`: runs the registered benches (all, or those named), prints a table with each
- * figure beside its peers and the ratio, and writes bench-results.json in the current directory.
- * Built with the rest of the project; run from dist/ with --expose-gc (package.json's "bench" script).
+ * Every `*.bench.js` under the compiled tree registers itself when imported, so a domain folder adds a bench
+ * by adding a `*.bench.ts` file of its own (calling registerBench), without touching this folder.
  */
+async function loadBenches(): Promise<void> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.bench.js'))
+    .sort();
+  for (const f of files) await import(pathToFileURL(join(root, f)).href);
+}
+
 async function main(): Promise<void> {
+  await loadBenches();
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const selected = selectBenches(filters);
   if (selected.length === 0) {
