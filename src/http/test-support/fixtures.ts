@@ -107,3 +107,19 @@ export function basic(name: string): string {
   if (!p) throw new Error(`no test person ${name}`);
   return `Basic ${Buffer.from(`${p.name}:${p.password}`).toString('base64')}`;
 }
+
+const ID_IN_JSON = /"([a-z0-9-]+)--([0-9a-f]{8})(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;
+
+/**
+ * Copy `copy` of a set of objects with every id (and every reference to it) renewed, marking-definitions
+ * excepted: the same content posted again as new items (benchmarks, the 16 MiB body).
+ */
+export function renewIds(objects: readonly StixObject[], copy: number): StixObject[] {
+  const prefix = (copy + 1).toString(16).padStart(8, '0');
+  const text = JSON.stringify(objects).replace(
+    ID_IN_JSON,
+    (whole, type: string, _head: string, tail: string) =>
+      type === 'marking-definition' ? whole : `"${type}--${prefix}${tail}"`,
+  );
+  return JSON.parse(text) as StixObject[];
+}
