@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { registerAgreement } from './agreement.js';
+import { registerClient } from './client-commands.js';
 import { registerNodeCommands } from './node-commands.js';
 import { failWith } from './output.js';
 import { registerPolicy } from './policy.js';
+import { registerServe } from './serve.js';
 
 /** The `relto` command line (contracts §5). Each area registers its own commands. */
 export function buildProgram(): Command {
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerAgreement(program);
   registerNodeCommands(program);
+  registerServe(program);
+  registerClient(program);
   return program;
 }
 

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ReltoError } from '../errors/index.js';
+import { ReltoClient } from '../http/index.js';
+import { parseJson, readInput } from './input.js';
+import { action, printJson } from './output.js';
+
+/*
+ * `relto client …` (contracts §5): commands against a running node over its API, signed in as --user with
+ * the password on standard input. A refusal by the node exits 1 with its JSON error (the code names the
+ * reason) on stderr; malformed input exits 2.
+ */
+
+interface ClientOptions {
+  node: string;
+  user: string;
+}
+
+function readPassword(): string {
+  let text: string;
+  try {
+    text = readFileSync(0, 'utf8');
+  } catch (e) {
+    throw new ReltoError(
+      'INVALID_ARGUMENT',
+      `cannot read the password from standard input: ${(e as Error).message}`,
+    );
+  }
+  const password = text.split(/\r?\n/)[0] ?? '';
+  if (password === '')
+    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
+  return password;
+}
+
+/** Signs in, runs `fn`, signs out (the bearer token is revoked even when `fn` fails). */
+async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
+  const client = new ReltoClient({ node: opts.node, user: opts.user, password: readPassword() });
+  await client.signIn();
+  try {
+    printJson(await fn(client));
+  } finally {
+    await client.signOut();
+  }
+}
+
+function readJsonFile(file: string, what: string): unknown {
+  return parseJson(readInput(file), what);
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export function registerClient(program: Command): void {
+  const client = program
+    .command('client')
+    .description('commands against a running node (password on standard input), printing JSON');
+  const command = (name: string, description: string) =>
+    client
+      .command(name)
+      .description(description)
+      .option('--node <url>', "the node's HTTP address", 'http://127.0.0.1:7410')
+      .requiredOption('--user <name>', 'who signs in (the password is read from standard input)');
+
+  command('post <file>', 'post a STIX 2.1 bundle (stored whole or not at all); prints the stored ids').action(
+    action(async (file: string, opts: ClientOptions) => {
+      const bundle = readJsonFile(file, file);
+      const objects = (bundle as { objects?: unknown })?.objects;
+      if (typeof bundle !== 'object' || bundle === null || !Array.isArray(objects)) {
+        throw new ReltoError('MALFORMED_REQUEST', 'a STIX bundle has an "objects" list', '/objects');
+      }
+      await withClient(opts, async (c) => {
+        const status = (await c.post(bundle)) as { statusId: string; successes: { id: string }[] };
+        return { statusId: status.statusId, ids: status.successes.map((s) => s.id) };
+      });
+    }),
+  );
+
+  command('get <id>', 'one item as you may read it, with the marking-definitions it uses').action(
+    action(async (id: string, opts: ClientOptions) => withClient(opts, (c) => c.get(id))),
+  );
+
+  command('list', 'the items you may read (all pages), with the marking-definitions they use')
+    .option('--type <type>', 'only this STIX type')
+    .action(
+      action(async (opts: ClientOptions & { type?: string }) =>
+        withClient(opts, (c) => c.list(opts.type ? { type: opts.type } : {})),
+      ),
+    );
+
+  command(
+    'decide <file>',
+    "the node's decision for you, whatever principal the file names (contracts §4)",
+  ).action(
+    action(async (file: string, opts: ClientOptions) => {
+      const request = readJsonFile(file, file);
+      if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+        throw new ReltoError('MALFORMED_REQUEST', 'a decision request is a JSON object', '');
+      }
+      await withClient(opts, (c) => c.decide(request as Record<string, unknown>));
+    }),
+  );
+
+  command('release <id>', 'file a release request (needs the exchange: answered NOT_IMPLEMENTED for now)')
+    .requiredOption('--to <party>', 'the receiving party')
+    .option('--under <agreement>', 'the agreement to release under')
+    .action(
+      action(async (id: string, opts: ClientOptions & { to: string; under?: string }) =>
+        withClient(opts, (c) => c.release(id, opts.to, opts.under)),
+      ),
+    );
+
+  command(
+    'approve <requestId>',
+    'approve a release request as a releasing officer who did not file it',
+  ).action(
+    action(async (requestId: string, opts: ClientOptions) => withClient(opts, (c) => c.approve(requestId))),
+  );
+
+  command('request-consent <id>', "ask the originator's consent (to a party, for a purpose, or for actions)")
+    .option('--to <party>', 'release to this party')
+    .option('--purpose <text>', 'use for this purpose')
+    .option('--actions <list>', 'copy, translate, print, export (comma-separated)', list)
+    .action(
+      action(
+        async (id: string, opts: ClientOptions & { to?: string; purpose?: string; actions?: string[] }) => {
+          const given = [opts.to, opts.purpose, opts.actions].filter((v) => v !== undefined).length;
+          if (given !== 1) {
+            throw new ReltoError('INVALID_ARGUMENT', 'give exactly one of --to, --purpose, --actions', '');
+          }
+          await withClient(opts, (c) =>
+            c.requestConsent({
+              item: id,
+              ...(opts.to ? { to: opts.to } : {}),
+              ...(opts.purpose ? { purpose: opts.purpose } : {}),
+              ...(opts.actions ? { actions: opts.actions } : {}),
+            }),
+          );
+        },
+      ),
+    );
+
+  command('consent <requestId>', "the originator's answer to a consent request")
+    .option('--refuse', 'refuse instead of consenting')
+    .action(
+      action(async (requestId: string, opts: ClientOptions & { refuse?: boolean }) =>
+        withClient(opts, (c) => c.consent(requestId, opts.refuse === true)),
+      ),
+    );
+}

@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { ReltoError } from '../errors/index.js';
+import { apiRootPath, buildApp } from '../http/index.js';
+import { openNode } from '../node/index.js';
+import { action, printJson } from './output.js';
+
+/** `HOST:PORT` (IPv6 as `[::1]:7410`) of --http. */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535)
+    throw new ReltoError('INVALID_ARGUMENT', `--http takes HOST:PORT, not ${text}`, '/http');
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+interface ServeOptions {
+  data: string;
+  http: string;
+  pg?: string;
+  log: string;
+  cotTls?: string;
+  cotTcp?: string;
+  nats?: string;
+}
+
+/**
+ * `relto serve` (contracts §5): the node's HTTP port (API, TAXII 2.1, /docs, /metrics, /healthz). Prints
+ * where it listens as one JSON line on stdout (logs go to stderr); SIGINT or SIGTERM close the listener,
+ * flush the audit log and close the store.
+ */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run a node: the node API, TAXII 2.1 at /taxii2/, OpenAPI at /docs, /metrics and /healthz')
+    .requiredOption('--data <dir>', 'the node data folder (made by `relto node init`)')
+    .option('--http <host:port>', 'where the HTTP port listens', '127.0.0.1:7410')
+    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL; SQLite in DIR otherwise)')
+    .option('--log <level>', 'log level on stderr: fatal, error, warn, info, debug, silent', 'info')
+    .option(
+      '--cot-tls <port>',
+      'reserved for Cursor on Target over mutual TLS (a later issue): accepted, not served yet',
+    )
+    .option(
+      '--cot-tcp <port>',
+      'reserved for the loopback CoT sensor input (a later issue): accepted, not served yet',
+    )
+    .option('--nats <url>', 'reserved for the NATS track bus (a later issue): accepted, not used yet')
+    .action(
+      action(async (opts: ServeOptions) => {
+        const { host, port } = parseHostPort(opts.http);
+        const pgUrl = opts.pg ?? process.env.RELTO_PG_URL;
+        const node = await openNode({ dataDir: opts.data, ...(pgUrl ? { pgUrl } : {}) });
+        const app = await buildApp(node, {
+          logger: { level: opts.log, stream: process.stderr },
+          defaultMetrics: true,
+        });
+        try {
+          await app.listen({ host, port });
+        } catch (e) {
+          await node.close();
+          throw new ReltoError(
+            'INVALID_ARGUMENT',
+            `cannot listen on ${opts.http}: ${(e as Error).message}`,
+            '/http',
+          );
+        }
+        const address = app.server.address();
+        const actual = typeof address === 'object' && address ? address.port : port;
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+        printJson({
+          party: node.party,
+          http: url,
+          taxii: `${url}/taxii2/`,
+          apiRoot: `${url}${apiRootPath(node.party)}`,
+          docs: `${url}/docs`,
+          reserved: { cotTls: opts.cotTls ?? null, cotTcp: opts.cotTcp ?? null, nats: opts.nats ?? null },
+        });
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          app.log.info({ signal }, 'shutting down');
+          try {
+            await app.close();
+          } finally {
+            // flushes pending audit appends and closes the store
+            await node.close();
+          }
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop('SIGINT'));
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+      }),
+    );
+}
