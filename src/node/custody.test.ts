@@ -25,7 +25,7 @@ const KOR_ORCON_FOR_JPN: Label = {
 };
 
 function plainReport(floor: string, text = 'Plain report text'): StixObject {
-  const r = { ...mixedReport({ lowText: text }), object_marking_refs: [floor] };
+  const r: StixObject = { ...mixedReport({ lowText: text }), object_marking_refs: [floor] };
   delete (r as Record<string, unknown>).granular_markings;
   delete (r as Record<string, unknown>).extensions;
   r.description = text;
