@@ -92,6 +92,39 @@ export const errorCodes = {
     message: 'the CoT event is refused: malformed, without a point, with bad times, unlabelled or oversize',
   },
   BUS_UNAVAILABLE: { status: 503, exit: 1, message: 'the track bus cannot be reached' },
+  // Exchange between nodes (contracts §9): why a message or one of its items is refused (and audited).
+  BAD_ENCRYPTION: {
+    status: 400,
+    exit: 1,
+    message: 'the message is not a JWE this node can decrypt (ECDH-ES+A256KW / A256GCM to its key)',
+  },
+  BAD_SIGNATURE: { status: 403, exit: 1, message: "the sending node's signature over the message fails" },
+  UNKNOWN_SENDER: { status: 403, exit: 1, message: 'the sending node is not a known partner' },
+  WRONG_RECIPIENT: { status: 421, exit: 1, message: 'the message is addressed to another node' },
+  REPLAY: { status: 409, exit: 1, message: 'a message with this id was received before (replay)' },
+  STALE_MESSAGE: { status: 400, exit: 1, message: "the message's time is outside the accepted window" },
+  UNKNOWN_ORIGINATOR: {
+    status: 422,
+    exit: 1,
+    message: 'the originator of an item is not a known partner, so its signature cannot be checked',
+  },
+  BAD_ORIGINATOR_SIGNATURE: {
+    status: 422,
+    exit: 1,
+    message:
+      "the originator's signature does not cover this object (object, proof or signature altered, R25)",
+  },
+  BAD_PROOF: { status: 422, exit: 1, message: "an item's Merkle inclusion proof is malformed" },
+  ORIGINATOR_MISMATCH: {
+    status: 422,
+    exit: 1,
+    message: 'a record was signed by a party other than the one that made it',
+  },
+  BAD_CONSENT: {
+    status: 422,
+    exit: 1,
+    message: 'a consent record is not signed by the originator, or is not for this item (R15)',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
