@@ -157,7 +157,7 @@ describe('CoT parsing agrees with @tak-ps/node-cot', () => {
     const text = fc
       .string({ minLength: 1, maxLength: 20 })
       .filter((s) => s.trim() === s && !/[\p{Cc}]/u.test(s));
-    const escape = (s: string) =>
+    const xmlEscape = (s: string) =>
       s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
     fc.assert(
       fc.property(
@@ -167,7 +167,7 @@ describe('CoT parsing agrees with @tak-ps/node-cot', () => {
         fc.double({ min: -180, max: 180, noNaN: true }),
         fc.double({ min: 0, max: 359.99, noNaN: true }),
         (uid, remark, lat, lon, course) => {
-          const xml = `<event version="2.0" uid="${escape(uid)}" type="a-h-A-W-M-S-S" how="m-f" time="2023-12-18T23:00:00Z" start="2023-12-18T23:00:00Z" stale="2023-12-18T23:00:10Z"><point lat="${lat}" lon="${lon}" hae="1000" ce="10" le="10"/><detail><track course="${course}" speed="3000"/><remarks source="${escape(remark)}">${escape(remark)}</remarks></detail></event>`;
+          const xml = `<event version="2.0" uid="${xmlEscape(uid)}" type="a-h-A-W-M-S-S" how="m-f" time="2023-12-18T23:00:00Z" start="2023-12-18T23:00:00Z" stale="2023-12-18T23:00:10Z"><point lat="${lat}" lon="${lon}" hae="1000" ce="10" le="10"/><detail><track course="${course}" speed="3000"/><remarks source="${xmlEscape(remark)}">${xmlEscape(remark)}</remarks></detail></event>`;
           expectAgreement(parseCot(xml, { now: NOW }), xml);
         },
       ),

@@ -27,5 +27,6 @@ export {
 export { eventKey, flowOf, mayForwardTo, receivedFrom, TrackDeduper, withFlowHop } from './flow.js';
 export { formatInstant, parseInstant } from './instant.js';
 export { type FeedDefaults, type TrackLabelOptions, trackFeed, trackLabel, withLabel } from './label.js';
+export { outboundTrack } from './outbound.js';
 export { stripForRelease } from './strip.js';
 export * from './track.js';
