@@ -299,7 +299,11 @@ export interface TreeHead {
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
-  /** Runs `fn` in one transaction (nested calls join the outer one). Throwing rolls everything back. */
+  /**
+   * Runs `fn` in one transaction (nested calls join the outer one). Throwing rolls everything back.
+   * Inside `fn`, use only `tx`: calling the outer store there would wait for the transaction (SQLite has one
+   * connection) and never return.
+   */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 

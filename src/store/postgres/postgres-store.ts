@@ -42,15 +42,17 @@ function postgresOps(): DialectOps {
     },
     async search(db, words, filters, limit, offset, window) {
       const where = filters.length ? sql`WHERE ${sql.join(filters, sql` AND `)}` : sql``;
+      // The window carries every filter column itself: joining back to search_rows made PostgreSQL hash-join
+      // the whole table.
       const { rows } = await sql<SearchHit>`
       SELECT s.object_id AS id, s.version AS version, s.marking_id AS "markingId", s.type AS type,
-             s.originator AS originator, f.score AS score
-      FROM (SELECT w.row_id, -ts_rank(w.tsv, q) AS score
+             s.originator AS originator, s.score AS score
+      FROM (SELECT w.row_id, w.object_id, w.version, w.marking_id, w.type, w.originator, w.level_rank, w.tier,
+                   w.topics, w.stamp, w.latest, -ts_rank(w.tsv, q) AS score
             FROM search_rows w, plainto_tsquery('simple', ${words.join(' ')}) q
-            WHERE w.tsv @@ q ORDER BY w.row_id DESC LIMIT ${window}) f
-      JOIN search_rows s ON s.row_id = f.row_id
+            WHERE w.tsv @@ q ORDER BY w.row_id DESC LIMIT ${window}) s
       ${where}
-      ORDER BY f.score, s.row_id
+      ORDER BY s.score, s.row_id
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
       return rows.map((r) => ({ ...r, score: Number(r.score) }));
     },
