@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { apiRootPath, buildApp } from '../http/index.js';
 import { openNode } from '../node/index.js';
-import { action, printJson } from './output.js';
+import { action } from './output.js';
+
+function writeLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
 
 /** `HOST:PORT` (IPv6 as `[::1]:7410`) of --http. */
 export function parseHostPort(text: string): { host: string; port: number } {
@@ -67,7 +71,8 @@ export function registerServe(program: Command): void {
         const address = app.server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
-        printJson({
+        // One line, so a supervisor (or a test) can read where the node listens from the first line of stdout.
+        writeLine({
           party: node.party,
           http: url,
           taxii: `${url}/taxii2/`,
