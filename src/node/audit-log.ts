@@ -17,6 +17,14 @@ export interface AuditLogOptions {
   maxBatch?: number;
 }
 
+interface Queued {
+  input: AuditEntryInput;
+  resolve: (index: number) => void;
+  reject: (e: unknown) => void;
+}
+
+const noop = () => {};
+
 /** A tiny FIFO lock: one writer of the chain at a time, in this process. */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
@@ -43,8 +51,8 @@ function hex(bytes: Uint8Array): string {
  * store's size with the chain's and catches up from the stored leaf hashes, so indexes and links stay dense.
  */
 export class AuditLog {
-  private queue: { input: AuditEntryInput; resolve: (i: number) => void; reject: (e: unknown) => void }[] =
-    [];
+  private queue: Queued[] = [];
+  private flushing = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly lock = new Mutex();
   private stale = false;
@@ -92,23 +100,34 @@ export class AuditLog {
   /** Queues an entry; resolves with its index once it is committed. */
   append(input: AuditEntryInput): Promise<number> {
     if (this.closed) return Promise.reject(new ReltoError('INTERNAL', 'the audit log is closed'));
-    return new Promise<number>((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      if (this.queue.length >= this.maxBatch) void this.flush();
-      else if (!this.timer) {
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          void this.flush();
-        }, this.flushMs);
-      }
-    });
+    return new Promise<number>((resolve, reject) => this.enqueue({ input, resolve, reject }));
   }
 
-  /** Queues an entry without waiting (the caller has nothing to do with the index). */
+  /**
+   * Queues an entry without waiting for its commit (decisions on read paths): no promise per entry, so a
+   * busy node records every decision for the cost of sealing and one row in the next group commit.
+   */
   record(input: AuditEntryInput): void {
-    this.append(input).catch(() => {
-      // A failed commit is retried by the next flush's catch-up; the entries' promises carry the error.
-    });
+    if (this.closed) throw new ReltoError('INTERNAL', 'the audit log is closed');
+    this.enqueue({ input, resolve: noop, reject: noop });
+  }
+
+  private enqueue(item: Queued): void {
+    this.queue.push(item);
+    if (this.queue.length >= this.maxBatch) {
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(() => {
+          this.flushing = false;
+          void this.flush();
+        });
+      }
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, this.flushMs);
+    }
   }
 
   /** Writes everything queued now. */

@@ -318,6 +318,11 @@ export class ReltoNode implements NodeService {
     return this.ctx.audit.append(entry);
   }
 
+  /** Queues a node event for the next group commit without waiting for it. */
+  recordAudit(entry: AuditEntryInput): void {
+    this.ctx.audit.record(entry);
+  }
+
   /** Writes queued audit entries now (tests and tools). */
   flushAudit(): Promise<void> {
     return this.ctx.audit.flush();
