@@ -4,6 +4,7 @@ import type { Database } from '../database.js';
 import { type DialectOps, insertManyWithKysely, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
+import { termHasher } from './hashed-terms.js';
 import { searchIndexPostgres } from './search-index.js';
 
 const INT8_OID = 20;
@@ -21,8 +22,9 @@ const types = {
 const ANALYZE_AFTER_ROWS = 1000;
 const ANALYZE_EVERY_MS = 60_000;
 
-function postgresOps(): DialectOps {
+function postgresOps(nodeKey: Uint8Array): DialectOps {
   let lastAnalyze = 0;
+  const terms = termHasher(nodeKey);
   return {
     name: 'postgres',
     greatest: 'greatest',
@@ -33,7 +35,9 @@ function postgresOps(): DialectOps {
         const part = rows.slice(i, i + 2_000);
         await db
           .insertInto('search_rows')
-          .values(part.map(({ text, ...r }) => ({ ...r, tsv: sql`to_tsvector('simple', ${text})` })))
+          .values(
+            part.map(({ text, ...r }) => ({ ...r, tsv: sql`to_tsvector('simple', ${terms.text(text)})` })),
+          )
           .execute();
       }
     },
@@ -49,7 +53,7 @@ function postgresOps(): DialectOps {
              s.originator AS originator, s.score AS score
       FROM (SELECT w.row_id, w.object_id, w.version, w.marking_id, w.type, w.originator, w.level_rank, w.tier,
                    w.topics, w.stamp, w.latest, -ts_rank(w.tsv, q) AS score
-            FROM search_rows w, plainto_tsquery('simple', ${words.join(' ')}) q
+            FROM search_rows w, plainto_tsquery('simple', ${terms.words(words)}) q
             WHERE w.tsv @@ q ORDER BY w.row_id DESC LIMIT ${window}) s
       ${where}
       ORDER BY s.score, s.row_id
@@ -104,5 +108,5 @@ export async function openPostgresStore(
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, { ops: postgresOps(), nodeKey, now, root: db, onClose: async () => {} });
+  return new KyselyStore(db, { ops: postgresOps(nodeKey), nodeKey, now, root: db, onClose: async () => {} });
 }
