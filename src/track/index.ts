@@ -24,9 +24,29 @@ export {
   tryParseCot,
   UNKNOWN_ERROR,
 } from './cot.js';
+export { parseCsv } from './csv.js';
 export { eventKey, flowOf, mayForwardTo, receivedFrom, TrackDeduper, withFlowHop } from './flow.js';
 export { formatInstant, parseInstant } from './instant.js';
 export { type FeedDefaults, type TrackLabelOptions, trackFeed, trackLabel, withLabel } from './label.js';
 export { outboundTrack } from './outbound.js';
+export {
+  bearingDeg,
+  DEFAULT_FEED,
+  DEFAULT_FEED_LABEL,
+  DEFAULT_SENSOR,
+  destination,
+  distanceKm,
+  type FlightPlan,
+  flightSeconds,
+  flightUpdates,
+  type LaunchRow,
+  parseLaunchCsv,
+  planFlight,
+  type SimulatedSensor,
+  type SimulatedUpdate,
+  type SimulateOptions,
+  seededRandom,
+  simulateLaunch,
+} from './simulate.js';
 export { stripForRelease } from './strip.js';
 export * from './track.js';
