@@ -65,8 +65,11 @@ function postgresOps(nodeKey: Uint8Array): DialectOps {
       lastAnalyze = Date.now();
       await sql`ANALYZE object_versions, items, search_rows`.execute(db);
     },
-    async afterDestroy() {
-      // PostgreSQL reuses dead tuples' space after VACUUM; autovacuum does that. Files are not scrubbed here.
+    async afterDestroy(db) {
+      // Best effort: PostgreSQL keeps a destroyed row's old version until VACUUM, and never scrubs freed space
+      // or its WAL, so the wrapped data key may linger there; content is ciphertext and the index holds only
+      // keyed term hashes. Only the SQLite store is proven to leave nothing (R27).
+      await sql`VACUUM items`.execute(db);
     },
   };
 }

@@ -99,6 +99,24 @@ describe('SQLite destruction leaves no plaintext in the database files (R27)', (
     expect(new Set((await store.search({ text: 'later', limit: 1000 })).map((h) => h.id)).size).toBe(50);
   });
 
+  it("erases the item's wrapped data key from the files, so old ciphertext can never be opened", async () => {
+    await store.putObjects([item(1000, 'title', 'portion')]);
+    const raw = new SqliteDatabase(path, { readonly: true });
+    const { wrapped_key: wrapped } = raw
+      .prepare('SELECT wrapped_key FROM items WHERE id = ?')
+      .get(itemId(1000)) as {
+      wrapped_key: Buffer;
+    };
+    raw.close();
+    const holdersOf = (bytes: Buffer) =>
+      Object.entries(filesOf(path))
+        .filter(([, b]) => b.includes(bytes))
+        .map(([name]) => name);
+    expect(holdersOf(wrapped).length).toBeGreaterThan(0);
+    await store.destroyObject(itemId(1000));
+    expect(holdersOf(wrapped)).toEqual([]);
+  });
+
   it('also erases a destroyed item whose words are shared with items that stay', async () => {
     await store.putObjects([item(1000, 'sharedmarkerword unique1marker', 'x')]);
     await store.putObjects([item(1001, 'sharedmarkerword', 'y')]);
