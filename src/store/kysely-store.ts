@@ -131,6 +131,12 @@ export async function insertManyWithKysely(
   }
 }
 
+function isoInstant(text: string, path: string): string {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new ReltoError('MALFORMED_REQUEST', `not an instant: ${text}`, path);
+  return new Date(ms).toISOString();
+}
+
 function json(value: unknown): string {
   return JSON.stringify(value);
 }
@@ -246,6 +252,19 @@ export class KyselyStore implements Store {
   }
 
   /**
+   * Serialises the transactions that change objects (posts, destructions, reclassifications) on the clock
+   * row, so each sees what the one before it committed: two posts of one new id, or a post racing a
+   * destruction, cannot both act on the same stale read (PostgreSQL; SQLite has one writer anyway).
+   */
+  private async lockObjectWriters(): Promise<void> {
+    await this.db
+      .updateTable('counters')
+      .set({ value: sql<number>`value` })
+      .where('name', '=', 'clock')
+      .execute();
+  }
+
+  /**
    * Reserves `n` date_added instants (µs), strictly increasing per store; returns the first. The counter row
    * stays locked until commit, so rows become visible in date_added order and paging never skips one.
    */
@@ -347,8 +366,9 @@ export class KyselyStore implements Store {
         token_hash: session.tokenHash,
         user_name: session.userName,
         kind: session.kind,
-        created_at: session.createdAt ?? this.nowIso(),
-        expires_at: session.expiresAt,
+        // One ISO form, so expiry compares correctly as text.
+        created_at: session.createdAt ? isoInstant(session.createdAt, '/createdAt') : this.nowIso(),
+        expires_at: isoInstant(session.expiresAt, '/expiresAt'),
       })
       .execute();
   }
@@ -380,7 +400,10 @@ export class KyselyStore implements Store {
   }
 
   async deleteExpiredSessions(now: string): Promise<number> {
-    const r = await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('sessions')
+      .where('expires_at', '<=', isoInstant(now, '/now'))
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 
@@ -450,6 +473,7 @@ export class KyselyStore implements Store {
   }
 
   private async putObjectsNow(inputs: ObjectInput[]): Promise<PutResult[]> {
+    await this.lockObjectWriters();
     const ids = [...new Set(inputs.map((i) => i.object.id))];
     const items = new Map<string, { wrapped: Uint8Array | null; destroyed: boolean }>();
     const held = new Map<string, Map<string, { added: number; latest: boolean }>>();
@@ -781,6 +805,7 @@ export class KyselyStore implements Store {
 
   async destroyObject(id: string): Promise<boolean> {
     return this.atomic(async (s) => {
+      await s.lockObjectWriters();
       const item = await s.db
         .selectFrom('items')
         .select(['destroyed_at', 'wrapped_key'])
@@ -823,6 +848,7 @@ export class KyselyStore implements Store {
     floor?: Omit<FloorInfo, 'floor'>,
   ): Promise<number> {
     return this.atomic(async (s) => {
+      await s.lockObjectWriters();
       const rows = await s.db
         .selectFrom('object_versions')
         .select(['added', 'floor', 'marking_refs', 'granular_markings'])

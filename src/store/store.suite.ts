@@ -263,6 +263,14 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
           expect(specific.rows.map((r) => r.modified).sort()).toEqual([stamp(2), stamp(3)]);
         }));
 
+      it('lets concurrent posts of the same new object end as one added and one duplicate, never an error', () =>
+        withStore(async (store) => {
+          const input = report({});
+          const results = await Promise.all([store.putObjects([input]), store.putObjects([input])]);
+          expect(results.map((r) => r[0]?.status).sort()).toEqual(['added', 'duplicate']);
+          expect((await store.fetchObjects({ versions: ['all'] })).rows.length).toBe(1);
+        }));
+
       it('keeps one version of an object without modified or created', () =>
         withStore(async (store) => {
           const sco = {
