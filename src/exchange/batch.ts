@@ -50,7 +50,7 @@ export interface BatchHeader {
  *
  * @example const records = await signBatch({ party: 'KOR', key: kor.signing.privateJwk }, objects);
  */
-export async function signBatch<T extends object>(
+export async function signBatch<T extends Record<string, unknown>>(
   originator: Originator,
   objects: readonly T[],
 ): Promise<(SignedRecord & { object: T })[]> {

@@ -31,7 +31,7 @@ export type MessageKind = Static<typeof MessageKind>;
 /** An object with its place in the batch its maker signed: enough to verify it alone. */
 export const SignedRecord = Type.Object(
   {
-    object: Type.Object({}, { additionalProperties: true }),
+    object: Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true })),
     /** Inclusion proof (RFC 9162 audit path, leaf to root), lowercase hex hashes. */
     proof: Type.Array(Hash, { maxItems: 64 }),
     leafIndex: Type.Integer({ minimum: 0 }),
