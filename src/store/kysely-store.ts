@@ -780,6 +780,19 @@ export class KyselyStore implements Store {
     }
   }
 
+  async withContent(rows: StoredObject[]): Promise<StoredObject[]> {
+    const byAdded = new Map<number, VersionRow>();
+    for (const part of chunks(
+      rows.map((r) => decodeCursor(r.cursor)),
+      chunkFor(1),
+    )) {
+      const found = (await this.baseVersions(true).where('v.added', 'in', part).execute()) as VersionRow[];
+      for (const f of found) byAdded.set(Number(f.added), f);
+    }
+    const wanted = rows.map((r) => byAdded.get(decodeCursor(r.cursor))).filter((r) => r !== undefined);
+    return this.toStored(wanted, true);
+  }
+
   async getObject(id: string, version?: string): Promise<StoredObject | null> {
     let q = this.baseVersions(true).where('v.id', '=', id) as SelectQueryBuilder<
       Database & { v: ObjectVersionTable },

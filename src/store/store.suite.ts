@@ -367,6 +367,17 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
           expect(ids(readable)).toEqual(expected.map((i) => i.object.id));
         }));
 
+      it('decrypts only the rows the caller kept, in order, leaving out what was destroyed meanwhile', () =>
+        withStore(async (store) => {
+          const inputs = Array.from({ length: 5 }, () => report({}));
+          await store.putObjects(inputs);
+          const bare = (await store.fetchObjects({ withContent: false })).rows;
+          const kept = [bare[3]!, bare[1]!, bare[4]!];
+          await store.destroyObject(bare[4]!.id);
+          const full = await store.withContent(kept);
+          expect(full.map((r) => r.object)).toEqual([inputs[3]!.object, inputs[1]!.object]);
+        }));
+
       it('stores a whole post in one transaction: a failure stores nothing (all or nothing)', () =>
         withStore(async (store) => {
           const a = report({});

@@ -342,6 +342,11 @@ export interface Store {
     query: ObjectQuery,
     options?: FetchOptions & { batchSize?: number },
   ): AsyncIterable<StoredObject>;
+  /**
+   * Decrypts the content of rows fetched without it (after the caller kept only those a reader may see), in
+   * one query; rows no longer held (destroyed meanwhile) are left out.
+   */
+  withContent(rows: StoredObject[]): Promise<StoredObject[]>;
   /** The latest version (or the given version timestamp), or null. */
   getObject(id: string, version?: string): Promise<StoredObject | null>;
   getItem(id: string): Promise<ItemInfo | null>;
