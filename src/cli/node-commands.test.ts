@@ -5,7 +5,18 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNode } from '../node/index.js';
 import { HIGH_ID, labelMarkings, mixedReport } from '../node/test-support/node-harness.js';
-import { runCli } from './test-support/run-cli.js';
+import { runCli as runWithEnv } from './test-support/run-cli.js';
+
+/** These tests prove the SQLite folder: a RELTO_PG_URL in the environment must not send `node init` to PG. */
+function runCli(args: string[], input?: string) {
+  const saved = process.env.RELTO_PG_URL;
+  delete process.env.RELTO_PG_URL;
+  try {
+    return runWithEnv(args, input);
+  } finally {
+    if (saved !== undefined) process.env.RELTO_PG_URL = saved;
+  }
+}
 
 describe('relto node init, user add|set, audit verify (contracts §5)', () => {
   let root: string;

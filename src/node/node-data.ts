@@ -114,7 +114,9 @@ export async function initNode(options: InitNodeOptions): Promise<NodeData> {
   const config: NodeConfig = {
     party,
     store: pgUrl ? 'postgres' : 'sqlite',
-    ...(pgUrl && options.pgSchema ? { pgSchema: options.pgSchema } : {}),
+    // Always a named schema: nodes of several parties can share one database, and the store's migrator fails in
+    // a database's default schema (reported to the store's owner).
+    ...(pgUrl ? { pgSchema: options.pgSchema ?? `relto_${party.toLowerCase()}` } : {}),
     collectionId: randomUUID(),
     createdAt: new Date(now()).toISOString(),
   };
