@@ -36,6 +36,9 @@ export function objectLeafHash(object: unknown): Buffer {
   return leafHash(objectDigest(object));
 }
 
+/** A signed record whose object keeps the caller's type. */
+export type SignedBatchRecord<T> = Omit<SignedRecord, 'object'> & { object: T };
+
 /** The protected header of a batch JWS, as the originator wrote it. */
 export interface BatchHeader {
   alg: 'EdDSA';
@@ -50,10 +53,10 @@ export interface BatchHeader {
  *
  * @example const records = await signBatch({ party: 'KOR', key: kor.signing.privateJwk }, objects);
  */
-export async function signBatch<T extends Record<string, unknown>>(
+export async function signBatch<T extends object>(
   originator: Originator,
   objects: readonly T[],
-): Promise<(SignedRecord & { object: T })[]> {
+): Promise<SignedBatchRecord<T>[]> {
   if (objects.length === 0) throw new ReltoError('INVALID_ARGUMENT', 'a batch needs at least one object');
   const tree = new MerkleTree();
   for (const o of objects) tree.appendLeafHash(objectLeafHash(o));

@@ -4,6 +4,7 @@ export {
   type MarkingAlternative,
   receiverAlternative,
 } from './alternative.js';
+export { type AuditHeadCheck, checkAuditHead, treeHeadOf } from './audit-head.js';
 export {
   BATCH_TYP,
   type BatchHeader,
@@ -13,6 +14,7 @@ export {
   objectLeafHash,
   type RecordCheck,
   type RecordFault,
+  type SignedBatchRecord,
   signBatch,
   verifyBatchSignature,
   verifyItem,
