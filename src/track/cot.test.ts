@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import CoT from '@tak-ps/node-cot';
+import CoT from '@tak-ps/node-cot/dist/index.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cotRefusalReason, isPing, parseCot, pongFor, serialiseCot, tryParseCot } from './cot.js';

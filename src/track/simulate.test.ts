@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import CoT from '@tak-ps/node-cot';
+import CoT from '@tak-ps/node-cot/dist/index.js';
 import { describe, expect, it } from 'vitest';
 import { dataDir } from '../registry/index.js';
 import { parseCot, serialiseCot } from './cot.js';
