@@ -82,8 +82,11 @@ export function bundle(objects: StixObject[]): { type: 'bundle'; id: string; obj
   };
 }
 
-/** The ATT&CK ICS bundle (1,826 objects) as shipped. */
-export const ICS_BUNDLE_PATH = '/work/shared/data/attack/ics-attack-18.1.json';
+/** The ATT&CK ICS bundle (1,826 objects) as shipped beside the repository (`../shared/data/attack/`). */
+export const ICS_BUNDLE_PATH = new URL(
+  '../../../../shared/data/attack/ics-attack-18.1.json',
+  import.meta.url,
+);
 
 /**
  * The ICS bundle with every object labelled CONFIDENTIAL-tier KOR (the marking-definitions it ships are
