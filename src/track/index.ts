@@ -26,6 +26,7 @@ export {
 } from './cot.js';
 export { parseCsv } from './csv.js';
 export { eventKey, flowOf, mayForwardTo, receivedFrom, TrackDeduper, withFlowHop } from './flow.js';
+export { CotFramer, type Frame } from './framer.js';
 export { formatInstant, parseInstant } from './instant.js';
 export { type FeedDefaults, type TrackLabelOptions, trackFeed, trackLabel, withLabel } from './label.js';
 export { outboundTrack } from './outbound.js';
