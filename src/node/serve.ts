@@ -80,10 +80,16 @@ async function visiblePage(
   const items: Seen[] = [];
   let cursor = after;
   let batch = Math.min(want + 1, 1_000);
+  const clear: ObjectQuery = { ...query, withContent: false };
   for (;;) {
-    const page = await ctx.store.fetchObjects(query, { after: cursor, limit: batch });
+    // Clear columns first: only versions whose floor the reader may read are decrypted and redacted.
+    const page = await ctx.store.fetchObjects(clear, { after: cursor, limit: batch });
     await ctx.book.load(markingIdsOf(page.rows));
-    for (const row of page.rows) {
+    const candidates = page.rows.filter((row) =>
+      row.floor === null ? ctx.fixedIds.has(row.id) : decider.permits(row.floor, 'read', row.id),
+    );
+    const loaded = candidates.length > 0 ? await ctx.store.withContent(candidates) : [];
+    for (const row of loaded) {
       const object = see(ctx, decider, row);
       if (!object) continue;
       if (items.length === want) return { items, more: true };
