@@ -75,6 +75,30 @@ describe('R31, R24: may a partner receive this track (decide on a release by the
     expect(mayPartnerReceive(reg, args)).toMatchObject({ decision: 'permit' });
   });
 
+  it('R24: and a JPN track to KOR the same way, under JPN’s consent for its feed', () => {
+    const jpnTrack: Label = {
+      originator: 'JPN',
+      classification: 'GOKUHI',
+      releasableTo: ['JPN', 'KOR', 'USA'],
+      topics: ['DPRK-MISSILE'],
+    };
+    const consents = new StandingConsents();
+    consents.grant({ feed: 'JPN-MW-2', by: 'JPN', to: 'KOR', at: '2023-12-19T00:00:00Z' });
+    const args = {
+      label: jpnTrack,
+      holder: 'USA',
+      to: 'KOR',
+      at: AT,
+      principal: usa,
+      feed: 'JPN-MW-2',
+      consents,
+    };
+    expect(partnerReleaseRequest(reg, args).release).toEqual({ to: 'KOR', under: 'TISA' });
+    expect(mayPartnerReceive(reg, args).decision).toBe('permit');
+    // KOR’s consent for its own feed says nothing about JPN’s tracks
+    expect(mayPartnerReceive(reg, { ...args, consents: hubConsents() }).decision).toBe('deny');
+  });
+
   it('R24: without a standing consent the hub may not relay', () => {
     const answer = mayPartnerReceive(reg, {
       label: toAll,

@@ -13,7 +13,9 @@ const inputs = readdirSync(dir).filter((f) => f.endsWith('.xml') && !/\.(canonic
 /** Golden files are written only when asked (UPDATE_GOLDEN=1), then reviewed and committed. */
 function golden(name: string, actual: string): string {
   const path = `${dir}${name}`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  if (!existsSync(path))
+    throw new Error(`missing golden file ${name} (UPDATE_GOLDEN=1 writes it for review)`);
   return readFileSync(path, 'utf8');
 }
 
