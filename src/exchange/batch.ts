@@ -1,8 +1,7 @@
-import type { KeyObject } from 'node:crypto';
-import { FlattenedSign, flattenedVerify } from 'jose';
 import { leafHash, MerkleTree } from '../audit/index.js';
 import { canonicalBytes, sha256 } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
+import { signDetachedJws, verifyJws } from './compact-jose.js';
 import { type ExchangeKey, toKeyObject } from './keys.js';
 import { rootFromInclusionProof } from './merkle-root.js';
 import type { SignedRecord } from './schema.js';
@@ -51,12 +50,12 @@ export interface BatchHeader {
  * Signs a batch: one Ed25519 signature over the Merkle root, and for each object (in order) its signed
  * record: the object, its inclusion proof, index and the tree size, and the detached JWS.
  *
- * @example const records = await signBatch({ party: 'KOR', key: kor.signing.privateJwk }, objects);
+ * @example const records = signBatch({ party: 'KOR', key: kor.signing.privateJwk }, objects);
  */
-export async function signBatch<T extends object>(
+export function signBatch<T extends object>(
   originator: Originator,
   objects: readonly T[],
-): Promise<SignedBatchRecord<T>[]> {
+): SignedBatchRecord<T>[] {
   if (objects.length === 0) throw new ReltoError('INVALID_ARGUMENT', 'a batch needs at least one object');
   const tree = new MerkleTree();
   for (const o of objects) tree.appendLeafHash(objectLeafHash(o));
@@ -67,10 +66,7 @@ export async function signBatch<T extends object>(
     kid: originator.party,
     treeSize: objects.length,
   };
-  const jws = await new FlattenedSign(root)
-    .setProtectedHeader(header as unknown as Record<string, unknown> & { alg: string })
-    .sign(toKeyObject(originator.key) as KeyObject);
-  const originatorJws = `${jws.protected}..${jws.signature}`;
+  const originatorJws = signDetachedJws(root, { ...header }, toKeyObject(originator.key));
   return objects.map((object, leafIndex) => ({
     object,
     proof: tree.inclusionProof(leafIndex).map((h) => h.toString('hex')),
@@ -141,22 +137,12 @@ export function recordRoot(
 }
 
 /** Verifies the detached batch JWS over `root` with the originator's public key. */
-export async function verifyBatchSignature(
+export function verifyBatchSignature(
   jws: string,
   root: Uint8Array,
   originatorPublicKey: ExchangeKey,
-): Promise<boolean> {
-  const [protectedHeader, , signature] = jws.split('.');
-  try {
-    await flattenedVerify(
-      { protected: protectedHeader, payload: Buffer.from(root).toString('base64url'), signature },
-      toKeyObject(originatorPublicKey) as KeyObject,
-      { algorithms: ['EdDSA'] },
-    );
-    return true;
-  } catch {
-    return false;
-  }
+): boolean {
+  return verifyJws(jws, toKeyObject(originatorPublicKey), root) !== undefined;
 }
 
 /**
@@ -164,10 +150,7 @@ export async function verifyBatchSignature(
  * root, and the originator's detached JWS over that root with `originatorPublicKey`. The header's `kid`
  * (the originator party) and `treeSize` must match the record.
  */
-export async function verifyItem(
-  record: SignedRecord,
-  originatorPublicKey: ExchangeKey,
-): Promise<RecordCheck> {
+export function verifyItem(record: SignedRecord, originatorPublicKey: ExchangeKey): RecordCheck {
   const header = batchHeader(record.originatorJws);
   if (!header) {
     return {
@@ -187,7 +170,7 @@ export async function verifyItem(
   }
   const r = recordRoot(record);
   if ('fault' in r) return r.fault;
-  if (!(await verifyBatchSignature(record.originatorJws, r.root, originatorPublicKey))) {
+  if (!verifyBatchSignature(record.originatorJws, r.root, originatorPublicKey)) {
     return {
       ok: false,
       code: 'BAD_ORIGINATOR_SIGNATURE',

@@ -45,7 +45,7 @@ describe.each(MESSAGE_KINDS)('golden %s message (contracts §9)', (kind) => {
   });
 
   it("every item verifies against its maker's key", async () => {
-    const results = await checkItems(decodeMessage(JSON.parse(golden[kind])), { originators: keys });
+    const results = checkItems(decodeMessage(JSON.parse(golden[kind])), { originators: keys });
     expect(results.map((r) => (r.status === 'verified' ? 'verified' : `${r.code} ${r.path}`))).toEqual(
       results.map(() => 'verified'),
     );
@@ -55,7 +55,7 @@ describe.each(MESSAGE_KINDS)('golden %s message (contracts §9)', (kind) => {
     const m = decodeMessage(JSON.parse(golden[kind]));
     const from = FIXTURE_NODES[m.sender as 'KOR' | 'JPN'];
     const to = FIXTURE_NODES[m.recipient as 'KOR' | 'JPN'];
-    const jwe = await buildMessage(
+    const jwe = buildMessage(
       m,
       { party: from.party, key: from.signing.privateJwk },
       { party: to.party, key: to.encryption.publicJwk },

@@ -75,15 +75,15 @@ const signAs = (payload: string, signer: TestNode, kid = signer.party) =>
     .setProtectedHeader({ alg: 'EdDSA', typ: 'relto-message', kid })
     .sign(signer.signing.privateJwk);
 
-async function korRelease(count = 3, recipient = 'JPN'): Promise<Message> {
-  const records = await signBatch({ party: 'KOR', key: kor.signing.privateJwk }, sampleReports(count, 'KOR'));
+function korRelease(count = 3, recipient = 'JPN'): Message {
+  const records = signBatch({ party: 'KOR', key: kor.signing.privateJwk }, sampleReports(count, 'KOR'));
   return message({ sender: 'KOR', recipient, items: items(records) });
 }
 
 describe('message round trip (contracts §9)', () => {
   it('KOR → JPN: decrypts, verifies the sender and every item, and gives back the same message', async () => {
-    const m = await korRelease(5);
-    const jwe = await send(m, kor, jpn);
+    const m = korRelease(5);
+    const jwe = send(m, kor, jpn);
     const r = await receiveMessage(jwe, openAs(jpn));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -93,8 +93,8 @@ describe('message round trip (contracts §9)', () => {
   });
 
   it('is a compact JWE (ECDH-ES+A256KW / A256GCM) hiding the objects, around a compact JWS over RFC 8785 JSON', async () => {
-    const m = await korRelease(2);
-    const jwe = await send(m, kor, jpn);
+    const m = korRelease(2);
+    const jwe = send(m, kor, jpn);
     expect(jwe.split('.')).toHaveLength(5);
     const header = JSON.parse(Buffer.from(jwe.split('.')[0], 'base64url').toString());
     expect(header).toMatchObject({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', cty: 'relto-message', kid: 'JPN' });
@@ -112,15 +112,19 @@ describe('message round trip (contracts §9)', () => {
   });
 
   it('refuses to build a message whose sender or recipient is not the key holder', async () => {
-    const m = await korRelease(1);
-    await expect(send(m, usa, jpn)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', path: '/sender' });
-    await expect(send(m, kor, usa)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', path: '/recipient' });
+    const m = korRelease(1);
+    expect(() => send(m, usa, jpn)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', path: '/sender' }),
+    );
+    expect(() => send(m, kor, usa)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', path: '/recipient' }),
+    );
   });
 });
 
 describe('refused messages (contracts §9: signature, address, replay)', () => {
   it('a tampered JWE is BAD_ENCRYPTION, whichever part is altered', async () => {
-    const jwe = await send(await korRelease(1), kor, jpn);
+    const jwe = send(korRelease(1), kor, jpn);
     const parts = jwe.split('.');
     for (const i of [0, 1, 2, 3, 4]) {
       const altered = [...parts];
@@ -134,12 +138,12 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
   });
 
   it('a message encrypted to another node cannot be opened: BAD_ENCRYPTION', async () => {
-    const jwe = await send(await korRelease(1, 'USA'), kor, usa);
+    const jwe = send(korRelease(1, 'USA'), kor, usa);
     expect(await openMessage(jwe, openAs(jpn))).toMatchObject({ ok: false, code: 'BAD_ENCRYPTION' });
   });
 
   it('a payload altered after signing is BAD_SIGNATURE', async () => {
-    const m = await korRelease(1);
+    const m = korRelease(1);
     const jws = await signAs(encodeMessage(m), kor);
     const [h, , s] = jws.split('.');
     const forged = Buffer.from(encodeMessage({ ...m, under: 'TISA' })).toString('base64url');
@@ -148,7 +152,7 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
   });
 
   it("a message signed with one partner's key in another partner's name is BAD_SIGNATURE", async () => {
-    const m = await korRelease(1);
+    const m = korRelease(1);
     // USA's key, claiming to be KOR in the header
     const claimed = await openMessage(
       await encryptTo(await signAs(encodeMessage(m), usa, 'KOR'), jpn),
@@ -161,14 +165,14 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
   });
 
   it('a sender that is not a partner is UNKNOWN_SENDER', async () => {
-    const records = await signBatch({ party: 'CHN', key: chn.signing.privateJwk }, sampleReports(1, 'KOR'));
+    const records = signBatch({ party: 'CHN', key: chn.signing.privateJwk }, sampleReports(1, 'KOR'));
     const m = message({ sender: 'CHN', recipient: 'JPN', items: items(records) });
-    const r = await openMessage(await send(m, chn, jpn), openAs(jpn));
+    const r = await openMessage(send(m, chn, jpn), openAs(jpn));
     expect(r).toMatchObject({ ok: false, code: 'UNKNOWN_SENDER', sender: 'CHN' });
   });
 
   it('a message for USA re-encrypted to JPN is WRONG_RECIPIENT', async () => {
-    const jwe = await send(await korRelease(1, 'USA'), kor, usa);
+    const jwe = send(korRelease(1, 'USA'), kor, usa);
     // USA opens it and passes the signed message on to JPN: the signature is KOR's and still valid.
     const { plaintext } = await compactDecrypt(jwe, usa.encryption.privateJwk);
     const r = await openMessage(await encryptTo(Buffer.from(plaintext).toString(), jpn), openAs(jpn));
@@ -177,8 +181,8 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
 
   it('a message seen before is REPLAY', async () => {
     const seen = new Set<string>();
-    const m = await korRelease(1);
-    const jwe = await send(m, kor, jpn);
+    const m = korRelease(1);
+    const jwe = send(m, kor, jpn);
     const options = openAs(jpn, { seen: (id) => seen.has(id) });
     const first = await openMessage(jwe, options);
     expect(first.ok).toBe(true);
@@ -187,11 +191,11 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
   });
 
   it('a message too old or from the future is STALE_MESSAGE (configurable window)', async () => {
-    const m = await korRelease(1);
-    const old = await send({ ...m, time: new Date(NOW - 25 * 3600_000).toISOString() }, kor, jpn);
+    const m = korRelease(1);
+    const old = send({ ...m, time: new Date(NOW - 25 * 3600_000).toISOString() }, kor, jpn);
     expect(await openMessage(old, openAs(jpn))).toMatchObject({ ok: false, code: 'STALE_MESSAGE' });
     expect((await openMessage(old, openAs(jpn, { maxAgeMs: 48 * 3600_000 }))).ok).toBe(true);
-    const ahead = await send({ ...m, time: new Date(NOW + 10 * 60_000).toISOString() }, kor, jpn);
+    const ahead = send({ ...m, time: new Date(NOW + 10 * 60_000).toISOString() }, kor, jpn);
     expect(await openMessage(ahead, openAs(jpn))).toMatchObject({
       ok: false,
       code: 'STALE_MESSAGE',
@@ -200,7 +204,7 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
   });
 
   it('a signed payload that is not a message is MALFORMED_REQUEST naming the pointer', async () => {
-    const m = await korRelease(1);
+    const m = korRelease(1);
     const { items: _dropped, ...noItems } = m;
     const r = await openMessage(await encryptTo(await signAs(canonicalize(noItems), kor), jpn), openAs(jpn));
     expect(r).toMatchObject({ ok: false, code: 'MALFORMED_REQUEST', path: '/items' });
@@ -210,7 +214,7 @@ describe('refused messages (contracts §9: signature, address, replay)', () => {
 });
 
 /** KOR's consent that USA may pass `itemId` on to `to`, signed by `signer` (KOR unless a test forges it). */
-async function consentFor(itemId: string, to: string, signer = kor, by = 'KOR'): Promise<SignedRecord> {
+function consentFor(itemId: string, to: string, signer = kor, by = 'KOR'): SignedRecord {
   const record: ConsentRecord = {
     type: 'relto-consent',
     ref: `consent--${itemId.slice(-12)}-${to}`,
@@ -219,7 +223,7 @@ async function consentFor(itemId: string, to: string, signer = kor, by = 'KOR'):
     at: '2026-03-02T09:00:00.000Z',
     to,
   };
-  const [signed] = await signBatch({ party: signer.party, key: signer.signing.privateJwk }, [record]);
+  const [signed] = signBatch({ party: signer.party, key: signer.signing.privateJwk }, [record]);
   return signed;
 }
 
@@ -229,19 +233,16 @@ describe('TISA relay through the US node (R24, R25)', () => {
 
   async function relayed(mutate?: (i: Item) => Item, consents?: SignedRecord[]) {
     // KOR releases 3 reports to USA in one batch.
-    const toUsa = await korRelease(3, 'USA');
-    const atUsa = await receiveMessage(
-      await send({ ...toUsa, under: 'USA-KOR-GSOMIA' }, kor, usa),
-      openAs(usa),
-    );
+    const toUsa = korRelease(3, 'USA');
+    const atUsa = await receiveMessage(send({ ...toUsa, under: 'USA-KOR-GSOMIA' }, kor, usa), openAs(usa));
     if (!atUsa.ok) throw new Error(atUsa.message);
     // USA passes ONE of them on, in its own message, with KOR's consent naming JPN.
     const one = atUsa.message.items[1];
     const itemId = String(one.object.id);
-    let item: Item = { ...one, consents: consents ?? [await consentFor(itemId, 'JPN')] };
+    let item: Item = { ...one, consents: consents ?? [consentFor(itemId, 'JPN')] };
     if (mutate) item = mutate(item);
     const m = message({ sender: 'USA', recipient: 'JPN', under: 'TISA', items: [item] });
-    return receiveMessage(await send(m, usa, jpn), openAs(jpn));
+    return receiveMessage(send(m, usa, jpn), openAs(jpn));
   }
 
   it("JPN verifies KOR's signature on a single item USA relayed (R25)", async () => {
@@ -272,13 +273,13 @@ describe('TISA relay through the US node (R24, R25)', () => {
   it('a consent naming another party, or for another item, does not let the hub relay (R15, R24)', async () => {
     const id = relayedId();
     // KOR's consent names USA itself, not JPN: the item may not go on to JPN.
-    const otherParty = await relayed(undefined, [await consentFor(id, 'USA')]);
+    const otherParty = await relayed(undefined, [consentFor(id, 'USA')]);
     expect(otherParty.ok && otherParty.items[0]).toMatchObject({
       status: 'refused',
       code: 'THIRD_PARTY_CONSENT_REQUIRED',
     });
     const otherItem = await relayed(undefined, [
-      await consentFor('report--00000000-0000-5000-8000-000000000000', 'JPN'),
+      consentFor('report--00000000-0000-5000-8000-000000000000', 'JPN'),
     ]);
     expect(otherItem.ok && otherItem.items[0]).toMatchObject({
       status: 'refused',
@@ -290,9 +291,9 @@ describe('TISA relay through the US node (R24, R25)', () => {
   it('a consent signed by the hub instead of the originator is refused (R15)', async () => {
     const id = relayedId();
     // signed by USA in its own name
-    const byHub = await relayed(undefined, [await consentFor(id, 'JPN', usa, 'USA')]);
+    const byHub = await relayed(undefined, [consentFor(id, 'JPN', usa, 'USA')]);
     // signed by USA, claiming to be KOR's consent
-    const forged = await relayed(undefined, [await consentFor(id, 'JPN', usa, 'KOR')]);
+    const forged = await relayed(undefined, [consentFor(id, 'JPN', usa, 'KOR')]);
     for (const r of [byHub, forged]) {
       expect(r.ok && r.items[0]).toMatchObject({
         status: 'refused',
@@ -304,7 +305,7 @@ describe('TISA relay through the US node (R24, R25)', () => {
   });
 
   it('a KOR consent re-labelled with the wrong signer kid fails its signature (BAD_CONSENT)', async () => {
-    const good = await consentFor(relayedId(), 'JPN');
+    const good = consentFor(relayedId(), 'JPN');
     const [h, , s] = good.originatorJws.split('.');
     const header = JSON.parse(Buffer.from(h, 'base64url').toString());
     const relabelled = Buffer.from(JSON.stringify({ ...header, kid: 'USA' })).toString('base64url');
@@ -319,18 +320,18 @@ describe('TISA relay through the US node (R24, R25)', () => {
 
 describe('per-item results (never half-way)', () => {
   it('one bad item among good ones is refused alone, and the others verify', async () => {
-    const m = await korRelease(3);
+    const m = korRelease(3);
     m.items[1] = { ...m.items[1], object: { ...m.items[1].object, name: 'tampered before sending' } };
-    const r = await receiveMessage(await send(m, kor, jpn), openAs(jpn));
+    const r = await receiveMessage(send(m, kor, jpn), openAs(jpn));
     if (!r.ok) throw new Error(r.message);
     expect(r.items.map((i) => i.status)).toEqual(['verified', 'refused', 'verified']);
     expect(r.items[1]).toMatchObject({ code: 'BAD_ORIGINATOR_SIGNATURE', path: '/items/1/object' });
   });
 
   it('an item whose originator is not a partner is UNKNOWN_ORIGINATOR', async () => {
-    const records = await signBatch({ party: 'CHN', key: chn.signing.privateJwk }, sampleReports(1, 'CHN'));
+    const records = signBatch({ party: 'CHN', key: chn.signing.privateJwk }, sampleReports(1, 'CHN'));
     const m = message({ sender: 'KOR', recipient: 'JPN', items: items(records) });
-    const r = await receiveMessage(await send(m, kor, jpn), openAs(jpn));
+    const r = await receiveMessage(send(m, kor, jpn), openAs(jpn));
     expect(r.ok && r.items[0]).toMatchObject({ status: 'refused', code: 'UNKNOWN_ORIGINATOR' });
   });
 
@@ -342,8 +343,8 @@ describe('per-item results (never half-way)', () => {
       message: 'msg-1',
       items: [{ id: 'report--2b4c1c9e-57c4-5c1e-8a5e-3c1d6b1f0a11', version: TIME, status: 'stored' }],
     };
-    const ok = await signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [receipt]);
-    const bad = await signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [{ ...receipt, by: 'USA' }]);
+    const ok = signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [receipt]);
+    const bad = signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [{ ...receipt, by: 'USA' }]);
     const m = message({
       sender: 'JPN',
       recipient: 'KOR',
@@ -352,14 +353,14 @@ describe('per-item results (never half-way)', () => {
       decision: null,
       items: items([...ok, ...bad]),
     });
-    const r = await receiveMessage(await send(m, jpn, kor), openAs(kor));
+    const r = await receiveMessage(send(m, jpn, kor), openAs(kor));
     if (!r.ok) throw new Error(r.message);
     expect(r.items[0]).toMatchObject({ status: 'verified', originator: 'JPN' });
     expect(r.items[1]).toMatchObject({ status: 'refused', code: 'ORIGINATOR_MISMATCH' });
   });
 
   it("an object that does not have its kind's shape is MALFORMED_REQUEST with its pointer", async () => {
-    const records = await signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [
+    const records = signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [
       {
         type: 'relto-receipt',
         by: 'JPN',
@@ -376,7 +377,7 @@ describe('per-item results (never half-way)', () => {
       decision: null,
       items: items(records),
     });
-    const r = await receiveMessage(await send(m, jpn, kor), openAs(kor));
+    const r = await receiveMessage(send(m, jpn, kor), openAs(kor));
     expect(r.ok && r.items[0]).toMatchObject({
       status: 'refused',
       code: 'MALFORMED_REQUEST',

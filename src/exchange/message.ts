@@ -1,8 +1,7 @@
-import type { KeyObject } from 'node:crypto';
-import { CompactEncrypt, CompactSign, compactDecrypt, compactVerify } from 'jose';
 import { canonicalize } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { compileChecker } from '../identity/index.js';
+import { decryptJwe, encryptJwe, peekHeader, signJws, verifyJws } from './compact-jose.js';
 import { type ExchangeKey, toKeyObject } from './keys.js';
 import {
   checkEnvelope,
@@ -22,8 +21,6 @@ import { Message, type MessageKind } from './schema.js';
 
 export const MEDIA_TYPE = 'application/jose';
 export const MESSAGE_TYP = 'relto-message';
-const JWE_ALG = 'ECDH-ES+A256KW';
-const JWE_ENC = 'A256GCM';
 
 const checkMessage = compileChecker(Message);
 
@@ -53,7 +50,7 @@ export interface Recipient {
  * Signs and encrypts a message; returns the compact JWE to POST. The message is validated first, its
  * sender must be the signing party and its recipient the party encrypted to.
  */
-export async function buildMessage(message: Message, sender: Sender, recipient: Recipient): Promise<string> {
+export function buildMessage(message: Message, sender: Sender, recipient: Recipient): string {
   decodeMessage(message);
   if (message.sender !== sender.party) {
     throw new ReltoError(
@@ -69,12 +66,15 @@ export async function buildMessage(message: Message, sender: Sender, recipient: 
       '/recipient',
     );
   }
-  const jws = await new CompactSign(Buffer.from(encodeMessage(message), 'utf8'))
-    .setProtectedHeader({ alg: 'EdDSA', typ: MESSAGE_TYP, kid: sender.party })
-    .sign(toKeyObject(sender.key) as KeyObject);
-  return new CompactEncrypt(Buffer.from(jws, 'ascii'))
-    .setProtectedHeader({ alg: JWE_ALG, enc: JWE_ENC, cty: MESSAGE_TYP, kid: recipient.party })
-    .encrypt(toKeyObject(recipient.key) as KeyObject);
+  const jws = signJws(
+    Buffer.from(encodeMessage(message), 'utf8'),
+    { alg: 'EdDSA', typ: MESSAGE_TYP, kid: sender.party },
+    toKeyObject(sender.key),
+  );
+  return encryptJwe(Buffer.from(jws, 'ascii'), toKeyObject(recipient.key), {
+    cty: MESSAGE_TYP,
+    kid: recipient.party,
+  });
 }
 
 /** A refused message: the code, why, and what is known of it (for the audit entry). */
@@ -109,15 +109,6 @@ const refuse = (
   extra: { path?: string; sender?: string; id?: string } = {},
 ): MessageRefusal => ({ ok: false, code, message, path: extra.path ?? '', ...extra });
 
-function headerOf(compact: string): Record<string, unknown> | undefined {
-  try {
-    const h = JSON.parse(Buffer.from(compact.slice(0, compact.indexOf('.')), 'base64url').toString('utf8'));
-    return typeof h === 'object' && h !== null && !Array.isArray(h) ? h : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Decrypts and verifies a message addressed to this node. Checks, in order: decryption (BAD_ENCRYPTION),
  * the JWS and its sender (MALFORMED_REQUEST, UNKNOWN_SENDER, BAD_SIGNATURE), the message's shape
@@ -133,31 +124,25 @@ export async function openMessage(
   }
   let jws: string;
   try {
-    const { plaintext } = await compactDecrypt(jwe, toKeyObject(options.self.decryptionKey) as KeyObject, {
-      keyManagementAlgorithms: [JWE_ALG],
-      contentEncryptionAlgorithms: [JWE_ENC],
-    });
-    jws = Buffer.from(plaintext).toString('ascii');
+    jws = decryptJwe(jwe, toKeyObject(options.self.decryptionKey)).plaintext.toString('ascii');
   } catch (e) {
     return refuse('BAD_ENCRYPTION', `cannot decrypt: ${(e as Error).message}`);
   }
-  const header = headerOf(jws);
-  if (!header || jws.split('.').length !== 3)
+  const header = peekHeader(jws);
+  if (!header || jws.split('.').length !== 3) {
     return refuse('MALFORMED_REQUEST', 'the plaintext is not a compact JWS');
+  }
   if (header.typ !== MESSAGE_TYP || header.alg !== 'EdDSA' || typeof header.kid !== 'string') {
     return refuse('MALFORMED_REQUEST', 'the JWS is not a relto message signature (typ, alg, kid)');
   }
   const claimed = header.kid;
   const key = options.senders(claimed);
   if (!key) return refuse('UNKNOWN_SENDER', `${claimed} is not a known partner`, { sender: claimed });
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, toKeyObject(key) as KeyObject, { algorithms: ['EdDSA'] }));
-  } catch (e) {
-    return refuse('BAD_SIGNATURE', `the signature of ${claimed} fails: ${(e as Error).message}`, {
-      sender: claimed,
-    });
+  const verified = verifyJws(jws, toKeyObject(key));
+  if (!verified) {
+    return refuse('BAD_SIGNATURE', `the signature of ${claimed} fails`, { sender: claimed });
   }
+  const payload = verified.payload;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(payload).toString('utf8'));
@@ -202,6 +187,6 @@ export async function receiveMessage(
 ): Promise<Received> {
   const opened = await openMessage(jwe, options);
   if (!opened.ok) return opened;
-  const items = await checkItems(opened.message, { originators: options.originators ?? options.senders });
+  const items = checkItems(opened.message, { originators: options.originators ?? options.senders });
   return { ...opened, items };
 }

@@ -143,7 +143,7 @@ class RecordVerifier {
 
   constructor(private readonly keys: (party: string) => ExchangeKey | undefined) {}
 
-  async verify(record: SignedRecord, path: string): Promise<Verdict> {
+  verify(record: SignedRecord, path: string): Verdict {
     const header = batchHeader(record.originatorJws);
     if (!header) {
       return {
@@ -175,7 +175,7 @@ class RecordVerifier {
     const cacheKey = `${record.originatorJws}|${Buffer.from(r.root).toString('hex')}`;
     let good = this.verified.get(cacheKey);
     if (good === undefined) {
-      good = await verifyBatchSignature(record.originatorJws, r.root, key);
+      good = verifyBatchSignature(record.originatorJws, r.root, key);
       this.verified.set(cacheKey, good);
     }
     if (!good) {
@@ -208,10 +208,10 @@ function namesRecipient(c: ConsentRecord, party: string, at: number): boolean {
  * originator's or not for it (R15), or it is a relayed release without the originator's consent naming
  * this node (R24).
  */
-export async function checkItems<K extends MessageKind>(
+export function checkItems<K extends MessageKind>(
   message: Message & { kind: K },
   options: ItemCheckOptions,
-): Promise<ItemResult<K>[]> {
+): ItemResult<K>[] {
   const verifier = new RecordVerifier(options.originators);
   const body = bodyCheckers[message.kind];
   const time = Date.parse(message.time);
@@ -230,7 +230,7 @@ export async function checkItems<K extends MessageKind>(
       );
       continue;
     }
-    const signed = await verifier.verify(item, path);
+    const signed = verifier.verify(item, path);
     if (!signed.ok) {
       results.push(refused(i, signed));
       continue;
@@ -272,7 +272,7 @@ export async function checkItems<K extends MessageKind>(
         break;
       }
       const consent = record.object as ConsentRecord;
-      const cSigned = await verifier.verify(record, cPath);
+      const cSigned = verifier.verify(record, cPath);
       if (!cSigned.ok) {
         fault = refused(i, {
           ...cSigned,

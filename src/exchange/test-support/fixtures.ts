@@ -28,8 +28,8 @@ export const FIXTURE_NODES = {
 
 const T0 = '2026-03-02T10:00:00.000Z';
 
-async function sign<T extends object>(node: TestNode, objects: T[]): Promise<SignedRecord[]> {
-  return (await signBatch({ party: node.party, key: node.signing.privateJwk }, objects)) as SignedRecord[];
+function sign<T extends object>(node: TestNode, objects: T[]): SignedRecord[] {
+  return signBatch({ party: node.party, key: node.signing.privateJwk }, objects) as SignedRecord[];
 }
 
 function envelope(
@@ -68,7 +68,7 @@ export async function buildFixtureMessages(): Promise<Record<MessageKind, Messag
       object_marking_refs: [marking.id],
     }),
   );
-  const released = await sign(KOR, [marking, ...reports]);
+  const released = sign(KOR, [marking, ...reports]);
   const reportId = String(reports[0].id);
 
   const release = envelope('release', 'KOR', 'JPN', released, {
@@ -163,13 +163,13 @@ export async function buildFixtureMessages(): Promise<Record<MessageKind, Messag
 
   return {
     release,
-    receipt: envelope('receipt', 'JPN', 'KOR', await sign(JPN, [receipt])),
-    'consent-request': envelope('consent-request', 'JPN', 'KOR', await sign(JPN, [request])),
-    consent: envelope('consent', 'KOR', 'JPN', await sign(KOR, answers)),
-    'compromise-report': envelope('compromise-report', 'JPN', 'KOR', await sign(JPN, [compromise])),
-    reclassification: envelope('reclassification', 'KOR', 'JPN', await sign(KOR, [notice]), {
+    receipt: envelope('receipt', 'JPN', 'KOR', sign(JPN, [receipt])),
+    'consent-request': envelope('consent-request', 'JPN', 'KOR', sign(JPN, [request])),
+    consent: envelope('consent', 'KOR', 'JPN', sign(KOR, answers)),
+    'compromise-report': envelope('compromise-report', 'JPN', 'KOR', sign(JPN, [compromise])),
+    reclassification: envelope('reclassification', 'KOR', 'JPN', sign(KOR, [notice]), {
       under: 'KOR-JPN-GSOMIA',
     }),
-    'audit-head': envelope('audit-head', 'KOR', 'JPN', await sign(KOR, [auditHead])),
+    'audit-head': envelope('audit-head', 'KOR', 'JPN', sign(KOR, [auditHead])),
   };
 }
