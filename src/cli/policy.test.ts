@@ -112,4 +112,32 @@ describe('relto policy check (contracts §5)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(vectors.length);
   });
+
+  it('--batch over a large file (worker threads) keeps every answer in input order', () => {
+    const lines: string[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const v = vectors[i % vectors.length];
+      if (i === 4321) {
+        lines.push('{"broken":');
+        expected.push('error');
+      } else {
+        lines.push(JSON.stringify(v.request));
+        expected.push(`${v.expect.decision}:${v.expect.codes.join(',')}`);
+      }
+    }
+    const file = join(tmp, 'large.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = runCli(['policy', 'check', '--batch', file]);
+    expect(r.status).toBe(2);
+    const got = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((o) =>
+        o.error ? 'error' : `${o.decision}:${o.reasons.map((x: { code: string }) => x.code).join(',')}`,
+      );
+    expect(got).toEqual(expected);
+    expect(JSON.parse(r.stdout.trim().split('\n')[4321]).error.line).toBe(4322);
+  });
 });

@@ -11,6 +11,11 @@ export interface CliResult {
 
 /** Runs the built `relto` binary (dist/, built by `npm test` before the tests) as a user would. */
 export function runCli(args: string[], input?: string): CliResult {
-  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 256 << 20,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
