@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import CoT from '@tak-ps/node-cot/dist/index.js';
+import { InProcessTrackBus } from '../bus/index.js';
 import { compileRegistry, decide, type Principal } from '../policy/index.js';
 import { dataDir, loadBuiltinRegistry } from '../registry/index.js';
 import {
@@ -134,5 +135,20 @@ registerBench('track', (ctx) => {
     { warmup: 5, rounds: 15 },
   );
   record(ctx, 'relto', 'events/s parse+label+2×decide+strip+serialise', bytes.length, decided);
+
+  // The in-process bus past its duplicate window (every publish also forgets the oldest key).
+  const keys = Array.from({ length: 200_000 }, (_, i) => `KOR\u0000T${i}\u00002023-12-18T23:30:00Z`);
+  const payload = bytes[0];
+  const busRounds = timeRounds(
+    () => {
+      const bus = new InProcessTrackBus({ dedupCapacity: 100_000 });
+      void bus.subscribe((m) => {
+        sink += m.bytes.length;
+      });
+      for (const key of keys) bus.publishSync({ bytes: payload, meta: { uid: 'T', originator: 'KOR', key } });
+    },
+    { warmup: 2, rounds: 7 },
+  );
+  record(ctx, 'in-process bus (dedup window 100,000)', 'tracks/s published', keys.length, busRounds);
   if (sink === 0) ctx.log('(nothing was produced)');
 });

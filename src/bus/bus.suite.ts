@@ -108,7 +108,8 @@ export function trackBusSuite(name: string, make: () => Promise<BusUnderTest>): 
       try {
         await a.publish(message(1, 'survive-1'));
         await a.publish(message(2, 'survive-2'));
-        await until(() => got.length === 2);
+        // Each subscriber reads at its own pace (on NATS, its own consumer): wait for both.
+        await until(() => got.length === 2 && errors.length === 2);
       } finally {
         process.stderr.write = restore;
       }

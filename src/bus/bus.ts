@@ -42,16 +42,32 @@ export interface TrackBus {
   close(): Promise<void>;
 }
 
-/** A bounded set of recently seen keys: the oldest is forgotten first. */
+/**
+ * A bounded set of recently seen keys: the oldest is forgotten first. A ring of keys beside a Set (deleting
+ * a Map's first entry over and over leaves V8 scanning tombstones: O(n) per add).
+ */
 export class RecentKeys {
-  private readonly keys = new Map<string, true>();
-  constructor(readonly capacity: number) {}
+  private readonly set = new Set<string>();
+  private readonly ring: (string | undefined)[];
+  private next = 0;
+
+  constructor(readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    this.ring = new Array<string | undefined>(capacity);
+  }
 
   /** True when the key is new (and remembers it). */
   add(key: string): boolean {
-    if (this.keys.has(key)) return false;
-    this.keys.set(key, true);
-    if (this.keys.size > this.capacity) this.keys.delete(this.keys.keys().next().value as string);
+    if (this.set.has(key)) return false;
+    const old = this.ring[this.next];
+    if (old !== undefined) this.set.delete(old);
+    this.ring[this.next] = key;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.set.add(key);
     return true;
+  }
+
+  get size(): number {
+    return this.set.size;
   }
 }

@@ -39,12 +39,17 @@ export function eventKey(t: Track, originator: string): string {
 /**
  * Remembers the last `capacity` events seen, so that an event that arrived over two paths (KOR → USA → JPN
  * and a direct KOR → JPN link, or a resumed connection replaying) is delivered once. Bounded memory: the
- * oldest key is forgotten first (a Map keeps insertion order).
+ * oldest key is forgotten first.
  */
 export class TrackDeduper {
-  private readonly seen = new Map<string, true>();
+  private readonly seen = new Set<string>();
+  // A ring of the keys in arrival order: deleting a Map's first entry over and over is O(n) in V8.
+  private readonly ring: (string | undefined)[];
+  private next = 0;
+
   constructor(readonly capacity = 100_000) {
     if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    this.ring = new Array<string | undefined>(capacity);
   }
 
   /** True the first time an event is offered, false for a duplicate. */
@@ -54,11 +59,11 @@ export class TrackDeduper {
 
   firstSightingOfKey(key: string): boolean {
     if (this.seen.has(key)) return false;
-    this.seen.set(key, true);
-    if (this.seen.size > this.capacity) {
-      const oldest = this.seen.keys().next().value as string;
-      this.seen.delete(oldest);
-    }
+    const old = this.ring[this.next];
+    if (old !== undefined) this.seen.delete(old);
+    this.ring[this.next] = key;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.seen.add(key);
     return true;
   }
 
