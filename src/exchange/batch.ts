@@ -36,7 +36,7 @@ export function objectLeafHash(object: unknown): Buffer {
 }
 
 /** A signed record whose object keeps the caller's type. */
-export type SignedBatchRecord<T> = Omit<SignedRecord, 'object'> & { object: T };
+export type SignedBatchRecord<T> = SignedRecord & { object: T };
 
 /** The protected header of a batch JWS, as the originator wrote it. */
 export interface BatchHeader {
@@ -68,7 +68,8 @@ export function signBatch<T extends object>(
   };
   const originatorJws = signDetachedJws(root, { ...header }, toKeyObject(originator.key));
   return objects.map((object, leafIndex) => ({
-    object,
+    // JSON objects all: the cast only lets an interface type (e.g. LabelMarking) stand as a record.
+    object: object as T & Record<string, unknown>,
     proof: tree.inclusionProof(leafIndex).map((h) => h.toString('hex')),
     leafIndex,
     treeSize: objects.length,

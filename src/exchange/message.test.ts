@@ -1,6 +1,7 @@
 import { CompactEncrypt, CompactSign, compactDecrypt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../canon/index.js';
+import { labelToMarking } from '../stix/index.js';
 import { signBatch } from './batch.js';
 import {
   buildMessage,
@@ -357,6 +358,18 @@ describe('per-item results (never half-way)', () => {
     if (!r.ok) throw new Error(r.message);
     expect(r.items[0]).toMatchObject({ status: 'verified', originator: 'JPN' });
     expect(r.items[1]).toMatchObject({ status: 'refused', code: 'ORIGINATOR_MISMATCH' });
+  });
+
+  it('a KOR label marking signed by JPN as its originator is ORIGINATOR_MISMATCH (R25)', async () => {
+    const marking = labelToMarking({
+      originator: 'KOR',
+      classification: 'II',
+      releasableTo: ['JPN', 'KOR', 'USA'],
+    });
+    const records = signBatch({ party: 'JPN', key: jpn.signing.privateJwk }, [marking]);
+    const m = message({ sender: 'JPN', recipient: 'USA', under: 'USA-JPN-GSOMIA', items: items(records) });
+    const r = await receiveMessage(send(m, jpn, usa), openAs(usa));
+    expect(r.ok && r.items[0]).toMatchObject({ status: 'refused', code: 'ORIGINATOR_MISMATCH' });
   });
 
   it("an object that does not have its kind's shape is MALFORMED_REQUEST with its pointer", async () => {

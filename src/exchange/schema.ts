@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { ConsentAction, Label } from '../label/index.js';
+import { reltoExtensionOf } from '../stix/index.js';
 
 /**
  * The wire forms of node-to-node exchange (contracts §9). One message shape for every kind; what differs
@@ -270,9 +271,18 @@ export type KindBody = {
   'audit-head': AuditHead;
 };
 
-/** The party that made an object of a kind (and so must have signed it); undefined for STIX objects. */
+/**
+ * The party that made an object of a kind, which must be the party that signed it. For a release, that is
+ * knowable here only for a relto label marking (its originator, R25); the originator of any other STIX
+ * object is its label's, which the receiving node resolves.
+ */
 export function makerOf(kind: MessageKind, object: Record<string, unknown>): string | undefined {
-  if (kind === 'release') return undefined;
+  if (kind === 'release') {
+    const ext = reltoExtensionOf(object);
+    return ext && !('alternative_of' in ext) && typeof ext.originator === 'string'
+      ? ext.originator
+      : undefined;
+  }
   if (kind === 'audit-head') return object.origin as string;
   return object.by as string;
 }
