@@ -141,6 +141,19 @@ export interface AuditHeadTable {
   signature: Uint8Array;
 }
 
+/** Keyed JSON rows of the exchange between nodes (outbox, requests, consents, partners…), see exchange-table.ts. */
+export interface ExchangeRowTable {
+  seq: Generated<number>;
+  kind: string;
+  key: string;
+  partner: string | null;
+  ref: string | null;
+  status: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   counters: CounterTable;
@@ -155,4 +168,5 @@ export interface Database {
   compromises: CompromiseTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadTable;
+  exchange_rows: ExchangeRowTable;
 }

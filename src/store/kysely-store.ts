@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { ReltoError } from '../errors/index.js';
 import { newDataKey, open, seal, unwrap, wrap } from '../keys/index.js';
-import type { Database, ObjectVersionTable, UserTable } from './database.js';
+import type { Database, ExchangeRowTable, ObjectVersionTable, UserTable } from './database.js';
 import type { DialectName } from './migrations.js';
 import {
   type AuditAppend,
@@ -15,6 +15,9 @@ import {
   type CustodyKind,
   type CustodyRecord,
   compromiseStatuses,
+  type ExchangeFilter,
+  type ExchangeRow,
+  type ExchangeRowInput,
   type FetchOptions,
   type FloorInfo,
   type GranularMarking,
@@ -1212,5 +1215,86 @@ export class KyselyStore implements Store {
       .limit(1)
       .executeTakeFirst();
     return row ? KyselyStore.head(row) : null;
+  }
+
+  // ---- exchange rows (contracts §9)
+
+  private static exchangeRow(r: Selectable<ExchangeRowTable>): ExchangeRow {
+    return {
+      seq: Number(r.seq),
+      kind: r.kind,
+      key: r.key,
+      partner: r.partner,
+      ref: r.ref,
+      status: r.status,
+      body: JSON.parse(r.body) as unknown,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  async putExchange(row: ExchangeRowInput): Promise<{ row: ExchangeRow; added: boolean }> {
+    const at = this.nowIso();
+    const inserted = await this.db
+      .insertInto('exchange_rows')
+      .values({
+        kind: row.kind,
+        key: row.key,
+        partner: row.partner ?? null,
+        ref: row.ref ?? null,
+        status: row.status,
+        body: JSON.stringify(row.body),
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { row: KyselyStore.exchangeRow(inserted), added: true };
+    const held = await this.getExchange(row.kind, row.key);
+    if (!held) throw new ReltoError('INTERNAL', `exchange row ${row.kind}/${row.key} vanished`);
+    return { row: held, added: false };
+  }
+
+  async getExchange(kind: string, key: string): Promise<ExchangeRow | null> {
+    const r = await this.db
+      .selectFrom('exchange_rows')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return r ? KyselyStore.exchangeRow(r) : null;
+  }
+
+  async updateExchange(
+    kind: string,
+    key: string,
+    patch: { status?: string; body?: unknown },
+  ): Promise<ExchangeRow | null> {
+    const r = await this.db
+      .updateTable('exchange_rows')
+      .set({
+        updated_at: this.nowIso(),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.body !== undefined ? { body: JSON.stringify(patch.body) } : {}),
+      })
+      .where('kind', '=', kind)
+      .where('key', '=', key)
+      .returningAll()
+      .executeTakeFirst();
+    return r ? KyselyStore.exchangeRow(r) : null;
+  }
+
+  async listExchange(filter: ExchangeFilter): Promise<ExchangeRow[]> {
+    let q = this.db.selectFrom('exchange_rows').selectAll().where('kind', '=', filter.kind);
+    if (filter.partner !== undefined) q = q.where('partner', '=', filter.partner);
+    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+    if (filter.ref !== undefined) q = q.where('ref', '=', filter.ref);
+    if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
+    const rows = await q
+      .orderBy('seq', 'asc')
+      .limit(filter.limit ?? 10_000)
+      .execute();
+    return rows.map((r) => KyselyStore.exchangeRow(r));
   }
 }

@@ -295,6 +295,40 @@ export interface TreeHead {
   signature: Uint8Array;
 }
 
+/** One keyed JSON row of the exchange between nodes (contracts §9); `kind` + `key` is unique. */
+export interface ExchangeRow {
+  /** Increasing per store: the order of an outbox. */
+  seq: number;
+  kind: string;
+  key: string;
+  partner: string | null;
+  /** What the row is about (an item id), for listing by it. */
+  ref: string | null;
+  status: string;
+  body: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ExchangeRowInput {
+  kind: string;
+  key: string;
+  partner?: string | null;
+  ref?: string | null;
+  status: string;
+  body: unknown;
+}
+
+export interface ExchangeFilter {
+  kind: string;
+  partner?: string;
+  status?: string;
+  ref?: string;
+  /** Rows with seq > afterSeq. */
+  afterSeq?: number;
+  limit?: number;
+}
+
 /** The storage port. Every method is async; `transaction` gives a Store whose calls are all-or-nothing. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -384,6 +418,19 @@ export interface Store {
   putTreeHead(head: TreeHead): Promise<void>;
   getTreeHead(size: number): Promise<TreeHead | null>;
   latestTreeHead(): Promise<TreeHead | null>;
+
+  // exchange between nodes (contracts §9): keyed JSON rows
+  /** Inserts a row unless (kind, key) is held; returns the held row (`added` false) or the new one. */
+  putExchange(row: ExchangeRowInput): Promise<{ row: ExchangeRow; added: boolean }>;
+  getExchange(kind: string, key: string): Promise<ExchangeRow | null>;
+  /** Changes status and/or body of a row; null when there is none. */
+  updateExchange(
+    kind: string,
+    key: string,
+    patch: { status?: string; body?: unknown },
+  ): Promise<ExchangeRow | null>;
+  /** Rows of a kind in seq order. */
+  listExchange(filter: ExchangeFilter): Promise<ExchangeRow[]>;
 }
 
 /** How to open a store. `nodeKey` (32 bytes) wraps every data key; `now` is the clock (ms since epoch). */

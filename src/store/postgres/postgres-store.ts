@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.js';
+import { exchangeTable } from '../exchange-table.js';
 import { type DialectOps, insertManyWithKysely, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
@@ -104,7 +105,11 @@ export async function openPostgresStore(
   try {
     await migrate(
       db as Kysely<unknown>,
-      { '0001_core_tables': coreTables('postgres'), '0002_search_index': searchIndexPostgres },
+      {
+        '0001_core_tables': coreTables('postgres'),
+        '0002_search_index': searchIndexPostgres,
+        '0003_exchange': exchangeTable('postgres'),
+      },
       schema,
     );
   } catch (err) {

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { ReltoError } from '../../errors/index.js';
 import type { Database } from '../database.js';
+import { exchangeTable } from '../exchange-table.js';
 import { type DialectOps, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
@@ -98,6 +99,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
     await migrate(db as Kysely<unknown>, {
       '0001_core_tables': coreTables('sqlite'),
       '0002_search_index': searchIndexSqlite,
+      '0003_exchange': exchangeTable('sqlite'),
     });
   } catch (err) {
     await db.destroy();

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newDataKey } from '../keys/index.js';
+import { openStore } from './open-store.js';
+import type { Store } from './store.js';
+
+const PG = process.env.RELTO_PG_URL;
+
+async function sqlite(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'relto-exchange-rows-'));
+  const store = await openStore({ sqlitePath: join(dir, 'relto.db'), nodeKey: newDataKey() });
+  return { store, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function postgres(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const schema = `relto_x_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  const store = await openStore({ pgUrl: PG!, pgSchema: schema, nodeKey: newDataKey() });
+  return { store, cleanup: async () => {} };
+}
+
+for (const [name, make] of [
+  ['SQLite', sqlite],
+  ...(PG ? ([['PostgreSQL', postgres]] as const) : []),
+] as const) {
+  describe(`exchange rows (${name})`, () => {
+    let cleanup: (() => Promise<void>) | undefined;
+    afterEach(async () => cleanup?.());
+
+    it('keeps one row per (kind, key): a second put returns the held row unchanged (idempotent outbox, §9)', async () => {
+      const h = await make();
+      cleanup = async () => {
+        await h.store.close();
+        await h.cleanup();
+      };
+      const a = await h.store.putExchange({
+        kind: 'outbox',
+        key: 'm1',
+        partner: 'JPN',
+        status: 'pending',
+        body: { n: 1 },
+      });
+      const b = await h.store.putExchange({
+        kind: 'outbox',
+        key: 'm1',
+        partner: 'JPN',
+        status: 'pending',
+        body: { n: 2 },
+      });
+      expect(a.added).toBe(true);
+      expect(b.added).toBe(false);
+      expect(b.row.body).toEqual({ n: 1 });
+      await h.store.putExchange({
+        kind: 'outbox',
+        key: 'm2',
+        partner: 'JPN',
+        status: 'pending',
+        body: { n: 3 },
+      });
+      await h.store.putExchange({
+        kind: 'outbox',
+        key: 'm3',
+        partner: 'USA',
+        status: 'pending',
+        body: { n: 4 },
+      });
+      await h.store.updateExchange('outbox', 'm1', { status: 'delivered' });
+      const pending = await h.store.listExchange({ kind: 'outbox', partner: 'JPN', status: 'pending' });
+      expect(pending.map((r) => r.key)).toEqual(['m2']);
+      const all = await h.store.listExchange({ kind: 'outbox' });
+      expect(all.map((r) => r.key)).toEqual(['m1', 'm2', 'm3']);
+      expect(all[0]!.seq).toBeLessThan(all[1]!.seq);
+    });
+
+    it('rolls an exchange row back with its transaction (outbox row and audit entry commit together)', async () => {
+      const h = await make();
+      cleanup = async () => {
+        await h.store.close();
+        await h.cleanup();
+      };
+      await expect(
+        h.store.transaction(async (tx) => {
+          await tx.putExchange({ kind: 'outbox', key: 'x', status: 'pending', body: {} });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await h.store.getExchange('outbox', 'x')).toBeNull();
+    });
+  });
+}
