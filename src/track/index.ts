@@ -31,6 +31,17 @@ export { formatInstant, parseInstant } from './instant.js';
 export { type FeedDefaults, type TrackLabelOptions, trackFeed, trackLabel, withLabel } from './label.js';
 export { outboundTrack } from './outbound.js';
 export {
+  type DeliveredTrack,
+  type PartnerEndpoint,
+  PartnerLink,
+  type PersonStream,
+  startTrackServices,
+  type TrackNode,
+  type TrackServices,
+  type TrackServicesOptions,
+  type TrackStats,
+} from './services.js';
+export {
   bearingDeg,
   DEFAULT_FEED,
   DEFAULT_FEED_LABEL,
