@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NatsTrackBus } from '../bus/index.js';
+import { issueCertificate } from '../identity/index.js';
+import { dataDir } from '../registry/index.js';
+import { parseCot, serialiseCot } from './cot.js';
+import { formatInstant } from './instant.js';
+import { startTrackServices, type TrackServices } from './services.js';
+import { DEFAULT_FEED, DEFAULT_FEED_LABEL, flightUpdates, parseLaunchCsv } from './simulate.js';
+import {
+  sensor,
+  startThreeNodes,
+  type TakClient,
+  type ThreeNodes,
+  takClient,
+  waitFor,
+} from './test-support/three-nodes.js';
+import type { Track } from './track.js';
+
+const rows = parseLaunchCsv(readFileSync(`${dataDir}dprk-launches.csv`, 'utf8'));
+const row = rows.find((r) => r.date === '2017-02-12')!;
+
+function flight(suffix: string, count: number): Track[] {
+  const out: Track[] = [];
+  for (const u of flightUpdates(row, {
+    seed: 3,
+    rate: 10,
+    launchTime: formatInstant(Date.now()),
+    label: null,
+  })) {
+    out.push({ ...u.track, uid: `${u.track.uid}.${suffix}` });
+    if (out.length === count) break;
+  }
+  return out;
+}
+
+const timesOf = (c: TakClient, uid: string) =>
+  c.events
+    .map((e) => parseCot(e))
+    .filter((t) => t.uid === uid)
+    .map((t) => t.time);
+
+describe('R32: a track that reached a node over two paths is delivered once', () => {
+  let net: ThreeNodes;
+  beforeAll(async () => {
+    // A direct KOR ↔ JPN link beside the hub: JPN gets KOR's tracks both directly and through the USA.
+    net = await startThreeNodes({
+      topology: { KOR: ['USA', 'JPN'], JPN: ['USA', 'KOR'], USA: ['KOR', 'JPN'] },
+    });
+  }, 30_000);
+  afterAll(async () => net?.close());
+
+  it('JPN’s clients get each KOR update once although it arrived from KOR and from the USA', async () => {
+    const jpn = await takClient(net.services.JPN.cotTlsPort!, net.client, net.ca.certPem);
+    await waitFor(() => net.services.JPN.clientCount === 1);
+    const tracks = flight('two-paths', 20);
+    const s = await sensor(net.services.KOR.cotTcpPort!);
+    for (const t of tracks) s.write(serialiseCot(t));
+    const uid = tracks[0].uid;
+    await waitFor(() => timesOf(jpn, uid).length === 20);
+    // Both paths really delivered: the second copy of each update was dropped as a duplicate.
+    await waitFor(() => net.services.JPN.stats.duplicates >= 20);
+    await new Promise((r) => setTimeout(r, 100));
+    s.destroy();
+    const got = timesOf(jpn, uid);
+    expect(got).toHaveLength(20);
+    expect(new Set(got).size).toBe(20);
+    jpn.close();
+  });
+});
+
+const natsUrl = process.env.RELTO_NATS_URL;
+
+if (!natsUrl) {
+  process.stdout.write('NOTICE: RELTO_NATS_URL is unset: the track services on NATS are not tested\n');
+  describe.skip('track services on a NATS JetStream bus (RELTO_NATS_URL unset)', () => {
+    it('needs a NATS server', () => {});
+  });
+} else {
+  describe('track services of one node in two instances sharing a NATS JetStream bus', () => {
+    const run = `${process.pid}_${randomBytes(4).toString('hex')}`;
+    const busOptions = {
+      url: natsUrl,
+      stream: `RELTO_TRACKS_TEST_${run}`,
+      subject: `relto.test.${run}.tracks`,
+    };
+    let net: ThreeNodes;
+    let second: TrackServices;
+    let secondBus: NatsTrackBus;
+
+    beforeAll(async () => {
+      const firstBus = await NatsTrackBus.connect(busOptions);
+      net = await startThreeNodes({ bus: (p) => (p === 'KOR' ? firstBus : undefined) });
+      secondBus = await NatsTrackBus.connect(busOptions);
+      const cert = await issueCertificate(net.ca, {
+        commonName: 'relto node KOR 2',
+        party: 'KOR',
+        kind: 'both',
+      });
+      second = await startTrackServices(net.nodes.KOR, {
+        cotTls: 0,
+        cotTcp: 0,
+        tls: { ca: net.ca.certPem, cert: cert.certPem, key: cert.keyPem },
+        feeds: { [DEFAULT_FEED]: DEFAULT_FEED_LABEL },
+        bus: secondBus,
+        logger: pino({ level: 'silent' }),
+      });
+    }, 30_000);
+
+    afterAll(async () => {
+      await second?.close();
+      await net?.close();
+      await secondBus?.deleteStream().catch(() => {});
+      await secondBus?.close();
+    });
+
+    it('a track taken in by one instance reaches clients of both, and one sent to both instances is delivered once', async () => {
+      const a = await takClient(net.services.KOR.cotTlsPort!, net.client, net.ca.certPem);
+      const b = await takClient(second.cotTlsPort!, net.client, net.ca.certPem);
+      const usa = await takClient(net.services.USA.cotTlsPort!, net.client, net.ca.certPem);
+      await waitFor(() => net.services.KOR.clientCount === 1 && second.clientCount === 1);
+      await waitFor(() => net.services.USA.clientCount === 1);
+
+      const tracks = flight('nats', 10);
+      const s1 = await sensor(net.services.KOR.cotTcpPort!);
+      const s2 = await sensor(second.cotTcpPort!);
+      // The first five through instance one only; the last five through both (two sensors, one picture).
+      for (const [i, t] of tracks.entries()) {
+        s1.write(serialiseCot(t));
+        if (i >= 5) s2.write(serialiseCot(t));
+      }
+      const uid = tracks[0].uid;
+      await waitFor(() => [a, b, usa].every((c) => timesOf(c, uid).length === 10), 5000);
+      await new Promise((r) => setTimeout(r, 200));
+      for (const c of [a, b, usa]) {
+        const got = timesOf(c, uid);
+        expect(got).toHaveLength(10);
+        expect(new Set(got).size).toBe(10);
+      }
+      expect(second.stats.published).toBe(5);
+      s1.destroy();
+      s2.destroy();
+      for (const c of [a, b, usa]) c.close();
+    });
+  });
+}
