@@ -34,6 +34,8 @@ export interface CompiledRegistry {
   parties: Map<string, CompiledParty>;
   /** The same parties as a list, for hot paths that scan a handful of codes. */
   partyList: CompiledParty[];
+  /** The party codes, for the hot check that every code a request names is known (R1). */
+  partyCodes: ReadonlySet<string>;
   agreements: Map<string, CompiledAgreement>;
   relays: CompiledAgreement[];
   /** Designation id → the party whose designation it is (R13). */
@@ -141,6 +143,7 @@ export function compileRegistry(input: unknown): CompiledRegistry {
     source,
     parties,
     partyList: [...parties.values()],
+    partyCodes: new Set(parties.keys()),
     agreements,
     relays,
     designationOwner,
