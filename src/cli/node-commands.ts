@@ -75,6 +75,22 @@ export function registerNodeCommands(program: Command): void {
       }),
     );
 
+  node
+    .command('key')
+    .description(
+      "this node's public identity as JSON (party, signing and encryption keys, TLS CA), for partners",
+    )
+    .requiredOption('--data <dir>', 'the data folder')
+    .action(
+      action(async (opts: DataOptions) => {
+        const { readNodeFolder } = await import('../node/index.js');
+        const { ensureIdentity, publicIdentity } = await import('../identity/index.js');
+        const { config } = readNodeFolder(opts.data);
+        // The encryption key and TLS identity are made at first use if `node init` did not make them.
+        printJson(publicIdentity(await ensureIdentity(opts.data, config.party)));
+      }),
+    );
+
   const user = program.command('user').description("the node's people (contracts §5)");
   user
     .command('add')

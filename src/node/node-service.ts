@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { AuditEntry, AuditEntryInput, VerifyLogResult } from '../audit/index.js';
 import { ReltoError } from '../errors/index.js';
+import type { Label } from '../label/index.js';
 import { type Answer, type DecisionRequest, decide, validateDecisionRequest } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { loadReltoStixObjects, oasisValidator, partyIdentityId } from '../stix/index.js';
@@ -21,6 +22,7 @@ import { People, type UserChange, type UserInput, type UserView } from './people
 import * as serve from './serve.js';
 import type {
   AuditHeadView,
+  ExchangeService,
   ManifestPage,
   NodeService,
   ObjectFilter,
@@ -61,6 +63,10 @@ export class ReltoNode implements NodeService {
   readonly identityId: string;
   readonly collectionId: string;
   readonly admin: NodeAdmin;
+  /** Set when the node runs its exchange (src/node/exchange). */
+  exchange?: ExchangeService;
+  /** Called after this node, as originator, reclassified an item (R8: the exchange notifies holders). */
+  onReclassified?: (itemId: string, label: Label) => Promise<void>;
   private readonly ctx: NodeContext;
   private closed = false;
 
@@ -141,6 +147,11 @@ export class ReltoNode implements NodeService {
       await data.store.close();
       throw e;
     }
+  }
+
+  /** What the node's parts work with (the exchange composes it). */
+  get context(): NodeContext {
+    return this.ctx;
   }
 
   /** The store (for tests and tools that prove what is on disk). */
@@ -250,7 +261,8 @@ export class ReltoNode implements NodeService {
   }
 
   async reclassify(actor: Person, itemId: string, newLabel: unknown): Promise<void> {
-    return custody.reclassify(this.ctx, await this.me(actor), itemId, newLabel);
+    await custody.reclassify(this.ctx, await this.me(actor), itemId, newLabel);
+    if (this.onReclassified) await this.onReclassified(itemId, newLabel as Label);
   }
 
   // ---- decisions asked directly: always for the signed-in person, whatever principal the request names (§5)

@@ -99,6 +99,8 @@ export interface SearchRequest {
 export interface SearchResult {
   /** Counted after filtering: never includes what the reader may not see (R7, R10). */
   total: number;
+  /** Set when counting stopped at the cap (1,000 readable hits): `total` is then a lower bound. */
+  totalCapped?: boolean;
   hits: { id: string; type: string; name?: string; originator: string | null; modified?: string }[];
 }
 
@@ -109,8 +111,27 @@ export interface AuditHeadView {
   signature: string;
 }
 
+/** The exchange between nodes as the edges use it (contracts §5 client release/approve/consent, §9). */
+export interface ExchangeService {
+  fileRelease(actor: Person, body: { item: string; to: string; under?: string }): Promise<unknown>;
+  approveRelease(actor: Person, requestId: string): Promise<unknown>;
+  listReleaseRequests(actor: Person): Promise<unknown[]>;
+  requestConsent(
+    actor: Person,
+    body: { item: string; to?: string; purpose?: string; actions?: string[] },
+  ): Promise<unknown>;
+  answerConsent(actor: Person, requestId: string, refuse: boolean): Promise<unknown>;
+  listConsentRequests(actor: Person): Promise<unknown>;
+  /** R29: alarms raised when a partner's audit log was rewritten (security officers, admins). */
+  alarms(actor: Person): Promise<unknown[]>;
+  /** R28: compromise reports partners sent about this node's items. */
+  compromisesReceived(actor: Person): Promise<unknown[]>;
+}
+
 /** The node as its edges use it. */
 export interface NodeService {
+  /** Present when the node runs its exchange with partners (`relto serve` with an identity). */
+  readonly exchange?: ExchangeService;
   readonly party: string;
   readonly registry: CompiledRegistry;
   /** The node's STIX identity id (identity--uuidv5(party)). */

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import type { NodeService, PostStatus } from '../../node/service.js';
@@ -394,21 +395,42 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     async (request) => node.consistencyProof(personOf(request), request.query.from, request.query.to),
   );
 
-  // release and consent: the exchange between nodes comes in a later issue; these answer 501 until then.
-  const later = (what: string) => async () => {
-    throw new ReltoError('NOT_IMPLEMENTED', `${what} needs the exchange between nodes, not built yet`);
+  // release and consent (contracts §5, §9): answered by the node's exchange; 501 when the node runs without one.
+  const exchange = () => {
+    if (!node.exchange) {
+      throw new ReltoError('NOT_IMPLEMENTED', 'this node runs without its exchange (relto serve --exchange)');
+    }
+    return node.exchange;
   };
-  const reserved = { tags: ['exchange (reserved)'], response: { ...errors, 501: ApiError } };
-  app.post(`${p}/releases`, { schema: { ...reserved, body: ReleaseBody } }, later('release'));
-  app.post(`${p}/releases/:id/approve`, { schema: { ...reserved, params: RequestParams } }, later('approve'));
-  app.post(
-    `${p}/consent-requests`,
-    { schema: { ...reserved, body: ConsentRequestBody } },
-    later('request-consent'),
+  const tagged = {
+    tags: ['exchange'],
+    response: { 200: Type.Object({}, { additionalProperties: true }), ...errors, 501: ApiError },
+  };
+  app.post(`${p}/releases`, { schema: { ...tagged, body: ReleaseBody } }, async (request) =>
+    exchange().fileRelease(personOf(request), request.body),
+  );
+  app.get(`${p}/releases`, { schema: { tags: ['exchange'] } }, async (request) => ({
+    requests: await exchange().listReleaseRequests(personOf(request)),
+  }));
+  app.post(`${p}/releases/:id/approve`, { schema: { ...tagged, params: RequestParams } }, async (request) =>
+    exchange().approveRelease(personOf(request), request.params.id),
+  );
+  app.post(`${p}/consent-requests`, { schema: { ...tagged, body: ConsentRequestBody } }, async (request) =>
+    exchange().requestConsent(personOf(request), request.body),
+  );
+  app.get(`${p}/consent-requests`, { schema: { tags: ['exchange'] } }, async (request) =>
+    exchange().listConsentRequests(personOf(request)),
   );
   app.post(
     `${p}/consent-requests/:id/answer`,
-    { schema: { ...reserved, params: RequestParams, body: ConsentAnswerBody } },
-    later('consent'),
+    { schema: { ...tagged, params: RequestParams, body: ConsentAnswerBody } },
+    async (request) =>
+      exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
+  app.get(`${p}/exchange/alarms`, { schema: { tags: ['exchange'] } }, async (request) => ({
+    alarms: await exchange().alarms(personOf(request)),
+  }));
+  app.get(`${p}/exchange/compromises`, { schema: { tags: ['exchange'] } }, async (request) => ({
+    reports: await exchange().compromisesReceived(personOf(request)),
+  }));
 }

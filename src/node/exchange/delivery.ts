@@ -1,0 +1,216 @@
+import { checkItems, type ExchangeKey, openMessage, type Receipt } from '../../exchange/index.js';
+import type { ExchangeRow } from '../../store/index.js';
+import { type Exchange, type OutboxBody, ROWS } from './exchange.js';
+import { postToPartner } from './transport.js';
+
+/**
+ * The delivery worker (contracts §9): per partner, the outbox in order, one message at a time, re-signed with a
+ * fresh time on every attempt (same id), until the partner answers with a signed receipt for it; retries with
+ * exponential backoff. The outbox lives in the store, so a restart (or `kill -9`) resumes where the store says:
+ * a message whose receipt was lost is sent again, and the partner answers its replay with the stored receipt,
+ * so nothing is lost or stored twice.
+ */
+export interface DeliveryOptions {
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often to look for work queued by other processes, compromise reports and heads to send (ms). */
+  pollMs?: number;
+  /** How often to send this node's audit head to partners (ms; 0 = never). */
+  headEveryMs?: number;
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+export class Delivery {
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly backoff = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  private poll: NodeJS.Timeout | null = null;
+  private lastHeads = 0;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly pollMs: number;
+  private readonly headEveryMs: number;
+  private readonly idle = new Set<() => void>();
+
+  constructor(
+    private readonly ex: Exchange,
+    options: DeliveryOptions = {},
+  ) {
+    this.minBackoffMs = options.minBackoffMs ?? 100;
+    this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
+    this.pollMs = options.pollMs ?? 1000;
+    this.headEveryMs = options.headEveryMs ?? 30_000;
+    ex.onQueued = (p) => this.kick(p);
+  }
+
+  start(): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        const partners = await this.ex.loadPartners();
+        await this.ex.forwardCompromises();
+        if (this.headEveryMs > 0 && Date.now() - this.lastHeads >= this.headEveryMs) {
+          this.lastHeads = Date.now();
+          for (const p of partners) await this.ex.queueAuditHead(p.party);
+        }
+        for (const p of partners) if (!this.backoff.has(p.party)) this.kick(p.party);
+      } catch {
+        // the next tick tries again
+      }
+    };
+    void tick();
+    this.poll = setInterval(() => void tick(), this.pollMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Resolves once nothing is being sent (tests). */
+  whenIdle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.add(r));
+  }
+
+  kick(partner: string): void {
+    if (this.stopped) return;
+    if (this.running.has(partner)) {
+      this.again.add(partner);
+      return;
+    }
+    this.running.add(partner);
+    void this.run(partner).finally(() => {
+      this.running.delete(partner);
+      if (this.again.delete(partner)) this.kick(partner);
+      if (this.running.size === 0) for (const r of this.idle) r();
+      if (this.running.size === 0) this.idle.clear();
+    });
+  }
+
+  private async run(partner: string): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const rows = await this.ex.pending(partner, 100);
+      if (rows.length === 0) {
+        this.backoff.delete(partner);
+        return;
+      }
+      for (const row of rows) {
+        if (this.stopped) return;
+        let ok: boolean;
+        try {
+          ok = await this.sendOne(row);
+        } catch {
+          ok = false;
+        }
+        if (!ok) {
+          const wait = Math.min(this.maxBackoffMs, (this.backoff.get(partner) ?? this.minBackoffMs / 2) * 2);
+          this.backoff.set(partner, wait);
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            this.kick(partner);
+          }, wait);
+          this.timers.add(t);
+          return;
+        }
+        this.backoff.delete(partner);
+      }
+    }
+  }
+
+  /** One attempt; true when the message is settled (receipted, or refused for good). */
+  private async sendOne(row: ExchangeRow): Promise<boolean> {
+    const { message } = row.body as OutboxBody;
+    const partner = await this.ex.partner(message.recipient);
+    if (!partner) return false;
+    const jwe = await this.ex.sealForDelivery(message);
+    const res = await postToPartner(this.ex, partner, jwe);
+    const ctx = this.ex.ctx;
+    const at = new Date(ctx.clock()).toISOString();
+    if (res.status === 200) {
+      const opened = await openMessage(res.body.trim(), {
+        self: { party: this.ex.party, decryptionKey: this.ex.identity.encryption.privateJwk as ExchangeKey },
+        senders: (p) => (p === partner.party ? (partner.identity.signingKey as ExchangeKey) : undefined),
+        seen: () => false,
+        now: ctx.clock(),
+      });
+      if (!opened.ok || opened.message.kind !== 'receipt') return false;
+      const [item] = checkItems(opened.message, {
+        originators: (p) => (p === partner.party ? (partner.identity.signingKey as ExchangeKey) : undefined),
+      });
+      if (!item || item.status !== 'verified') return false;
+      const receipt = item.object as Receipt;
+      if (receipt.message !== message.id || receipt.by !== partner.party) return false;
+      await ctx.audit.appendWithin(async (tx) => {
+        await tx.updateExchange(ROWS.outbox, message.id, { status: 'delivered', body: { message, receipt } });
+        if (message.kind === 'release') {
+          for (const r of await tx.listExchange({
+            kind: ROWS.released,
+            partner: partner.party,
+            status: 'queued',
+          })) {
+            if ((r.body as { message?: string }).message === message.id) {
+              await tx.updateExchange(ROWS.released, r.key, { status: 'delivered' });
+            }
+          }
+        }
+        return {
+          result: undefined,
+          entries: [
+            {
+              kind: message.kind === 'release' ? 'release' : 'receipt',
+              at,
+              actor: `node:${partner.party}`,
+              action: 'delivered',
+              subjects: receipt.items.map((i) => i.id).slice(0, 1000),
+              details: {
+                message: message.id,
+                kind: message.kind,
+                stored: receipt.items.filter((i) => i.status === 'stored').length,
+                duplicate: receipt.items.filter((i) => i.status === 'duplicate').length,
+                refused: receipt.items.filter((i) => i.status === 'refused').map((i) => i.code),
+              },
+            },
+          ],
+        };
+      });
+      return true;
+    }
+    if (RETRYABLE.has(res.status) || res.status === 0) return false;
+    // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
+    let code = `HTTP_${res.status}`;
+    try {
+      code = (JSON.parse(res.body) as { error?: { code?: string } }).error?.code ?? code;
+    } catch {
+      // not JSON
+    }
+    await ctx.audit.appendWithin(async (tx) => {
+      await tx.updateExchange(ROWS.outbox, message.id, {
+        status: 'refused',
+        body: { message, refusal: code },
+      });
+      return {
+        result: undefined,
+        entries: [
+          {
+            kind: 'refusal',
+            at,
+            actor: `node:${partner.party}`,
+            action: 'deliver',
+            decision: 'deny',
+            reasons: [code],
+            details: { message: message.id, kind: message.kind },
+          },
+        ],
+      };
+    });
+    return true;
+  }
+}

@@ -1,0 +1,1340 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { type ErrorCode, errorCodes, ReltoError } from '../../errors/index.js';
+import {
+  type AuditHead,
+  type ConsentAnswer,
+  type ConsentRecord,
+  type ConsentRequest,
+  checkAuditHead,
+  type ExchangeKey,
+  type Item,
+  type Message,
+  type MessageKind,
+  openMessage,
+  type Receipt,
+  type ReclassificationNotice,
+  buildMessage,
+  checkItems,
+  receiverAlternative,
+  type SignedRecord,
+  signBatch,
+  toLabelConsent,
+  type VerifiedItem,
+} from '../../exchange/index.js';
+import type { NodeIdentity } from '../../identity/index.js';
+import { type Label, validateLabel } from '../../label/index.js';
+import { type Answer, type DecisionRequest, decide } from '../../policy/index.js';
+import {
+  isAlternativeMarking,
+  isReltoMarking,
+  labelToMarking,
+  markingToLabel,
+  textScopes,
+} from '../../stix/index.js';
+import type { ExchangeRow, StixObject, Store, StoredObject } from '../../store/index.js';
+import type { NodeContext } from '../context.js';
+import { knownMarking } from '../labels.js';
+import type { ExchangeService, Person } from '../service.js';
+import { listPartners, type Partner } from './partners.js';
+
+/**
+ * The node's side of the exchange between nodes (contracts §9): release requests and their four-eyes
+ * approval (R34) → decide(release) (R14–R18) → an outbox row in the same transaction as the audit entry →
+ * delivery (see delivery.ts) → the partner's signed receipt. The inbox opens messages, checks them (sender,
+ * originator signatures, R25; the agreement and level on the receiving side, R14/R21), stores what passes with
+ * the receiver-equivalent label (R6), and answers with a signed receipt. Consents (R15–R17) travel the same way.
+ */
+
+/** Row kinds this module keeps in the store's exchange table. */
+export const ROWS = {
+  outbox: 'outbox',
+  inbox: 'inbox',
+  releaseRequest: 'release-request',
+  consentRequestOut: 'consent-request-out',
+  consentRequestIn: 'consent-request-in',
+  consent: 'consent',
+  signed: 'signed',
+  released: 'released',
+  partnerHead: 'partner-head',
+  headSent: 'head-sent',
+  alarm: 'alarm',
+  compromiseIn: 'compromise-in',
+  compromiseSent: 'compromise-sent',
+} as const;
+
+export interface OutboxBody {
+  message: Message;
+}
+
+export interface ReleaseRequestBody {
+  id: string;
+  item: string;
+  to: string;
+  under?: string;
+  by: string;
+  at: string;
+  status: 'pending' | 'approved' | 'denied';
+  approvedBy?: string;
+  decision?: Answer;
+  message?: string;
+}
+
+/** What the inbox answers: an HTTP status and a body (a compact JWE receipt, or a JSON error). */
+export interface InboxAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** A stored signed record (R25: kept per object version so it can be relayed). */
+interface SignedRow {
+  record: SignedRecord;
+}
+
+interface ConsentRow {
+  record: SignedRecord;
+  consent: ConsentRecord;
+}
+
+const versionOf = (o: StixObject): string => String(o.modified ?? o.created ?? '');
+
+function nowIso(ctx: NodeContext): string {
+  return new Date(ctx.clock()).toISOString();
+}
+
+function toItem(r: SignedRecord, consents: SignedRecord[] = []): Item {
+  return {
+    object: r.object,
+    proof: r.proof,
+    leafIndex: r.leafIndex,
+    treeSize: r.treeSize,
+    originatorJws: r.originatorJws,
+    consents,
+  };
+}
+
+export class Exchange implements ExchangeService {
+  private partners = new Map<string, Partner>();
+  private partnersLoadedAt = 0;
+  /** Called when an outbox row is added for a partner (the delivery worker listens). */
+  onQueued: (partner: string) => void = () => {};
+
+  constructor(
+    readonly ctx: NodeContext,
+    readonly identity: NodeIdentity,
+  ) {}
+
+  get party(): string {
+    return this.ctx.party;
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  // ---- partners
+
+  async loadPartners(): Promise<Partner[]> {
+    const list = await listPartners(this.store);
+    this.partners = new Map(list.map((p) => [p.party, p]));
+    this.partnersLoadedAt = Date.now();
+    return list;
+  }
+
+  /** A partner, re-read from the store when not known or the cache is older than 2 s (`partner add` runs aside). */
+  async partner(party: string): Promise<Partner | undefined> {
+    if (!this.partners.has(party) || Date.now() - this.partnersLoadedAt > 2000) await this.loadPartners();
+    return this.partners.get(party);
+  }
+
+  /** Synchronous lookups for message checks (after `loadPartners`). */
+  private signingKeyOf = (party: string): ExchangeKey | undefined => {
+    if (party === this.party) return this.identity.signing.publicJwk as ExchangeKey;
+    return this.partners.get(party)?.identity.signingKey as ExchangeKey | undefined;
+  };
+
+  async trustedCaFingerprints(party: string): Promise<string[]> {
+    const p = await this.partner(party);
+    return p ? [p.caFingerprint] : [];
+  }
+
+  // ---- helpers
+
+  private async me(actor: Person): Promise<Person> {
+    return this.ctx.people.require(actor);
+  }
+
+  private async heldItem(id: string): Promise<{ stored: StoredObject; label: Label; labelId: string }> {
+    const stored = await this.store.getObject(id);
+    if (!stored?.object || !stored.floor) throw new ReltoError('NOT_FOUND', `no item ${id}`);
+    await this.ctx.book.load([stored.floor]);
+    const label = this.ctx.book.label(stored.floor);
+    if (!label) throw new ReltoError('NOT_FOUND', `no item ${id}`);
+    return { stored, label, labelId: stored.floor };
+  }
+
+  /** The originator-signed consents held for an item (R15–R17), as records and as label consents. */
+  async consentsOf(itemId: string): Promise<ConsentRow[]> {
+    return (await this.store.listExchange({ kind: ROWS.consent, ref: itemId })).map(
+      (r) => r.body as ConsentRow,
+    );
+  }
+
+  /** The item's label with its held consents joined (contracts §3: consents travel as signed records). */
+  private async labelWithConsents(itemId: string, label: Label): Promise<Label> {
+    const held = (await this.consentsOf(itemId)).map((c) => toLabelConsent(c.consent));
+    return held.length === 0 ? label : { ...label, consents: [...(label.consents ?? []), ...held] };
+  }
+
+  private principalOf(me: Person): DecisionRequest['principal'] {
+    const { version: _v, name: _n, ...principal } = me;
+    return principal;
+  }
+
+  /** Queues a message for a partner inside `tx` (the transactional outbox). */
+  private async enqueue(tx: Store, message: Message): Promise<void> {
+    await tx.putExchange({
+      kind: ROWS.outbox,
+      key: message.id,
+      partner: message.recipient,
+      status: 'pending',
+      body: { message } satisfies OutboxBody,
+    });
+  }
+
+  private signOwn<T extends object>(objects: T[]): SignedRecord[] {
+    return signBatch({ party: this.party, key: this.identity.signing.privateJwk as ExchangeKey }, objects);
+  }
+
+  private newMessage(kind: MessageKind, to: string, items: Item[], under: string | null = null): Message {
+    return {
+      sender: this.party,
+      recipient: to,
+      id: randomUUID(),
+      time: nowIso(this.ctx),
+      kind,
+      under,
+      decision: null,
+      items,
+    };
+  }
+
+  /** Signs and encrypts a queued message with a fresh time (retries are re-signed, same id). */
+  async sealForDelivery(message: Message): Promise<string> {
+    const partner = await this.partner(message.recipient);
+    if (!partner) throw new ReltoError('CONFLICT', `${message.recipient} is not a partner of ${this.party}`);
+    const fresh = { ...message, time: nowIso(this.ctx) };
+    return buildMessage(
+      fresh,
+      { party: this.party, key: this.identity.signing.privateJwk as ExchangeKey },
+      { party: partner.party, key: partner.identity.encryptionKey as ExchangeKey },
+    );
+  }
+
+  // ---- release (R14–R18, R34)
+
+  async fileRelease(
+    actor: Person,
+    body: { item: string; to: string; under?: string },
+  ): Promise<ReleaseRequestBody> {
+    const me = await this.me(actor);
+    const { stored, labelId } = await this.heldItem(body.item);
+    // One may ask to release only what one may read.
+    const read = deciderAnswer(this.ctx, me, labelId, 'read');
+    if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${body.item}`);
+    const at = nowIso(this.ctx);
+    const request: ReleaseRequestBody = {
+      id: `release-request--${randomUUID()}`,
+      item: stored.id,
+      to: body.to,
+      ...(body.under ? { under: body.under } : {}),
+      by: me.name,
+      at,
+      status: 'pending',
+    };
+    await this.ctx.audit.appendWithin(async (tx) => {
+      await tx.putExchange({
+        kind: ROWS.releaseRequest,
+        key: request.id,
+        ref: request.item,
+        partner: request.to,
+        status: 'pending',
+        body: request,
+      });
+      return {
+        result: undefined,
+        entries: [
+          {
+            kind: 'release',
+            at,
+            actor: me.name,
+            action: 'request',
+            subjects: [request.item, request.id],
+            details: { to: request.to, under: request.under ?? null },
+          },
+        ],
+      };
+    });
+    return request;
+  }
+
+  async listReleaseRequests(actor: Person): Promise<ReleaseRequestBody[]> {
+    await this.me(actor);
+    return (await this.store.listExchange({ kind: ROWS.releaseRequest })).map(
+      (r) => r.body as ReleaseRequestBody,
+    );
+  }
+
+  /**
+   * A releasing officer who did not file it approves (R34); decide(release) on the item's label with its
+   * consents (R14–R18); on a permit the outgoing message is queued in the same transaction as the audit entry.
+   */
+  async approveRelease(actor: Person, requestId: string): Promise<ReleaseRequestBody> {
+    const me = await this.me(actor);
+    const row = await this.store.getExchange(ROWS.releaseRequest, requestId);
+    if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
+    const request = row.body as ReleaseRequestBody;
+    if (request.status !== 'pending') {
+      throw new ReltoError('CONFLICT', `release request ${requestId} is already ${request.status}`);
+    }
+    // R34: four eyes.
+    if (request.by === me.name) {
+      throw new ReltoError('FOUR_EYES', `${me.name} filed ${requestId} and may not approve it (R34)`);
+    }
+    const { stored, label, labelId } = await this.heldItem(request.item);
+    const withConsents = await this.labelWithConsents(stored.id, label);
+    const receivedUnder = label.originator === this.party ? undefined : this.ctx.book.receivedUnder(labelId);
+    const at = nowIso(this.ctx);
+    const decisionRequest: DecisionRequest = {
+      at,
+      principal: this.principalOf(me),
+      action: 'release',
+      item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
+      release: { to: request.to, ...(request.under ? { under: request.under } : {}) },
+    };
+    const answer = decide(this.ctx.registry, decisionRequest);
+    const decisionId = `decision--${randomUUID()}`;
+    const partner = answer.decision === 'permit' ? await this.partner(request.to) : undefined;
+    if (answer.decision === 'permit' && !partner) {
+      throw new ReltoError('CONFLICT', `${request.to} is not a partner of this node (relto partner add)`);
+    }
+    const entry: AuditEntryInput = {
+      kind: 'decision',
+      at,
+      actor: me.name,
+      action: 'release',
+      decision: answer.decision,
+      subjects: [stored.id, requestId],
+      ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
+      details: { decision: decisionId, to: request.to, under: request.under ?? null, label: labelId },
+    };
+    if (answer.decision !== 'permit') {
+      const denied: ReleaseRequestBody = {
+        ...request,
+        status: 'denied',
+        approvedBy: me.name,
+        decision: answer,
+      };
+      await this.ctx.audit.appendWithin(async (tx) => {
+        await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'denied', body: denied });
+        return { result: undefined, entries: [entry] };
+      });
+      return denied;
+    }
+    const items = await this.releaseItems(stored, label, labelId, request.to);
+    const under = request.under ?? this.ctx.registry.bilateral(this.party, request.to)?.id ?? null;
+    const message: Message = {
+      ...this.newMessage('release', request.to, items, under),
+      decision: decisionId,
+    };
+    const approved: ReleaseRequestBody = {
+      ...request,
+      status: 'approved',
+      approvedBy: me.name,
+      decision: answer,
+      message: message.id,
+    };
+    await this.ctx.audit.appendWithin(async (tx) => {
+      await this.enqueue(tx, message);
+      await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'approved', body: approved });
+      await tx.putExchange({
+        kind: ROWS.released,
+        key: `${stored.id}|${request.to}|${message.id}`,
+        ref: stored.id,
+        partner: request.to,
+        status: 'queued',
+        body: { item: stored.id, version: stored.version, to: request.to, message: message.id },
+      });
+      return {
+        result: undefined,
+        entries: [
+          entry,
+          {
+            kind: 'release',
+            at,
+            actor: me.name,
+            action: 'queue',
+            subjects: [stored.id],
+            details: { message: message.id, to: request.to, under, decision: decisionId },
+          },
+        ],
+      };
+    });
+    this.onQueued(request.to);
+    return approved;
+  }
+
+  /**
+   * The signed records of a release: the label's marking-definition and the object, signed by this node when
+   * it is the originator, else the originator's records as received (R25), with the consents held for it.
+   */
+  private async releaseItems(
+    stored: StoredObject,
+    label: Label,
+    labelId: string,
+    to: string,
+  ): Promise<Item[]> {
+    const object = stored.object!;
+    const marking = this.ctx.book.get(labelId)!.definition;
+    if (label.originator === this.party) {
+      const records = this.signOwn([marking, object]);
+      return records.map((r) => toItem(r));
+    }
+    const objectRow = await this.store.getExchange(ROWS.signed, `${object.id}|${versionOf(object)}`);
+    const markingRow = await this.store.getExchange(ROWS.signed, labelId);
+    if (!objectRow || !markingRow) {
+      throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
+    }
+    const consents = (await this.consentsOf(object.id))
+      .filter((c) => !('to' in c.consent) || c.consent.to === to)
+      .map((c) => c.record);
+    return [
+      toItem((markingRow.body as SignedRow).record),
+      toItem((objectRow.body as SignedRow).record, consents),
+    ];
+  }
+
+  // ---- consent (R15–R17, R34)
+
+  async requestConsent(
+    actor: Person,
+    body: { item: string; to?: string; purpose?: string; actions?: string[] },
+  ): Promise<{ id: string; status: string; request: ConsentRequest }> {
+    const me = await this.me(actor);
+    const { stored, label, labelId } = await this.heldItem(body.item);
+    const read = deciderAnswer(this.ctx, me, labelId, 'read');
+    if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${body.item}`);
+    if (label.originator === this.party) {
+      throw new ReltoError('CONFLICT', 'this node is the originator: consent is asked of the originator');
+    }
+    if (!(await this.partner(label.originator))) {
+      throw new ReltoError('CONFLICT', `the originator ${label.originator} is not a partner of this node`);
+    }
+    const at = nowIso(this.ctx);
+    const scope = body.to
+      ? { to: body.to }
+      : body.purpose
+        ? { purpose: body.purpose, holder: this.party }
+        : { actions: body.actions as ('copy' | 'translate' | 'print' | 'export')[], holder: this.party };
+    const request = {
+      type: 'relto-consent-request',
+      id: `consent-request--${randomUUID()}`,
+      item: stored.id,
+      by: this.party,
+      at,
+      ...scope,
+      note: `asked by ${me.name}`,
+    } as ConsentRequest;
+    const [record] = this.signOwn([request]);
+    const message = this.newMessage('consent-request', label.originator, [toItem(record!)]);
+    await this.ctx.audit.appendWithin(async (tx) => {
+      await tx.putExchange({
+        kind: ROWS.consentRequestOut,
+        key: request.id,
+        ref: stored.id,
+        partner: label.originator,
+        status: 'pending',
+        body: { request, askedBy: me.name },
+      });
+      await this.enqueue(tx, message);
+      return {
+        result: undefined,
+        entries: [
+          {
+            kind: 'consent',
+            at,
+            actor: me.name,
+            action: 'request',
+            subjects: [stored.id, request.id],
+            details: { to: label.originator, message: message.id, ...scope },
+          },
+        ],
+      };
+    });
+    this.onQueued(label.originator);
+    return { id: request.id, status: 'pending', request };
+  }
+
+  async listConsentRequests(actor: Person): Promise<{ incoming: unknown[]; outgoing: unknown[] }> {
+    await this.me(actor);
+    const rows = async (kind: string) =>
+      (await this.store.listExchange({ kind })).map((r) => ({ status: r.status, ...(r.body as object) }));
+    return { incoming: await rows(ROWS.consentRequestIn), outgoing: await rows(ROWS.consentRequestOut) };
+  }
+
+  /** The originator's answer (R34: a releasing officer, never for a request they asked). */
+  async answerConsent(
+    actor: Person,
+    requestId: string,
+    refuse: boolean,
+  ): Promise<{ id: string; status: string; answer: ConsentAnswer }> {
+    const me = await this.me(actor);
+    if (!me.roles.includes('releasing-officer')) {
+      throw new ReltoError('FORBIDDEN', 'only a releasing officer answers a consent request (R18)', '', {
+        reasons: ['ROLE_REQUIRED'],
+      });
+    }
+    const row = await this.store.getExchange(ROWS.consentRequestIn, requestId);
+    if (!row) throw new ReltoError('NOT_FOUND', `no consent request ${requestId}`);
+    if (row.status !== 'pending')
+      throw new ReltoError('CONFLICT', `consent request ${requestId} is ${row.status}`);
+    const { request, askedBy } = row.body as { request: ConsentRequest; askedBy?: string };
+    if (request.by === this.party && askedBy === me.name) {
+      throw new ReltoError('FOUR_EYES', `${me.name} asked for ${requestId} and may not grant it (R34)`);
+    }
+    const at = nowIso(this.ctx);
+    const scope: Record<string, unknown> =
+      'to' in request
+        ? { to: request.to }
+        : 'purpose' in request
+          ? { purpose: request.purpose }
+          : { actions: request.actions };
+    const answer: ConsentAnswer = refuse
+      ? { type: 'relto-consent-refusal', request: request.id, item: request.item, by: this.party, at }
+      : ({
+          type: 'relto-consent',
+          ref: `consent--${randomUUID()}`,
+          item: request.item,
+          by: this.party,
+          at,
+          request: request.id,
+          ...scope,
+          ...(request.holder ? { holder: request.holder } : {}),
+        } as ConsentRecord);
+    const [record] = this.signOwn([answer]);
+    const message = this.newMessage('consent', request.by, [toItem(record!)]);
+    const status = refuse ? 'refused' : 'granted';
+    await this.ctx.audit.appendWithin(async (tx) => {
+      await tx.updateExchange(ROWS.consentRequestIn, requestId, { status });
+      if (!refuse) {
+        await tx.putExchange({
+          kind: ROWS.consent,
+          key: (answer as ConsentRecord).ref,
+          ref: request.item,
+          status: 'held',
+          body: { record: record!, consent: answer as ConsentRecord } satisfies ConsentRow,
+        });
+      }
+      await this.enqueue(tx, message);
+      return {
+        result: undefined,
+        entries: [
+          {
+            kind: 'consent',
+            at,
+            actor: me.name,
+            action: refuse ? 'refuse' : 'grant',
+            subjects: [request.item, request.id],
+            details: { to: request.by, message: message.id, ...scope },
+          },
+        ],
+      };
+    });
+    this.onQueued(request.by);
+    return { id: requestId, status, answer };
+  }
+
+  // ---- notices (R8, R28, R29)
+
+  /** Queues an audit head for a partner, with the consistency proof from the head last sent to it (R29). */
+  async queueAuditHead(partnerParty: string): Promise<void> {
+    const head = await this.ctx.audit.head();
+    const sent = await this.store.getExchange(ROWS.headSent, partnerParty);
+    const fromSize = (sent?.body as { treeSize?: number } | undefined)?.treeSize;
+    if (fromSize === head.treeSize) return;
+    let consistency: AuditHead['consistency'];
+    if (fromSize !== undefined && fromSize > 0 && fromSize < head.treeSize) {
+      const { proof } = await this.ctx.audit.consistencyProof(fromSize, head.treeSize);
+      consistency = { fromSize, proof };
+    }
+    const record: AuditHead = {
+      type: 'relto-audit-head',
+      origin: this.party,
+      treeSize: head.treeSize,
+      rootHash: head.rootHash,
+      timestamp: head.timestamp,
+      signature: head.signature,
+      ...(consistency ? { consistency } : {}),
+    };
+    const [signed] = this.signOwn([record]);
+    const message = this.newMessage('audit-head', partnerParty, [toItem(signed!)]);
+    await this.store.transaction(async (tx) => {
+      await this.enqueue(tx, message);
+      if (sent) await tx.updateExchange(ROWS.headSent, partnerParty, { body: { treeSize: head.treeSize } });
+      else
+        await tx.putExchange({
+          kind: ROWS.headSent,
+          key: partnerParty,
+          status: 'sent',
+          body: { treeSize: head.treeSize },
+        });
+    });
+    this.onQueued(partnerParty);
+  }
+
+  /** R8: the originator's new label for an item, sent to every partner it was released to. */
+  async notifyReclassification(itemId: string, label: Label): Promise<string[]> {
+    const released = await this.store.listExchange({ kind: ROWS.released, ref: itemId });
+    const holders = [...new Set(released.map((r) => r.partner!).filter(Boolean))];
+    const at = nowIso(this.ctx);
+    for (const holder of holders) {
+      const notice: ReclassificationNotice = {
+        type: 'relto-reclassification',
+        id: `reclassification--${randomUUID()}`,
+        item: itemId,
+        by: this.party,
+        at,
+        label,
+      };
+      const [signed] = this.signOwn([notice]);
+      const message = this.newMessage('reclassification', holder, [toItem(signed!)]);
+      await this.store.transaction((tx) => this.enqueue(tx, message));
+      this.onQueued(holder);
+    }
+    return holders;
+  }
+
+  /** R28: compromise reports of foreign items this node has not yet sent to their originator. */
+  async forwardCompromises(): Promise<number> {
+    let n = 0;
+    for (const report of await this.store.listCompromises()) {
+      if (report.originator === this.party) continue;
+      if (!(await this.partner(report.originator))) continue;
+      const key = `${report.id}|${report.status}`;
+      if (await this.store.getExchange(ROWS.compromiseSent, key)) continue;
+      const objects = report.items.map((item) => ({
+        type: 'relto-compromise-report' as const,
+        id: `${report.id}|${item}`,
+        item,
+        by: this.party,
+        at: report.updatedAt,
+        status: compromiseWireStatus(report.status),
+        description: report.description || 'loss or compromise reported',
+        ...(report.findings ? { findings: report.findings } : {}),
+        ...(report.measures ? { measures: report.measures } : {}),
+      }));
+      const message = this.newMessage(
+        'compromise-report',
+        report.originator,
+        this.signOwn(objects).map((r) => toItem(r)),
+      );
+      await this.store.transaction(async (tx) => {
+        await tx.putExchange({
+          kind: ROWS.compromiseSent,
+          key,
+          status: 'queued',
+          body: { message: message.id },
+        });
+        await this.enqueue(tx, message);
+      });
+      this.onQueued(report.originator);
+      n++;
+    }
+    return n;
+  }
+
+  async alarms(actor: Person): Promise<unknown[]> {
+    const me = await this.me(actor);
+    if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
+      throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators (R35)');
+    }
+    return (await this.store.listExchange({ kind: ROWS.alarm })).map((r) => r.body);
+  }
+
+  async compromisesReceived(actor: Person): Promise<unknown[]> {
+    const me = await this.me(actor);
+    if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
+      throw new ReltoError('FORBIDDEN', 'compromise reports are read by security officers (R28)');
+    }
+    return (await this.store.listExchange({ kind: ROWS.compromiseIn })).map((r) => r.body);
+  }
+
+  // ---- the inbox
+
+  private refusalAnswer(code: ErrorCode, message: string): InboxAnswer {
+    const status = errorCodes[code]?.status ?? 400;
+    return {
+      status,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code, message, path: '' } }),
+    };
+  }
+
+  private async auditRefusal(code: string, message: string, details: Record<string, unknown>): Promise<void> {
+    await this.ctx.audit.append({
+      kind: 'refusal',
+      at: nowIso(this.ctx),
+      actor: `node:${String(details.sender ?? 'unknown')}`,
+      action: 'receive',
+      decision: 'deny',
+      reasons: [code],
+      details: { message, ...details },
+    });
+  }
+
+  private receiptAnswer(receipt: Receipt, to: string): InboxAnswer {
+    const [signed] = this.signOwn([receipt]);
+    const partner = this.partners.get(to)!;
+    const message: Message = {
+      ...this.newMessage('receipt', to, [toItem(signed!)]),
+      id: `receipt--${receipt.message}`,
+    };
+    const body = buildMessage(
+      message,
+      { party: this.party, key: this.identity.signing.privateJwk as ExchangeKey },
+      { party: to, key: partner.identity.encryptionKey as ExchangeKey },
+    );
+    return { status: 200, contentType: 'application/jose', body };
+  }
+
+  /**
+   * `POST /exchange/v1/inbox`: `peer` is the party the TLS client certificate names. A refused message is
+   * audited and answered with its error; nothing of it is stored. A replay of a stored message (a retry whose
+   * receipt was lost) is audited as a replay and answered with the stored receipt.
+   */
+  async receive(jwe: string, peer: string | undefined): Promise<InboxAnswer> {
+    await this.loadPartners();
+    if (!peer || !this.partners.has(peer)) {
+      await this.auditRefusal('UNKNOWN_SENDER', `TLS peer ${peer ?? 'without a party'} is not a partner`, {
+        sender: peer ?? null,
+      });
+      return this.refusalAnswer('UNKNOWN_SENDER', 'the TLS peer is not a partner');
+    }
+    const opened = await openMessage(jwe, {
+      self: { party: this.party, decryptionKey: this.identity.encryption.privateJwk as ExchangeKey },
+      senders: (p) => (p === this.party ? undefined : this.signingKeyOf(p)),
+      seen: async (id) => (await this.store.getExchange(ROWS.inbox, id)) !== null,
+      now: this.ctx.clock(),
+    });
+    if (!opened.ok) {
+      await this.auditRefusal(opened.code, opened.message, {
+        sender: opened.sender ?? peer,
+        message: opened.id ?? null,
+        peer,
+      });
+      if (opened.code === 'REPLAY' && opened.id && opened.sender === peer) {
+        const held = await this.store.getExchange(ROWS.inbox, opened.id);
+        const receipt = (held?.body as { receipt?: Receipt } | undefined)?.receipt;
+        if (held && held.partner === peer && receipt) return this.receiptAnswer(receipt, peer);
+      }
+      return this.refusalAnswer(opened.code, opened.message);
+    }
+    const message = opened.message;
+    if (message.sender !== peer) {
+      const text = `TLS peer ${peer} sent a message signed by ${message.sender}`;
+      await this.auditRefusal('BAD_SIGNATURE', text, { sender: message.sender, peer, message: message.id });
+      return this.refusalAnswer('BAD_SIGNATURE', text);
+    }
+    const results = checkItems(message, { originators: this.signingKeyOf });
+    switch (message.kind) {
+      case 'release':
+        return this.receiveRelease(message, results as never);
+      case 'receipt':
+        return this.refusalAnswer('MALFORMED_REQUEST', 'receipts are answers, not inbox messages');
+      default:
+        return this.receiveNotice(message, results as never);
+    }
+  }
+
+  /** Receipt of released items: every check, then one transaction storing what passed (R6, R14, R21, R25). */
+  private async receiveRelease(
+    message: Message,
+    results: (
+      | VerifiedItem<'release'>
+      | { index: number; status: 'refused'; code: string; message: string; path: string }
+    )[],
+  ): Promise<InboxAnswer> {
+    const at = nowIso(this.ctx);
+    const reg = this.ctx.registry;
+    const markings = new Map<string, { record: SignedRecord; label: Label; definition: StixObject }>();
+    const receiptItems: Receipt['items'] = [];
+    const refusals: AuditEntryInput[] = [];
+    const refuse = (id: string, version: string, code: string, text: string) => {
+      receiptItems.push({ id, version, status: 'refused', code });
+      refusals.push({
+        kind: 'refusal',
+        at,
+        actor: `node:${message.sender}`,
+        action: 'receive',
+        decision: 'deny',
+        subjects: [id],
+        reasons: [code],
+        details: { message: message.id, reason: text },
+      });
+    };
+    const verified: VerifiedItem<'release'>[] = [];
+    for (const r of results) {
+      const obj = message.items[r.index]!.object as StixObject;
+      if (r.status === 'refused') {
+        refuse(String(obj.id ?? `/items/${r.index}`), versionOf(obj), r.code, r.message);
+        continue;
+      }
+      verified.push(r);
+      if (obj.type === 'marking-definition') {
+        if (!isReltoMarking(obj) || isAlternativeMarking(obj)) {
+          refuse(obj.id, versionOf(obj), 'INVALID_LABEL', 'only relto labels travel (contracts §6)');
+          continue;
+        }
+        try {
+          const label = markingToLabel(obj);
+          const problems = validateLabel(reg, label);
+          if (problems.length > 0) throw new Error(`${problems[0]!.path}: ${problems[0]!.message}`);
+          markings.set(obj.id, { record: r.item, label, definition: obj });
+        } catch (e) {
+          refuse(obj.id, versionOf(obj), 'INVALID_LABEL', (e as Error).message);
+        }
+      }
+    }
+    type Accepted = {
+      object: StixObject;
+      record: SignedRecord;
+      consents: { record: SignedRecord; consent: ConsentRecord }[];
+      labelId: string;
+      label: Label;
+      alternative: StixObject | null;
+      agreement: string | null;
+    };
+    const accepted: Accepted[] = [];
+    const usedMarkings = new Set<string>();
+    for (const v of verified) {
+      const obj = v.object as StixObject;
+      if (obj.type === 'marking-definition') continue;
+      const version = versionOf(obj);
+      const issues = this.ctx.validator.validateObject(obj);
+      if (issues.length > 0) {
+        refuse(obj.id, version, 'INVALID_STIX', issues.map((x) => `${x.pointer} ${x.message}`).join('; '));
+        continue;
+      }
+      const refs = (obj.object_marking_refs as string[] | undefined) ?? [];
+      const floors = refs.filter((id) => markings.has(id));
+      if (floors.length !== 1 || (obj.granular_markings as unknown[] | undefined)?.length) {
+        refuse(
+          obj.id,
+          version,
+          'INVALID_LABEL',
+          'exactly one relto label, carried in the message, must mark it',
+        );
+        continue;
+      }
+      const labelId = floors[0]!;
+      const { label } = markings.get(labelId)!;
+      const consents = v.consents.map((c, j) => ({
+        record: message.items[v.index]!.consents[j]!,
+        consent: c,
+      }));
+      const withConsents: Label = consents.length
+        ? {
+            ...label,
+            consents: [...(label.consents ?? []), ...consents.map((c) => toLabelConsent(c.consent))],
+          }
+        : label;
+      // The receiving side decides too: would the sender have been permitted this release on its date (R14,
+      // R15, R21, R24)?
+      const senderView = senderDecision(this.ctx, message, withConsents);
+      if (senderView.decision !== 'permit') {
+        const codes = senderView.reasons.map((x) => x.code);
+        refuse(
+          obj.id,
+          version,
+          codes[0] ?? 'FORBIDDEN',
+          `the agreement does not allow this transfer: ${codes.join(', ')}`,
+        );
+        continue;
+      }
+      const alt = receiverAlternative(reg, label, this.party, message.under);
+      if (!alt.ok) {
+        refuse(obj.id, version, alt.reason, alt.message);
+        continue;
+      }
+      accepted.push({
+        object: obj,
+        record: v.item,
+        consents,
+        labelId,
+        label,
+        alternative: (alt.marking as unknown as StixObject) ?? null,
+        agreement:
+          alt.equivalent && 'agreement' in alt.equivalent ? (alt.equivalent.agreement ?? null) : null,
+      });
+      usedMarkings.add(labelId);
+    }
+    const receipt = await this.ctx.audit.appendWithin(async (tx) => {
+      const defs = [...usedMarkings].map((id) => ({
+        definition: markings.get(id)!.definition,
+        kind: 'relto-label',
+        alternativeOf: null,
+      }));
+      const alts = accepted
+        .filter((a) => a.alternative)
+        .map((a) => ({ definition: a.alternative!, kind: 'alternative', alternativeOf: a.labelId }));
+      const uniqueAlts = [...new Map(alts.map((a) => [a.definition.id, a])).values()];
+      await tx.putMarkingDefinitions([...defs, ...uniqueAlts]);
+      const isRelto = (id: string) => markings.has(id);
+      const results = await tx.putObjects(
+        accepted.map((a) => {
+          const scheme = reg.parties.get(a.label.originator)!;
+          return {
+            object: a.object,
+            floor: a.labelId,
+            originator: a.label.originator,
+            levelRank: scheme.levels.get(a.label.classification)?.rank ?? null,
+            tier:
+              reg.tierOf(
+                a.label.originator,
+                a.label.classification,
+                a.label.restrictive?.Designation ?? [],
+              ) ?? null,
+            topics: a.label.topics ?? [],
+            index: textScopes(a.object, isRelto).map((s) => ({
+              markingId: s.markingIds[s.markingIds.length - 1]!,
+              text: s.text,
+            })),
+          };
+        }),
+      );
+      const entries: AuditEntryInput[] = [...refusals];
+      for (const id of usedMarkings) {
+        await tx.putExchange({
+          kind: ROWS.signed,
+          key: id,
+          ref: id,
+          status: 'held',
+          body: { record: markings.get(id)!.record },
+        });
+      }
+      for (let i = 0; i < accepted.length; i++) {
+        const a = accepted[i]!;
+        const r = results[i]!;
+        if (r.status === 'destroyed') {
+          receiptItems.push({ id: r.id, version: r.version, status: 'refused', code: 'CONFLICT' });
+          continue;
+        }
+        receiptItems.push({
+          id: r.id,
+          version: versionOf(a.object),
+          status: r.status === 'added' ? 'stored' : 'duplicate',
+        });
+        if (r.status !== 'added') continue;
+        await tx.putExchange({
+          kind: ROWS.signed,
+          key: `${a.object.id}|${versionOf(a.object)}`,
+          ref: a.object.id,
+          status: 'held',
+          body: { record: a.record } satisfies SignedRow,
+        });
+        for (const c of a.consents) {
+          await tx.putExchange({
+            kind: ROWS.consent,
+            key: c.consent.ref,
+            ref: a.object.id,
+            status: 'held',
+            body: { record: c.record, consent: c.consent } satisfies ConsentRow,
+          });
+        }
+        await tx.addCustody({
+          itemId: a.object.id,
+          kind: 'receipt',
+          by: `node:${message.sender}`,
+          at,
+          details: {
+            message: message.id,
+            from: message.sender,
+            under: message.under,
+            originator: a.label.originator,
+          },
+        });
+      }
+      const receipt: Receipt = {
+        type: 'relto-receipt',
+        by: this.party,
+        at,
+        message: message.id,
+        items: receiptItems.length
+          ? receiptItems
+          : [{ id: message.id, version: message.time, status: 'refused', code: 'MALFORMED_REQUEST' }],
+      };
+      await tx.putExchange({
+        kind: ROWS.inbox,
+        key: message.id,
+        partner: message.sender,
+        status: 'received',
+        body: { kind: message.kind, receipt },
+      });
+      entries.push({
+        kind: 'receipt',
+        at,
+        actor: `node:${message.sender}`,
+        action: 'receive',
+        subjects: accepted.map((a) => a.object.id).slice(0, 1000),
+        details: {
+          message: message.id,
+          under: message.under,
+          decision: message.decision,
+          stored: receiptItems.filter((x) => x.status === 'stored').length,
+          duplicate: receiptItems.filter((x) => x.status === 'duplicate').length,
+          refused: receiptItems.filter((x) => x.status === 'refused').length,
+        },
+      });
+      return { result: receipt, entries };
+    });
+    for (const id of usedMarkings)
+      this.ctx.book.add(knownMarking(markings.get(id)!.definition, 'relto-label'));
+    for (const a of accepted)
+      if (a.alternative) this.ctx.book.add(knownMarking(a.alternative, 'alternative'));
+    return this.receiptAnswer(receipt, message.sender);
+  }
+
+  /** Consent requests and answers, compromise reports, reclassification notices and audit heads. */
+  private async receiveNotice(
+    message: Message,
+    results: (
+      | VerifiedItem
+      | { index: number; status: 'refused'; code: string; message: string; path: string }
+    )[],
+  ): Promise<InboxAnswer> {
+    const at = nowIso(this.ctx);
+    const receiptItems: Receipt['items'] = [];
+    const entries: AuditEntryInput[] = [];
+    const after: (() => Promise<void>)[] = [];
+    const receipt = await this.ctx.audit.appendWithin(async (tx) => {
+      for (const r of results) {
+        const obj = message.items[r.index]!.object as Record<string, unknown>;
+        const id = String(obj.id ?? obj.ref ?? obj.request ?? `${message.id}/${r.index}`);
+        if (r.status === 'refused') {
+          receiptItems.push({ id, version: String(obj.at ?? at), status: 'refused', code: r.code });
+          entries.push({
+            kind: 'refusal',
+            at,
+            actor: `node:${message.sender}`,
+            action: 'receive',
+            decision: 'deny',
+            subjects: [id],
+            reasons: [r.code],
+            details: { message: message.id, kind: message.kind, reason: r.message },
+          });
+          continue;
+        }
+        const outcome = await this.applyNotice(tx, message, r, at, entries, after);
+        receiptItems.push({
+          id,
+          version: String(obj.at ?? obj.timestamp ?? at),
+          status: outcome.status,
+          ...(outcome.code ? { code: outcome.code } : {}),
+        });
+      }
+      const receipt: Receipt = {
+        type: 'relto-receipt',
+        by: this.party,
+        at,
+        message: message.id,
+        items: receiptItems,
+      };
+      await tx.putExchange({
+        kind: ROWS.inbox,
+        key: message.id,
+        partner: message.sender,
+        status: 'received',
+        body: { kind: message.kind, receipt },
+      });
+      return { result: receipt, entries };
+    });
+    for (const f of after) await f();
+    return this.receiptAnswer(receipt, message.sender);
+  }
+
+  private async applyNotice(
+    tx: Store,
+    message: Message,
+    v: VerifiedItem,
+    at: string,
+    entries: AuditEntryInput[],
+    after: (() => Promise<void>)[],
+  ): Promise<{ status: 'stored' | 'duplicate' | 'refused'; code?: string }> {
+    const actor = `node:${message.sender}`;
+    const item = message.items[v.index]!;
+    switch (message.kind) {
+      case 'consent-request': {
+        const request = v.object as ConsentRequest;
+        const put = await tx.putExchange({
+          kind: ROWS.consentRequestIn,
+          key: request.id,
+          ref: request.item,
+          partner: message.sender,
+          status: 'pending',
+          body: { request },
+        });
+        entries.push({
+          kind: 'consent',
+          at,
+          actor,
+          action: 'requested',
+          subjects: [request.item, request.id],
+          details: { message: message.id },
+        });
+        return { status: put.added ? 'stored' : 'duplicate' };
+      }
+      case 'consent': {
+        const answer = v.object as ConsentAnswer;
+        const requestId = answer.type === 'relto-consent' ? answer.request : answer.request;
+        if (answer.type === 'relto-consent') {
+          await tx.putExchange({
+            kind: ROWS.consent,
+            key: answer.ref,
+            ref: answer.item,
+            status: 'held',
+            body: { record: toSigned(item), consent: answer } satisfies ConsentRow,
+          });
+        }
+        if (requestId) {
+          await tx.updateExchange(ROWS.consentRequestOut, requestId, {
+            status: answer.type === 'relto-consent' ? 'granted' : 'refused',
+          });
+        }
+        entries.push({
+          kind: 'consent',
+          at,
+          actor,
+          action: answer.type === 'relto-consent' ? 'granted' : 'refused',
+          subjects: [answer.item, ...(requestId ? [requestId] : [])],
+          details: { message: message.id },
+        });
+        return { status: 'stored' };
+      }
+      case 'compromise-report': {
+        const report = v.object as { id: string; item: string; status: string };
+        const key = `${report.id}|${report.status}`;
+        const put = await tx.putExchange({
+          kind: ROWS.compromiseIn,
+          key,
+          ref: report.item,
+          partner: message.sender,
+          status: report.status,
+          body: { ...report, from: message.sender, receivedAt: at },
+        });
+        entries.push({
+          kind: 'compromise',
+          at,
+          actor,
+          action: 'reported',
+          subjects: [report.item, report.id],
+          details: { message: message.id, status: report.status },
+        });
+        return { status: put.added ? 'stored' : 'duplicate' };
+      }
+      case 'reclassification': {
+        const notice = v.object as ReclassificationNotice;
+        const held = await tx.getItem(notice.item);
+        if (!held || held.destroyedAt) return { status: 'refused', code: 'NOT_FOUND' };
+        entries.push({
+          kind: 'reclassification',
+          at,
+          actor,
+          action: 'notice',
+          subjects: [notice.item, notice.id],
+          details: { message: message.id },
+        });
+        // Re-marking runs after the notice is recorded (custody's reclassify has its own transaction, R8).
+        after.push(() => this.applyReclassification(notice));
+        return { status: 'stored' };
+      }
+      case 'audit-head': {
+        const record = v.object as AuditHead;
+        const heldRow = await tx.getExchange(ROWS.partnerHead, record.origin);
+        const held = heldRow?.body as AuditHead | undefined;
+        const key = this.signingKeyOf(record.origin);
+        const check = checkAuditHead(
+          record,
+          held ? ({ ...held, origin: held.origin } as never) : undefined,
+          key!,
+        );
+        if (!check.ok) {
+          await tx.putExchange({
+            kind: ROWS.alarm,
+            key: randomUUID(),
+            partner: record.origin,
+            status: 'raised',
+            body: {
+              alarm: check.alarm,
+              message: check.message,
+              party: record.origin,
+              at,
+              head: { treeSize: record.treeSize, rootHash: record.rootHash },
+            },
+          });
+          entries.push({
+            kind: 'head',
+            at,
+            actor,
+            action: 'alarm',
+            decision: 'deny',
+            reasons: [check.alarm],
+            details: { message: check.message, treeSize: record.treeSize },
+          });
+          return { status: 'refused', code: check.alarm };
+        }
+        const { consistency: _c, ...plain } = record;
+        if (heldRow) await tx.updateExchange(ROWS.partnerHead, record.origin, { body: plain });
+        else
+          await tx.putExchange({
+            kind: ROWS.partnerHead,
+            key: record.origin,
+            partner: record.origin,
+            status: 'held',
+            body: plain,
+          });
+        entries.push({
+          kind: 'head',
+          at,
+          actor,
+          action: 'accepted',
+          details: { treeSize: record.treeSize, rootHash: record.rootHash },
+        });
+        return { status: 'stored' };
+      }
+      default:
+        return { status: 'refused', code: 'MALFORMED_REQUEST' };
+    }
+  }
+
+  /**
+   * R8: re-marks every held version of an item with the originator's new label, and makes this node's
+   * receiver-equivalent label for it (R6) under the agreement it was received under.
+   */
+  async applyReclassification(notice: ReclassificationNotice): Promise<void> {
+    const ctx = this.ctx;
+    const stored = await this.store.getObject(notice.item);
+    if (!stored?.floor) return;
+    await ctx.book.load([stored.floor]);
+    const oldLabel = ctx.book.label(stored.floor);
+    if (!oldLabel || oldLabel.originator !== notice.by) return;
+    const receivedUnder = ctx.book.receivedUnder(stored.floor);
+    const marking = labelToMarking(notice.label) as unknown as StixObject;
+    const newId = marking.id;
+    if (newId === stored.floor) return;
+    const alt = receiverAlternative(ctx.registry, notice.label, this.party, receivedUnder ?? null);
+    const altMarking = alt.ok && alt.marking ? (alt.marking as unknown as StixObject) : null;
+    const scheme = ctx.registry.parties.get(notice.label.originator)!;
+    const at = nowIso(ctx);
+    await ctx.audit.appendWithin(async (tx) => {
+      await tx.putMarkingDefinitions([
+        { definition: marking, kind: 'relto-label', alternativeOf: null },
+        ...(altMarking ? [{ definition: altMarking, kind: 'alternative', alternativeOf: newId }] : []),
+      ]);
+      const changed = await tx.replaceMarking(notice.item, stored.floor!, newId, {
+        originator: notice.label.originator,
+        levelRank: scheme.levels.get(notice.label.classification)?.rank ?? null,
+        tier:
+          ctx.registry.tierOf(
+            notice.label.originator,
+            notice.label.classification,
+            notice.label.restrictive?.Designation ?? [],
+          ) ?? null,
+        topics: notice.label.topics ?? [],
+      });
+      await tx.addCustody({
+        itemId: notice.item,
+        kind: 'reclassification',
+        by: `node:${notice.by}`,
+        at,
+        details: { from: stored.floor, to: newId, versions: changed, notice: notice.id },
+      });
+      return {
+        result: undefined,
+        entries: [
+          {
+            kind: 'reclassification',
+            at,
+            actor: `node:${notice.by}`,
+            subjects: [notice.item, notice.id],
+            details: { from: stored.floor, to: newId, versions: changed },
+          },
+        ],
+      };
+    });
+    ctx.book.add(knownMarking(marking, 'relto-label'));
+    if (altMarking) ctx.book.add(knownMarking(altMarking, 'alternative'));
+  }
+
+  /** Pending outbox rows of a partner, oldest first. */
+  pending(partner: string, limit = 100): Promise<ExchangeRow[]> {
+    return this.store.listExchange({ kind: ROWS.outbox, partner, status: 'pending', limit });
+  }
+}
+
+function toSigned(item: Item): SignedRecord {
+  return {
+    object: item.object,
+    proof: item.proof,
+    leafIndex: item.leafIndex,
+    treeSize: item.treeSize,
+    originatorJws: item.originatorJws,
+  };
+}
+
+function compromiseWireStatus(s: string): 'reported' | 'under-investigation' | 'findings' | 'closed' {
+  if (s === 'investigating') return 'under-investigation';
+  if (s === 'findings-sent') return 'findings';
+  if (s === 'closed') return 'closed';
+  return 'reported';
+}
+
+function deciderAnswer(ctx: NodeContext, me: Person, labelId: string, action: 'read'): Answer | undefined {
+  const label = ctx.book.label(labelId);
+  if (!label) return undefined;
+  const { version: _v, name: _n, ...principal } = me;
+  const receivedUnder = label.originator === ctx.party ? undefined : ctx.book.receivedUnder(labelId);
+  return decide(ctx.registry, {
+    at: new Date(ctx.clock()).toISOString(),
+    principal,
+    action,
+    item: { label, holder: ctx.party, ...(receivedUnder ? { receivedUnder } : {}) },
+  });
+}
+
+/**
+ * The sender's release as the receiving node can check it (R14, R15, R21, R24): the sending node acting as a
+ * releasing officer cleared for everything, on the message's date, under the message's agreement.
+ */
+function senderDecision(ctx: NodeContext, message: Message, label: Label): Answer {
+  const reg = ctx.registry;
+  const scheme = reg.parties.get(message.sender);
+  const top = scheme ? [...scheme.levels.values()].sort((a, b) => b.rank - a.rank)[0]!.id : 'U';
+  const { Designation, ...restrictive } = label.restrictive ?? {};
+  return decide(reg, {
+    at: message.time,
+    principal: {
+      id: `node:${message.sender}`,
+      party: message.sender,
+      clearance: top,
+      designations: message.sender === 'JPN' ? (Designation ?? []) : [],
+      restrictive,
+      roles: ['releasing-officer'],
+      official: true,
+      contractor: false,
+    },
+    action: 'release',
+    item: { label, holder: message.sender },
+    release: { to: ctx.party, ...(message.under ? { under: message.under } : {}) },
+  });
+}
