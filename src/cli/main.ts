@@ -17,6 +17,8 @@ const areas: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./node-commands.js')).registerNodeCommands,
   serve: async () => (await import('./serve.js')).registerServe,
   client: async () => (await import('./client-commands.js')).registerClient,
+  partner: async () => (await import('./exchange-commands.js')).registerPartner,
+  demo: async () => (await import('./demo.js')).registerDemo,
 };
 
 /** The `relto` command line (contracts §5): the named command's area, or every area for help. */

@@ -3,6 +3,7 @@ import { ReltoError } from '../errors/index.js';
 import { apiRootPath, buildApp } from '../http/index.js';
 import { openNode } from '../node/index.js';
 import { action } from './output.js';
+import { startExchangeFromCli } from './serve-exchange.js';
 
 function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -25,6 +26,7 @@ interface ServeOptions {
   cotTls?: string;
   cotTcp?: string;
   nats?: string;
+  exchange?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function registerServe(program: Command): void {
       'reserved for the loopback CoT sensor input (a later issue): accepted, not served yet',
     )
     .option('--nats <url>', 'reserved for the NATS track bus (a later issue): accepted, not used yet')
+    .option('--exchange <host:port>', "the mutual-TLS inbox for partner nodes (contracts §9); off when absent")
     .action(
       action(async (opts: ServeOptions) => {
         const { host, port } = parseHostPort(opts.http);
@@ -71,6 +74,11 @@ export function registerServe(program: Command): void {
         const address = app.server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+        const ex = await startExchangeFromCli(node, opts.data, opts.exchange).catch(async (e: unknown) => {
+          await app.close();
+          await node.close();
+          throw e;
+        });
         // One line, so a supervisor (or a test) can read where the node listens from the first line of stdout.
         writeLine({
           party: node.party,
@@ -78,6 +86,7 @@ export function registerServe(program: Command): void {
           taxii: `${url}/taxii2/`,
           apiRoot: `${url}${apiRootPath(node.party)}`,
           docs: `${url}/docs`,
+          exchange: ex?.server.url ?? null,
           reserved: { cotTls: opts.cotTls ?? null, cotTcp: opts.cotTcp ?? null, nats: opts.nats ?? null },
         });
         let stopping = false;
@@ -86,6 +95,7 @@ export function registerServe(program: Command): void {
           stopping = true;
           app.log.info({ signal }, 'shutting down');
           try {
+            await ex?.close();
             await app.close();
           } finally {
             // flushes pending audit appends and closes the store
