@@ -1,18 +1,9 @@
 import { ReltoError } from '../errors/index.js';
-import { tierOrder } from '../label/index.js';
-import { redact, textScopes } from '../stix/index.js';
+import { redact } from '../stix/index.js';
 import type { ObjectQuery, StixObject, StoredObject } from '../store/index.js';
 import { deciderFor, type NodeContext } from './context.js';
 import type { Decider } from './labels.js';
-import type {
-  ManifestPage,
-  ObjectFilter,
-  ObjectsPage,
-  Person,
-  SearchRequest,
-  SearchResult,
-  VersionsPage,
-} from './service.js';
+import type { ManifestPage, ObjectFilter, ObjectsPage, Person, VersionsPage } from './service.js';
 
 /*
  * Every read path (list, get, versions, manifest, search, counts) goes through `see()`: decide(read) on the
@@ -30,7 +21,7 @@ interface Seen {
   object: StixObject;
 }
 
-function markingIdsOf(rows: readonly StoredObject[]): string[] {
+export function markingIdsOf(rows: readonly StoredObject[]): string[] {
   const ids = new Set<string>();
   for (const r of rows) {
     for (const m of r.markingRefs) ids.add(m);
@@ -40,7 +31,7 @@ function markingIdsOf(rows: readonly StoredObject[]): string[] {
 }
 
 /** The reader's view of one stored version, or null when it does not exist for them (§6, R7, R10). */
-function see(ctx: NodeContext, decider: Decider, row: StoredObject): StixObject | null {
+export function see(ctx: NodeContext, decider: Decider, row: StoredObject): StixObject | null {
   if (!row.object) return null;
   // Only the fixed relto objects are held without a label; they are public (§6).
   if (row.floor === null) return ctx.fixedIds.has(row.id) ? row.object : null;
@@ -48,7 +39,7 @@ function see(ctx: NodeContext, decider: Decider, row: StoredObject): StixObject 
   return redact(row.object, ctx.book.label, decider.mayRead) as StixObject | null;
 }
 
-function limitOf(limit: number | undefined): number {
+export function limitOf(limit: number | undefined): number {
   if (limit === undefined) return 100;
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new ReltoError('MALFORMED_REQUEST', 'limit must be a positive integer', '/limit');
@@ -126,7 +117,7 @@ function markingsFor(ctx: NodeContext, objects: readonly StixObject[]): StixObje
   return out;
 }
 
-function finish(ctx: NodeContext, decider: Decider, via: string): void {
+export function finish(ctx: NodeContext, decider: Decider, via: string): void {
   for (const e of decider.auditEntries(via)) ctx.audit.record(e);
 }
 
@@ -234,136 +225,4 @@ export async function visibleLatest(
   return object ? { row, object } : null;
 }
 
-/** Words the way the store's indexes split them (letters and digits, NFKC, lower case). */
-function words(text: string): string[] {
-  return [
-    ...new Set(
-      (
-        text
-          .normalize('NFKC')
-          .toLowerCase()
-          .match(/[\p{L}\p{N}]+/gu) ?? []
-      ).slice(0, 32),
-    ),
-  ];
-}
-
-/** Which floor levels a `level` filter lets through: a tier id, or a level of the reader's own scheme. */
-function levelFilter(ctx: NodeContext, person: Person, level: string): (row: StoredObject) => boolean {
-  const tiers = tierOrder(ctx.registry);
-  let top = tiers.indexOf(level);
-  let ownRank: number | null = null;
-  if (top < 0) {
-    const own = ctx.registry.parties.get(person.party)?.levels.get(level);
-    if (!own) {
-      throw new ReltoError(
-        'INVALID_ARGUMENT',
-        `level ${level} is neither a tier (${tiers.join(', ')}) nor a level of ${person.party}`,
-        '/level',
-      );
-    }
-    ownRank = own.rank;
-    const t = ctx.registry.tierOf(person.party, level, []);
-    top = t === undefined ? -1 : tiers.indexOf(t);
-  }
-  const allowed = new Set(tiers.slice(0, top + 1));
-  return (row) =>
-    row.levelRank === 0 ||
-    (row.tier !== null && allowed.has(row.tier)) ||
-    (ownRank !== null &&
-      row.originator === person.party &&
-      row.levelRank !== null &&
-      row.levelRank <= ownRank);
-}
-
-/**
- * Full-text search over what the reader may read (issue 3 item 6): a candidate counts only if the reader may
- * see the object AND read the marking over the matching text; scopes under several granular labels, or
- * objects with content withheld from this reader, are re-checked on the reader's redacted view. `total`
- * counts only what would be served, so no count reveals anything withheld.
- */
-export async function search(
-  ctx: NodeContext,
-  person: Person,
-  request: SearchRequest,
-): Promise<SearchResult> {
-  const wanted = words(typeof request.text === 'string' ? request.text : '');
-  const limit = limitOf(request.limit);
-  const offset = Math.max(0, request.offset ?? 0);
-  if (wanted.length === 0) return { total: 0, hits: [] };
-  const decider = deciderFor(ctx, person);
-  const passesLevel = request.level ? levelFilter(ctx, person, request.level) : () => true;
-  const accepted: string[] = [];
-  const decided = new Map<string, boolean>();
-  const rows = new Map<string, StoredObject>();
-  const batch = 1_000;
-  for (let from = 0; ; from += batch) {
-    const hits = await ctx.store.search({
-      text: request.text,
-      ...(request.types ? { types: request.types } : {}),
-      ...(request.originators ? { originators: request.originators } : {}),
-      ...(request.topics ? { topics: request.topics } : {}),
-      ...(request.from ? { from: request.from } : {}),
-      ...(request.to ? { to: request.to } : {}),
-      limit: batch,
-      offset: from,
-    });
-    const unknown = [...new Set(hits.map((h) => h.id))].filter((id) => !rows.has(id));
-    for (let i = 0; i < unknown.length; i += 5_000) {
-      const page = await ctx.store.fetchObjects(
-        { ids: unknown.slice(i, i + 5_000), versions: ['last'], withContent: false },
-        { limit: 5_000 },
-      );
-      for (const r of page.rows) rows.set(r.id, r);
-    }
-    await ctx.book.load([
-      ...hits.map((h) => h.markingId),
-      ...markingIdsOf(unknown.map((id) => rows.get(id)!).filter(Boolean)),
-    ]);
-    const recheck: string[] = [];
-    for (const h of hits) {
-      if (decided.get(h.id) === true) continue;
-      const row = rows.get(h.id);
-      if (!row || row.floor === null || !passesLevel(row)) continue;
-      if (!decider.permits(row.floor, 'read', row.id)) continue;
-      if (!decider.permits(h.markingId, 'read', row.id)) continue;
-      const granular = row.granularMarkings
-        .map((g) => g.marking_ref)
-        .filter((m): m is string => !!m && ctx.book.isReltoLabel(m));
-      if (granular.every((m) => decider.permits(m, 'read'))) {
-        decided.set(h.id, true);
-        accepted.push(h.id);
-      } else if (!decided.has(h.id)) {
-        decided.set(h.id, false);
-        recheck.push(h.id);
-      }
-    }
-    // Content partly withheld from this reader: count the hit only if the words are in what they would see.
-    for (const id of recheck) {
-      const v = await visibleLatest(ctx, decider, id);
-      if (!v) continue;
-      const scopes = textScopes(v.object, ctx.book.isReltoLabel);
-      const ok = scopes.some((s) => {
-        const w = new Set(words(s.text));
-        return wanted.every((x) => w.has(x));
-      });
-      if (ok) {
-        decided.set(id, true);
-        accepted.push(id);
-      }
-    }
-    if (hits.length < batch) break;
-  }
-  const pageIds = accepted.slice(offset, offset + limit);
-  const out: SearchResult = { total: accepted.length, hits: [] };
-  for (const id of pageIds) {
-    const v = await visibleLatest(ctx, decider, id);
-    if (!v) continue;
-    const hit: SearchResult['hits'][number] = { id, type: v.row.type, originator: v.row.originator };
-    if (typeof v.object.name === 'string') hit.name = v.object.name;
-    if (v.row.modified) hit.modified = v.row.modified;
-    out.hits.push(hit);
-  }
-  finish(ctx, decider, 'search');
-  return out;
-}
+export { search } from './search.js';

@@ -30,6 +30,8 @@ import {
   type PutResult,
   type SearchHit,
   type SearchQuery,
+  type SearchScanQuery,
+  type SearchScanRow,
   type Session,
   type StixObject,
   type Store,
@@ -83,6 +85,17 @@ export interface DialectOps {
     offset: number,
     window: number,
   ): Promise<SearchHit[]>;
+  /**
+   * Index rows matching `words`, joined to their object version (alias `v`) and filtered by `filters`
+   * (conditions on aliases `s` and `v`), in descending row id below `before`, at most `limit`.
+   */
+  scanSearch(
+    db: Kysely<Database>,
+    words: string[],
+    filters: RawBuilder<unknown>[],
+    before: number,
+    limit: number,
+  ): Promise<(Omit<SearchScanRow, 'granularMarkings'> & { granular: string })[]>;
   /** After a commit that added `rows` object versions (PostgreSQL refreshes planner statistics). */
   afterBulkInsert(db: Kysely<Database>, rows: number): Promise<void>;
   /** After a destruction commits: make sure no plaintext is left in the database files (R27). */
@@ -151,6 +164,10 @@ function parse<T>(text: string | null): T {
 function toBytes(value: Uint8Array): Uint8Array {
   // pg and better-sqlite3 both return Buffers; callers get plain Uint8Array views of them.
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function inList(col: string, values: readonly (string | number)[]): RawBuilder<unknown> {
+  return sql`${sql.ref(col)} IN (${sql.join(values.map((v) => sql`${v}`))})`;
 }
 
 /** Words of a free-text query, the way both indexes split text (letters and digits). */
@@ -931,15 +948,21 @@ export class KyselyStore implements Store {
   async search(query: SearchQuery): Promise<SearchHit[]> {
     const words = queryWords(query.text);
     if (words.length === 0) return [];
-    const f: RawBuilder<unknown>[] = [];
-    const inList = (col: string, values: readonly (string | number)[]) =>
-      sql`${sql.ref(col)} IN (${sql.join(values.map((v) => sql`${v}`))})`;
+    const f = KyselyStore.searchFilters(query);
     if (!query.allVersions) f.push(sql`s.latest = 1`);
+    if (query.tiers) f.push(query.tiers.length ? inList('s.tier', query.tiers) : sql`1 = 0`);
+    if (query.levelRankMax !== undefined) f.push(sql`s.level_rank <= ${query.levelRankMax}`);
+    const limit = Math.max(1, Math.min(query.limit ?? 100, 10_000));
+    const window = Math.max(1, Math.min(query.window ?? DEFAULT_SEARCH_WINDOW, 1_000_000));
+    return this.ctx.ops.search(this.db, words, f, limit, Math.max(0, query.offset ?? 0), window);
+  }
+
+  /** Conditions on search row `s` shared by both searches: type, originator, topics, dates. */
+  private static searchFilters(query: Omit<SearchScanQuery, 'markings' | 'floors' | 'limit'>) {
+    const f: RawBuilder<unknown>[] = [];
     if (query.types) f.push(query.types.length ? inList('s.type', query.types) : sql`1 = 0`);
     if (query.originators)
       f.push(query.originators.length ? inList('s.originator', query.originators) : sql`1 = 0`);
-    if (query.tiers) f.push(query.tiers.length ? inList('s.tier', query.tiers) : sql`1 = 0`);
-    if (query.levelRankMax !== undefined) f.push(sql`s.level_rank <= ${query.levelRankMax}`);
     if (query.topics) {
       // Topics are a JSON list of strings: match the quoted value, with LIKE's wildcards escaped.
       f.push(
@@ -955,9 +978,32 @@ export class KyselyStore implements Store {
     }
     if (query.from) f.push(sql`s.stamp >= ${normaliseStamp(query.from, 'from')}`);
     if (query.to) f.push(sql`s.stamp <= ${normaliseStamp(query.to, 'to')}`);
-    const limit = Math.max(1, Math.min(query.limit ?? 100, 10_000));
-    const window = Math.max(1, Math.min(query.window ?? DEFAULT_SEARCH_WINDOW, 1_000_000));
-    return this.ctx.ops.search(this.db, words, f, limit, Math.max(0, query.offset ?? 0), window);
+    return f;
+  }
+
+  async scanSearch(query: SearchScanQuery): Promise<SearchScanRow[]> {
+    const words = queryWords(query.text);
+    if (words.length === 0 || query.markings.length === 0 || query.floors.length === 0) return [];
+    const f = KyselyStore.searchFilters(query);
+    f.push(sql`s.latest = 1`, inList('s.marking_id', query.markings), inList('v.floor', query.floors));
+    if (query.level) {
+      const { tiers, originator, rankMax } = query.level;
+      const any = [sql`s.level_rank = 0`];
+      if (tiers.length) any.push(inList('s.tier', tiers));
+      if (originator !== undefined && rankMax !== undefined) {
+        any.push(sql`(s.originator = ${originator} AND s.level_rank <= ${rankMax})`);
+      }
+      f.push(sql`(${sql.join(any, sql` OR `)})`);
+    }
+    const limit = Math.max(1, Math.min(query.limit, 100_000));
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = await this.ctx.ops.scanSearch(this.db, words, f, before, limit);
+    return rows.map(({ granular, ...r }) => ({
+      ...r,
+      rowId: Number(r.rowId),
+      score: Number(r.score),
+      granularMarkings: parse<GranularMarking[]>(granular),
+    }));
   }
 
   // ---- custody (R26)

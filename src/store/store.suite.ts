@@ -481,6 +481,54 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
               .sort(),
           );
         }));
+
+      it("scans a reader's rows newest first, only under the markings and floors given, in batches", () =>
+        withStore(async (store) => {
+          const low = report({ name: 'scanword low', portion: 'scanword portion' });
+          const high = report({ name: 'scanword high', floor: HIGH });
+          const older = report({ name: 'scanword older', modified: stamp(3) });
+          const newer = report({ name: 'scanword newer', modified: stamp(3) });
+          await store.putObjects([older]);
+          await store.putObjects([low, high]);
+          await store.putObjects([newer]);
+          const scan = (q: { markings: string[]; floors: string[]; before?: number; limit?: number }) =>
+            store.scanSearch({ text: 'scanword', limit: 100, ...q });
+          // A LOW reader: never the HIGH portion row (its marking), never the HIGH-floored object.
+          const lowRows = await scan({ markings: [LOW], floors: [LOW] });
+          expect(lowRows.map((r) => [r.id, r.markingId])).toEqual([
+            [newer.object.id, LOW],
+            [low.object.id, LOW],
+            [older.object.id, LOW],
+          ]);
+          expect(lowRows[1]!.floor).toBe(LOW);
+          expect(lowRows[1]!.granularMarkings).toEqual(low.object.granular_markings);
+          // A reader of both sees every row, newest first; `before` continues exactly where a batch stopped.
+          const all = await scan({ markings: [LOW, HIGH], floors: [LOW, HIGH] });
+          expect(all.map((r) => r.rowId)).toEqual([...all.map((r) => r.rowId)].sort((a, b) => b - a));
+          expect(new Set(all.map((r) => r.id)).size).toBe(4);
+          expect(all.length).toBe(5);
+          const first = await scan({ markings: [LOW, HIGH], floors: [LOW, HIGH], limit: 2 });
+          const rest = await scan({ markings: [LOW, HIGH], floors: [LOW, HIGH], before: first[1]!.rowId });
+          expect([...first, ...rest].map((r) => r.rowId)).toEqual(all.map((r) => r.rowId));
+          // HIGH alone: the HIGH-floored object, never the LOW object's HIGH portion (its floor is LOW).
+          expect(await scan({ markings: [HIGH], floors: [HIGH] })).toEqual([
+            expect.objectContaining({ id: high.object.id, markingId: HIGH }),
+          ]);
+          expect(await scan({ markings: [], floors: [LOW] })).toEqual([]);
+          expect(
+            (
+              await store.scanSearch({
+                text: 'scanword',
+                markings: [LOW],
+                floors: [LOW],
+                limit: 10,
+                to: stamp(1),
+              })
+            )
+              .map((r) => r.id)
+              .sort(),
+          ).toEqual([low.object.id].sort());
+        }));
     });
 
     describe('destruction (R27)', () => {

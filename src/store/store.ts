@@ -153,6 +153,41 @@ export interface SearchHit {
   score: number;
 }
 
+/**
+ * A reader's search, for `scanSearch`: the reader's readable labels go into the query, so the database
+ * returns only rows whose own marking and whose object's floor the reader may read.
+ */
+export interface SearchScanQuery {
+  /** Free text; words are ANDed (within one index row). */
+  text: string;
+  types?: string[];
+  originators?: string[];
+  /** An object matches when it has any of these topics. */
+  topics?: string[];
+  /** Inclusive bounds on the version's modified/created timestamp. */
+  from?: string;
+  to?: string;
+  /** Only rows whose own marking (the most specific label over the matched text) is one of these. */
+  markings: string[];
+  /** Only rows of objects whose floor label is one of these. */
+  floors: string[];
+  /** Levels let through: rank 0, any of `tiers`, or `originator`'s own levels ranked `rankMax` or lower. */
+  level?: { tiers: string[]; originator?: string; rankMax?: number };
+  /** Continue with rows older than this row id (exclusive). */
+  before?: number;
+  /** Rows to return at most. */
+  limit: number;
+}
+
+/** One index row of a reader's search, newest first, with the clear columns the reader's decision needs. */
+export interface SearchScanRow extends SearchHit {
+  /** Index row id (rows come in descending order: pass the last one as `before` to continue). */
+  rowId: number;
+  floor: string;
+  /** The object's granular markings (clear), to tell which labels cover the matched text. */
+  granularMarkings: GranularMarking[];
+}
+
 export interface MarkingDefinitionInput {
   definition: StixObject;
   /** 'relto-label' | 'alternative' | 'tlp' | 'statement' | anything the caller uses to find them again. */
@@ -396,6 +431,11 @@ export interface Store {
 
   // search (candidates only: the caller decides what counts)
   search(query: SearchQuery): Promise<SearchHit[]>;
+  /**
+   * Latest-version index rows matching `query.text`, newest first, already limited to the labels the reader
+   * may read (`markings`, `floors`), so a reader's count costs only what they may count.
+   */
+  scanSearch(query: SearchScanQuery): Promise<SearchScanRow[]>;
 
   // custody (R26)
   addCustody(record: CustodyInput): Promise<CustodyRecord>;

@@ -7,6 +7,7 @@ import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { termHasher } from './hashed-terms.js';
 import { searchIndexPostgres } from './search-index.js';
+import { scanSearchPostgres } from './search-scan.js';
 
 const INT8_OID = 20;
 
@@ -98,6 +99,7 @@ export async function openPostgresStore(
   const pool = new pg.Pool({
     connectionString: url,
     types,
+    scanSearch: scanSearchPostgres(terms.words),
     max: 10,
     ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
   });

@@ -9,6 +9,7 @@ import { type DialectOps, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { searchIndexSqlite } from './search-index.js';
+import { scanSearchSqlite } from './search-scan.js';
 
 /** FTS5 query: each word quoted (so no word is read as an operator), all required. */
 function ftsQuery(words: string[]): string {
@@ -74,6 +75,7 @@ function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
       return rows;
     },
+    scanSearch: scanSearchSqlite,
     async afterBulkInsert() {
       // SQLite's planner needs no statistics for these indexed range scans.
     },
