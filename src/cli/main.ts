@@ -19,6 +19,7 @@ const areas: Record<string, () => Promise<Register>> = {
   client: async () => (await import('./client-commands.js')).registerClient,
   partner: async () => (await import('./exchange-commands.js')).registerPartner,
   demo: async () => (await import('./demo.js')).registerDemo,
+  simulate: async () => (await import('./simulate.js')).registerSimulate,
 };
 
 /** The `relto` command line (contracts §5): the named command's area, or every area for help. */

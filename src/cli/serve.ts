@@ -3,6 +3,7 @@ import { ReltoError } from '../errors/index.js';
 import { apiRootPath, buildApp } from '../http/index.js';
 import { openNode } from '../node/index.js';
 import { action } from './output.js';
+import { startCotFromCli } from './serve-cot.js';
 import { startExchangeFromCli } from './serve-exchange.js';
 
 function writeLine(value: unknown): void {
@@ -27,6 +28,10 @@ interface ServeOptions {
   cotTcp?: string;
   nats?: string;
   exchange?: string;
+  cotPartner?: string[];
+  cotCa?: string[];
+  cotFeeds?: string;
+  cotConsents?: string;
 }
 
 /**
@@ -42,16 +47,26 @@ export function registerServe(program: Command): void {
     .option('--http <host:port>', 'where the HTTP port listens', '127.0.0.1:7410')
     .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL; SQLite in DIR otherwise)')
     .option('--log <level>', 'log level on stderr: fatal, error, warn, info, debug, silent', 'info')
+    .option('--cot-tls <port>', 'Cursor on Target over mutual TLS (TAK clients, partner nodes), as TAK 8089')
+    .option('--cot-tcp <port>', 'the CoT sensor input (plain TCP on 127.0.0.1)')
     .option(
-      '--cot-tls <port>',
-      'reserved for Cursor on Target over mutual TLS (a later issue): accepted, not served yet',
+      '--nats <url>',
+      'share the track bus with the node’s other processes (NATS JetStream; RELTO_NATS_URL)',
     )
     .option(
-      '--cot-tcp <port>',
-      'reserved for the loopback CoT sensor input (a later issue): accepted, not served yet',
+      '--cot-partner <party=host:port...>',
+      'a partner node’s CoT TLS port to stream tracks to (repeatable)',
     )
-    .option('--nats <url>', 'reserved for the NATS track bus (a later issue): accepted, not used yet')
-    .option('--exchange <host:port>', "the mutual-TLS inbox for partner nodes (contracts §9); off when absent")
+    .option(
+      '--cot-ca <file...>',
+      'more CA certificates (PEM) to accept on CoT TLS, e.g. partners’ (repeatable)',
+    )
+    .option('--cot-feeds <file>', 'JSON {feed id: label}: default labels of sensor feeds')
+    .option('--cot-consents <file>', 'JSON [standing consent]: what this node may relay as a hub (R24)')
+    .option(
+      '--exchange <host:port>',
+      'the mutual-TLS inbox for partner nodes (contracts §9); off when absent',
+    )
     .action(
       action(async (opts: ServeOptions) => {
         const { host, port } = parseHostPort(opts.http);
@@ -71,6 +86,14 @@ export function registerServe(program: Command): void {
             '/http',
           );
         }
+        let cot: Awaited<ReturnType<typeof startCotFromCli>> = null;
+        try {
+          cot = await startCotFromCli(node, opts.data, opts, app.log);
+        } catch (e) {
+          await app.close();
+          await node.close();
+          throw e;
+        }
         const address = app.server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
@@ -87,7 +110,9 @@ export function registerServe(program: Command): void {
           apiRoot: `${url}${apiRootPath(node.party)}`,
           docs: `${url}/docs`,
           exchange: ex?.server.url ?? null,
-          reserved: { cotTls: opts.cotTls ?? null, cotTcp: opts.cotTcp ?? null, nats: opts.nats ?? null },
+          cotTls: cot?.services.cotTlsPort ?? null,
+          cotTcp: cot?.services.cotTcpPort ?? null,
+          nats: cot?.nats ?? null,
         });
         let stopping = false;
         const stop = async (signal: string) => {
@@ -96,6 +121,7 @@ export function registerServe(program: Command): void {
           app.log.info({ signal }, 'shutting down');
           try {
             await ex?.close();
+            await cot?.close();
             await app.close();
           } finally {
             // flushes pending audit appends and closes the store

@@ -30,12 +30,14 @@ export { CotFramer, type Frame } from './framer.js';
 export { formatInstant, parseInstant } from './instant.js';
 export { type FeedDefaults, type TrackLabelOptions, trackFeed, trackLabel, withLabel } from './label.js';
 export { outboundTrack } from './outbound.js';
+export { loadLaunches, pickLaunch, type ReplayOptions, type ReplayResult, replayLaunch } from './replay.js';
 export {
   type DeliveredTrack,
   type PartnerEndpoint,
   PartnerLink,
   type PersonStream,
   startTrackServices,
+  type TrackLogger,
   type TrackNode,
   type TrackServices,
   type TrackServicesOptions,

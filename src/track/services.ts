@@ -27,6 +27,9 @@ import { type FeedDefaults, trackFeed, trackLabel } from './label.js';
 import { outboundTrack } from './outbound.js';
 import type { Track } from './track.js';
 
+/** The logging the services do (pino's, or Fastify's logger, which is pino's). */
+export type TrackLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
 /** What the track services need of the node: its party, its rules and its people (R36). */
 export interface TrackNode {
   readonly party: string;
@@ -64,7 +67,7 @@ export interface TrackServicesOptions {
   sensorFeed?: string;
   /** Standing consents this node holds as a relaying hub (R24). */
   standingConsents?: StandingConsents;
-  logger?: Logger;
+  logger?: TrackLogger;
   /** The clock (ms since the epoch). */
   now?: () => number;
   /** How many recent tracks each partner link keeps to resend after a reconnect (default 2,000). */
@@ -169,7 +172,7 @@ export async function startTrackServices(
   const self = node.party;
   const reg = node.registry;
   const now = options.now ?? Date.now;
-  const log =
+  const log: TrackLogger =
     options.logger ??
     pino({ name: `relto-track-${self}`, level: process.env.RELTO_LOG ?? 'info' }, pino.destination(2));
   const ownBus = options.bus === undefined;
@@ -594,7 +597,7 @@ interface LinkOptions {
   ca: string[];
   cert: string;
   key: string;
-  log: Logger;
+  log: TrackLogger;
   now: () => number;
   capacity: number;
   backoff: { min: number; max: number };
