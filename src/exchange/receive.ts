@@ -302,9 +302,11 @@ export function checkItems<K extends MessageKind>(
     }
     const relayed = signed.originator !== message.sender;
     // R24: the hub passes an item on only with the originator's consent naming the final recipient.
+    // A relto label marking carries no content: it is stored only beside an object that passed this check.
     if (
       message.kind === 'release' &&
       relayed &&
+      maker === undefined &&
       !consents.some((c) => namesRecipient(c, message.recipient, time))
     ) {
       results.push(

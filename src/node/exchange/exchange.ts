@@ -3,10 +3,12 @@ import type { AuditEntryInput } from '../../audit/index.js';
 import { type ErrorCode, errorCodes, ReltoError } from '../../errors/index.js';
 import {
   type AuditHead,
+  buildMessage,
   type ConsentAnswer,
   type ConsentRecord,
   type ConsentRequest,
   checkAuditHead,
+  checkItems,
   type ExchangeKey,
   type Item,
   type Message,
@@ -14,8 +16,6 @@ import {
   openMessage,
   type Receipt,
   type ReclassificationNotice,
-  buildMessage,
-  checkItems,
   receiverAlternative,
   type SignedRecord,
   signBatch,

@@ -1,5 +1,4 @@
-import { type PublicIdentity, parsePartnerIdentity } from '../../identity/index.js';
-import { certificateFingerprint } from '../../identity/index.js';
+import { certificateFingerprint, type PublicIdentity, parsePartnerIdentity } from '../../identity/index.js';
 import type { Store } from '../../store/index.js';
 
 /** A partner node as this node knows it (contracts §5 `relto partner add`). */
