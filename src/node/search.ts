@@ -279,7 +279,8 @@ export async function search(
     .concat(found.slice(SEARCH_COUNT_CAP));
   const page = ranked.slice(offset, offset + limit).map((c) => c.id);
   const views = await viewsOf(ctx, decider, page);
-  const out: SearchResult = { total: found.length, hits: [] };
+  // Stopped before the last match: at least `target` hits, however far the last batch went past it.
+  const out: SearchResult = { total: exhausted ? found.length : target, hits: [] };
   if (!exhausted) out.totalCapped = true;
   for (const id of page) {
     const v = views.get(id);
