@@ -10,6 +10,7 @@ import { createMetrics, type HttpMetrics, instrument } from './metrics.js';
 import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
 import type { TypeBoxProvider } from './type-provider.js';
 import { validatorCompiler } from './validation.js';
+import { registerTrackStream } from './ws.js';
 
 /** TAXII 2.1 asks for at least 16 MiB (contracts §7); this node takes twice that by default. */
 export const DEFAULT_MAX_CONTENT_LENGTH = 32 * 1024 * 1024;
@@ -108,6 +109,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     scope.addHook('onRequest', authenticate);
     await scope.register(apiRoutes, { node, metrics, maxContentLength, maxPageSize });
   });
+  registerTrackStream(app, node);
   return app as unknown as ReltoApp;
 }
 

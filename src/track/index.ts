@@ -42,6 +42,7 @@ export {
   type TrackServices,
   type TrackServicesOptions,
   type TrackStats,
+  trackServicesOf,
 } from './services.js';
 export {
   bearingDeg,

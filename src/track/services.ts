@@ -7,6 +7,7 @@ import {
 } from 'node:tls';
 import pino, { type Logger } from 'pino';
 import { InProcessTrackBus, type TrackBus, type TrackMessage, type Unsubscribe } from '../bus/index.js';
+import { ReltoError } from '../errors/index.js';
 import type { Label } from '../label/index.js';
 import { labelKey } from '../label/index.js';
 import type { Person } from '../node/index.js';
@@ -55,8 +56,11 @@ export interface TrackServicesOptions {
   tlsHost?: string;
   /** Where the sensor input listens (default 127.0.0.1: local sensors only). */
   tcpHost?: string;
-  /** PEM: the CA(s) whose certificates are accepted (clients, partners) and the node's own certificate. */
-  tls: { ca: string | string[]; cert: string; key: string };
+  /**
+   * PEM: the CA(s) whose certificates are accepted (clients, partners) and the node's own certificate;
+   * required with `cotTls` or `partners`.
+   */
+  tls?: { ca: string | string[]; cert: string; key: string };
   /** The partner nodes this node streams to (it connects to each; they connect to it likewise). */
   partners?: PartnerEndpoint[];
   /** The node's track bus (default: a fresh in-process bus, closed with the services). */
@@ -137,6 +141,14 @@ interface Parsed {
 
 const RELTO_PARSED = new WeakMap<Uint8Array, Parsed>();
 
+/** The track services running for a node (set by startTrackServices, cleared by close()). */
+const RUNNING = new WeakMap<object, TrackServices>();
+
+/** The track services started for `node` in this process, if any (the WebSocket route streams from them). */
+export function trackServicesOf(node: object): TrackServices | undefined {
+  return RUNNING.get(node);
+}
+
 /** One connected TAK client (mutual TLS, CN = a user of this node). */
 interface ClientConn {
   socket: TLSSocket;
@@ -195,7 +207,16 @@ export async function startTrackServices(
     sentToPartners: 0,
     pings: 0,
   };
-  const cas = Array.isArray(options.tls.ca) ? options.tls.ca : [options.tls.ca];
+  const needsTls = options.cotTls !== undefined || partners.size > 0;
+  if (needsTls && !options.tls) {
+    throw new ReltoError(
+      'INVALID_ARGUMENT',
+      'CoT over TLS and partner links need tls: {ca, cert, key}',
+      '/tls',
+    );
+  }
+  const tls = options.tls ?? { ca: [], cert: '', key: '' };
+  const cas = Array.isArray(tls.ca) ? tls.ca : [tls.ca];
 
   // ---- taking tracks in
 
@@ -458,8 +479,8 @@ export async function startTrackServices(
     tlsServer = createTlsServer(
       {
         ca: cas,
-        cert: options.tls.cert,
-        key: options.tls.key,
+        cert: tls.cert,
+        key: tls.key,
         requestCert: true,
         rejectUnauthorized: true,
         minVersion: 'TLSv1.2',
@@ -527,8 +548,8 @@ export async function startTrackServices(
   for (const p of partners.values()) {
     const link = new PartnerLink(p, {
       ca: cas,
-      cert: options.tls.cert,
-      key: options.tls.key,
+      cert: tls.cert,
+      key: tls.key,
       log,
       now,
       capacity: options.resendBuffer ?? 2000,
@@ -538,7 +559,7 @@ export async function startTrackServices(
     link.start();
   }
 
-  return {
+  const services: TrackServices = {
     party: self,
     ...(cotTlsPort !== undefined ? { cotTlsPort } : {}),
     ...(cotTcpPort !== undefined ? { cotTcpPort } : {}),
@@ -564,6 +585,7 @@ export async function startTrackServices(
       };
     },
     async close() {
+      if (RUNNING.get(node) === services) RUNNING.delete(node);
       clearInterval(cacheTimer);
       unwatch();
       await unsubscribe();
@@ -575,6 +597,8 @@ export async function startTrackServices(
       if (ownBus) await bus.close();
     },
   };
+  RUNNING.set(node, services);
+  return services;
 }
 
 function listen(server: TcpServer | TlsServer, port: number, host: string): Promise<number> {

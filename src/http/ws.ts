@@ -1,0 +1,156 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer } from 'ws';
+import { type Lang, langs, renderLabel } from '../label/index.js';
+import type { NodeService, Person } from '../node/service.js';
+import { type DeliveredTrack, trackServicesOf } from '../track/index.js';
+import { parseBasic, parseBearer } from './auth.js';
+
+export const TRACK_STREAM_PATH = '/api/v1/tracks/stream';
+
+/** Close codes: 1008 policy (the person changed, R36), 1013 try again later (no track services, too slow). */
+const POLICY = 1008;
+const AGAIN = 1013;
+/** A browser that cannot keep up is cut rather than buffered without end. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+/** One track as the web map gets it (JSON): what the CoT event carries, with its label rendered for the reader. */
+export interface TrackView {
+  uid: string;
+  type: string;
+  time: string;
+  start: string;
+  stale: string;
+  point: { lat: number; lon: number; hae: number; ce: number; le: number };
+  track?: { course?: number; speed?: number; slope?: number };
+  launch?: { lat: number; lon: number; hae?: number; time?: string };
+  impact?: { lat: number; lon: number; hae?: number; ce?: number; time?: string };
+  label: {
+    originator: string;
+    classification: string;
+    releasableTo?: string[];
+    caveats?: string[];
+    topics?: string[];
+    /** The banner in the reader's language, with the equivalent level in the reader's scheme (R6). */
+    banner: string;
+    /** The reader's equivalent level, or null when the agreement gives none. */
+    level: string | null;
+  };
+  feed?: string;
+  flow?: string[];
+}
+
+async function signIn(node: NodeService, req: IncomingMessage, url: URL): Promise<Person | null> {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const basic = parseBasic(header);
+    if (basic) return node.authenticateBasic(basic.name, basic.password);
+    const bearer = parseBearer(header);
+    return bearer ? node.authenticateToken(bearer) : null;
+  }
+  // Browsers cannot set headers on a WebSocket: a session token may come as ?token=.
+  const token = url.searchParams.get('token');
+  return token ? node.authenticateToken(token) : null;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      (status === 401 ? 'WWW-Authenticate: Basic realm="relto"\r\n' : '') +
+      `\r\n${JSON.stringify({ error: { code: status === 401 ? 'UNAUTHENTICATED' : 'NOT_FOUND', message: text, path: '' } })}`,
+  );
+}
+
+/**
+ * `GET /api/v1/tracks/stream` as a WebSocket: the live tracks the signed-in person may read (decide(read) per
+ * track in the node's track services, R31), as JSON TrackView messages, already stripped (R30). Signed in as
+ * the API is (HTTP Basic or a bearer token, or `?token=` for browsers); a change of that person closes the
+ * stream at once with 1008 (R36). `?lang=ko|ja|en` chooses the banner's language.
+ */
+export function registerTrackStream(app: FastifyInstance, node: NodeService): void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== TRACK_STREAM_PATH) return; // another upgrade handler's, or none
+    socket.on('error', () => {});
+    signIn(node, req, url).then(
+      (person) => {
+        if (!person) return refuse(socket, 401, 'Unauthorized');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const services = trackServicesOf(node);
+          if (!services) {
+            ws.close(AGAIN, 'track services are not running on this node');
+            return;
+          }
+          const asked = url.searchParams.get('lang') as Lang | null;
+          const lang: Lang = asked && langs.includes(asked) ? asked : 'en';
+          const rendered = new Map<string, { banner: string; level: string | null }>();
+          const stream = services.streamTo(
+            person,
+            (t) => {
+              if (ws.bufferedAmount > MAX_BUFFERED) {
+                stream.close();
+                ws.close(AGAIN, 'too slow');
+                return;
+              }
+              ws.send(JSON.stringify(view(node, person, lang, t, rendered)));
+            },
+            (reason) => ws.close(POLICY, reason.slice(0, 120)),
+          );
+          ws.on('close', () => stream.close());
+          ws.on('error', () => stream.close());
+        });
+      },
+      () => refuse(socket, 401, 'Unauthorized'),
+    );
+  });
+  app.addHook('onClose', async () => {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+  });
+}
+
+function view(
+  node: NodeService,
+  person: Person,
+  lang: Lang,
+  d: DeliveredTrack,
+  cache: Map<string, { banner: string; level: string | null }>,
+): TrackView {
+  const t = d.track;
+  const key = `${d.meta.labelKey ?? JSON.stringify(d.label)}\u0000${d.meta.receivedUnder ?? ''}`;
+  let r = cache.get(key);
+  if (!r) {
+    const rl = renderLabel(node.registry, d.label, {
+      reader: person.party,
+      lang,
+      ...(d.meta.receivedUnder !== undefined ? { agreement: d.meta.receivedUnder } : {}),
+    });
+    r = { banner: rl.banner, level: rl.classification?.level ?? null };
+    cache.set(key, r);
+  }
+  const v: TrackView = {
+    uid: t.uid,
+    type: t.type,
+    time: t.time,
+    start: t.start,
+    stale: t.stale,
+    point: t.point,
+    label: {
+      originator: d.label.originator,
+      classification: d.label.classification,
+      ...(d.label.releasableTo ? { releasableTo: d.label.releasableTo } : {}),
+      ...(d.label.caveats ? { caveats: d.label.caveats } : {}),
+      ...(d.label.topics ? { topics: d.label.topics } : {}),
+      banner: r.banner,
+      level: r.level,
+    },
+  };
+  if (t.motion) v.track = t.motion;
+  if (t.launch) v.launch = t.launch;
+  if (t.impact) v.impact = t.impact;
+  if (t.relto?.feed !== undefined) v.feed = t.relto.feed;
+  if (t.relto?.flow) v.flow = t.relto.flow;
+  return v;
+}
