@@ -225,7 +225,11 @@ export async function search(
   let before: number | undefined;
   let batch = FIRST_BATCH;
   while (!exhausted && hits < target) {
-    const rows = await ctx.store.scanSearch({ ...query, limit: batch, ...(before ? { before } : {}) });
+    const { rows, next } = await ctx.store.scanSearch({
+      ...query,
+      limit: batch,
+      ...(before !== undefined ? { before } : {}),
+    });
     const pending: Candidate[] = [];
     for (const row of rows) {
       let verdict: Verdict = 'hit';
@@ -263,9 +267,9 @@ export async function search(
         if (c.state === 'hit') hits++;
       }
     }
-    if (rows.length < batch) exhausted = true;
+    if (next === null) exhausted = true;
     else {
-      before = rows[rows.length - 1]!.rowId;
+      before = next;
       batch = Math.min(batch * 2, MAX_BATCH);
     }
   }

@@ -86,16 +86,26 @@ export interface DialectOps {
     window: number,
   ): Promise<SearchHit[]>;
   /**
-   * Index rows matching `words`, joined to their object version (alias `v`) and filtered by `filters`
-   * (conditions on aliases `s` and `v`), in descending row id below `before`, at most `limit`.
+   * Index rows matching `words` and `filters` (conditions on alias `s`), in descending row id below
+   * `before`, with their object's floor and granular markings; a row whose floor is not in `floors` may
+   * come back marked `floorOk: false`. `next`: where to continue, null when no row is left.
    */
   scanSearch(
     db: Kysely<Database>,
     words: string[],
     filters: RawBuilder<unknown>[],
+    floors: string[],
     before: number,
     limit: number,
-  ): Promise<(Omit<SearchScanRow, 'granularMarkings'> & { granular: string })[]>;
+  ): Promise<{
+    rows: (Omit<SearchScanRow, 'granularMarkings'> & { granular: string; floorOk: boolean | number })[];
+    next: number | null;
+  }>;
+  /**
+   * Inserts audit rows `first`, `first + 1`, … (optional: without it, `insertMany`). Same rule as insertMany:
+   * only inside a transaction this store holds.
+   */
+  insertAudit?(db: Kysely<Database>, first: number, at: string, entries: AuditAppend[]): Promise<void>;
   /** After a commit that added `rows` object versions (PostgreSQL refreshes planner statistics). */
   afterBulkInsert(db: Kysely<Database>, rows: number): Promise<void>;
   /** After a destruction commits: make sure no plaintext is left in the database files (R27). */
@@ -981,11 +991,13 @@ export class KyselyStore implements Store {
     return f;
   }
 
-  async scanSearch(query: SearchScanQuery): Promise<SearchScanRow[]> {
+  async scanSearch(query: SearchScanQuery): Promise<{ rows: SearchScanRow[]; next: number | null }> {
     const words = queryWords(query.text);
-    if (words.length === 0 || query.markings.length === 0 || query.floors.length === 0) return [];
+    if (words.length === 0 || query.markings.length === 0 || query.floors.length === 0) {
+      return { rows: [], next: null };
+    }
     const f = KyselyStore.searchFilters(query);
-    f.push(sql`s.latest = 1`, inList('s.marking_id', query.markings), inList('v.floor', query.floors));
+    f.push(sql`s.latest = 1`, inList('s.marking_id', query.markings));
     if (query.level) {
       const { tiers, originator, rankMax } = query.level;
       const any = [sql`s.level_rank = 0`];
@@ -997,13 +1009,18 @@ export class KyselyStore implements Store {
     }
     const limit = Math.max(1, Math.min(query.limit, 100_000));
     const before = query.before ?? Number.MAX_SAFE_INTEGER;
-    const rows = await this.ctx.ops.scanSearch(this.db, words, f, before, limit);
-    return rows.map(({ granular, ...r }) => ({
-      ...r,
-      rowId: Number(r.rowId),
-      score: Number(r.score),
-      granularMarkings: parse<GranularMarking[]>(granular),
-    }));
+    const { rows, next } = await this.ctx.ops.scanSearch(this.db, words, f, query.floors, before, limit);
+    const out: SearchScanRow[] = [];
+    for (const { granular, floorOk, ...r } of rows) {
+      if (!floorOk) continue;
+      out.push({
+        ...r,
+        rowId: Number(r.rowId),
+        score: Number(r.score),
+        granularMarkings: parse<GranularMarking[]>(granular),
+      });
+    }
+    return { rows: out, next: next === null ? null : Number(next) };
   }
 
   // ---- custody (R26)
@@ -1172,11 +1189,14 @@ export class KyselyStore implements Store {
       // The audit counter row stays locked until commit: indexes are dense and never handed out twice.
       const first = (await s.bump('audit', entries.length)) - entries.length;
       const at = s.nowIso();
-      await s.ctx.ops.insertMany(
-        s.db,
-        'audit_log',
-        entries.map((e, k) => ({ idx: first + k, leaf_hash: e.leafHash, entry: e.entry, appended_at: at })),
-      );
+      if (s.ctx.ops.insertAudit) await s.ctx.ops.insertAudit(s.db, first, at, entries);
+      else {
+        await s.ctx.ops.insertMany(
+          s.db,
+          'audit_log',
+          entries.map((e, k) => ({ idx: first + k, leaf_hash: e.leafHash, entry: e.entry, appended_at: at })),
+        );
+      }
       return first;
     });
   }

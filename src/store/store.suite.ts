@@ -491,8 +491,8 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
           await store.putObjects([older]);
           await store.putObjects([low, high]);
           await store.putObjects([newer]);
-          const scan = (q: { markings: string[]; floors: string[]; before?: number; limit?: number }) =>
-            store.scanSearch({ text: 'scanword', limit: 100, ...q });
+          const scan = async (q: { markings: string[]; floors: string[]; before?: number; limit?: number }) =>
+            (await store.scanSearch({ text: 'scanword', limit: 100, ...q })).rows;
           // A LOW reader: never the HIGH portion row (its marking), never the HIGH-floored object.
           const lowRows = await scan({ markings: [LOW], floors: [LOW] });
           expect(lowRows.map((r) => [r.id, r.markingId])).toEqual([
@@ -502,32 +502,44 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
           ]);
           expect(lowRows[1]!.floor).toBe(LOW);
           expect(lowRows[1]!.granularMarkings).toEqual(low.object.granular_markings);
-          // A reader of both sees every row, newest first; `before` continues exactly where a batch stopped.
-          const all = await scan({ markings: [LOW, HIGH], floors: [LOW, HIGH] });
+          // A reader of both sees every row, newest first; `next` continues exactly where a batch stopped.
+          const both = { markings: [LOW, HIGH], floors: [LOW, HIGH] };
+          const all = await scan(both);
           expect(all.map((r) => r.rowId)).toEqual([...all.map((r) => r.rowId)].sort((a, b) => b - a));
           expect(new Set(all.map((r) => r.id)).size).toBe(4);
           expect(all.length).toBe(5);
-          const first = await scan({ markings: [LOW, HIGH], floors: [LOW, HIGH], limit: 2 });
-          const rest = await scan({ markings: [LOW, HIGH], floors: [LOW, HIGH], before: first[1]!.rowId });
-          expect([...first, ...rest].map((r) => r.rowId)).toEqual(all.map((r) => r.rowId));
+          const walked: number[] = [];
+          let before: number | undefined;
+          for (let i = 0; i < 10; i++) {
+            const batch = await store.scanSearch({
+              text: 'scanword',
+              limit: 2,
+              ...both,
+              ...(before !== undefined ? { before } : {}),
+            });
+            walked.push(...batch.rows.map((r) => r.rowId));
+            if (batch.next === null) break;
+            before = batch.next;
+          }
+          expect(walked).toEqual(all.map((r) => r.rowId));
           // HIGH alone: the HIGH-floored object, never the LOW object's HIGH portion (its floor is LOW).
           expect(await scan({ markings: [HIGH], floors: [HIGH] })).toEqual([
             expect.objectContaining({ id: high.object.id, markingId: HIGH }),
           ]);
-          expect(await scan({ markings: [], floors: [LOW] })).toEqual([]);
-          expect(
-            (
-              await store.scanSearch({
-                text: 'scanword',
-                markings: [LOW],
-                floors: [LOW],
-                limit: 10,
-                to: stamp(1),
-              })
-            )
-              .map((r) => r.id)
-              .sort(),
-          ).toEqual([low.object.id].sort());
+          expect(await store.scanSearch({ text: 'scanword', markings: [], floors: [LOW], limit: 9 })).toEqual(
+            {
+              rows: [],
+              next: null,
+            },
+          );
+          const early = await store.scanSearch({
+            text: 'scanword',
+            markings: [LOW],
+            floors: [LOW],
+            limit: 10,
+            to: stamp(1),
+          });
+          expect(early.rows.map((r) => r.id)).toEqual([low.object.id]);
         }));
     });
 

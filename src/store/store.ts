@@ -175,13 +175,13 @@ export interface SearchScanQuery {
   level?: { tiers: string[]; originator?: string; rankMax?: number };
   /** Continue with rows older than this row id (exclusive). */
   before?: number;
-  /** Rows to return at most. */
+  /** Index rows to examine at most in this batch. */
   limit: number;
 }
 
 /** One index row of a reader's search, newest first, with the clear columns the reader's decision needs. */
 export interface SearchScanRow extends SearchHit {
-  /** Index row id (rows come in descending order: pass the last one as `before` to continue). */
+  /** Index row id (rows come in descending order). */
   rowId: number;
   floor: string;
   /** The object's granular markings (clear), to tell which labels cover the matched text. */
@@ -433,9 +433,10 @@ export interface Store {
   search(query: SearchQuery): Promise<SearchHit[]>;
   /**
    * Latest-version index rows matching `query.text`, newest first, already limited to the labels the reader
-   * may read (`markings`, `floors`), so a reader's count costs only what they may count.
+   * may read (`markings`, `floors`), so a reader's count costs only what they may count. A batch may hold
+   * fewer than `limit` rows and still have a `next` (the row id to pass as `before`); null: no more rows.
    */
-  scanSearch(query: SearchScanQuery): Promise<SearchScanRow[]>;
+  scanSearch(query: SearchScanQuery): Promise<{ rows: SearchScanRow[]; next: number | null }>;
 
   // custody (R26)
   addCustody(record: CustodyInput): Promise<CustodyRecord>;
