@@ -145,6 +145,15 @@ export class ReltoClient {
     return (await this.#request('POST', '/api/v1/consent-requests', body)) as Json;
   }
 
+  /** Consent requests this node received (incoming) and sent (outgoing). */
+  async consentRequests(): Promise<Json> {
+    return (await this.#request('GET', '/api/v1/consent-requests')) as Json;
+  }
+
+  async releaseRequests(): Promise<Json> {
+    return (await this.#request('GET', '/api/v1/releases')) as Json;
+  }
+
   async consent(requestId: string, refuse: boolean): Promise<Json> {
     return (await this.#request('POST', `/api/v1/consent-requests/${encodeURIComponent(requestId)}/answer`, {
       refuse,
