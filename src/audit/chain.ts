@@ -1,6 +1,13 @@
-import { type AuditEntry, type AuditEntryInput, entryBytes, GENESIS_PREV, sealEntry } from './entry.js';
+import { type AuditEntry, type AuditEntryInput, GENESIS_PREV, sealEntry, sealedEntryText } from './entry.js';
 import { type SignedTreeHead, type SigningKey, signTreeHead } from './head.js';
+import { leafHashOfText } from './merkle.js';
 import { MerkleTree } from './tree.js';
+
+/** An entry ready to store, as a group commit writes it: its canonical text and its leaf hash. */
+export interface SealedRow {
+  text: string;
+  leafHash: Buffer;
+}
 
 /** An entry ready to store: the entry, its canonical bytes and its leaf hash (hex). */
 export interface SealedEntry {
@@ -37,10 +44,21 @@ export class AuditChain {
   /** Appends one entry: O(log n), canonicalisation and hashing included. */
   append(input: AuditEntryInput): SealedEntry {
     const entry = sealEntry(input, this.tree.size, this.lastLeaf);
-    const bytes = entryBytes(entry);
-    const leafHash = this.tree.append(bytes).toString('hex');
-    this.lastLeaf = leafHash;
-    return { entry, bytes, leafHash };
+    const row = this.appendSealed(entry);
+    return { entry, bytes: Buffer.from(row.text, 'utf8'), leafHash: this.lastLeaf };
+  }
+
+  /** Appends one entry and returns only what is stored (the log's hot path: one canonical pass, one hash). */
+  appendRow(input: AuditEntryInput): SealedRow {
+    return this.appendSealed(sealEntry(input, this.tree.size, this.lastLeaf));
+  }
+
+  private appendSealed(entry: AuditEntry): SealedRow {
+    const text = sealedEntryText(entry);
+    const leafHash = leafHashOfText(text);
+    this.tree.appendLeafHash(leafHash);
+    this.lastLeaf = leafHash.toString('hex');
+    return { text, leafHash };
   }
 
   rootHash(size = this.tree.size): string {

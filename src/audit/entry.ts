@@ -1,4 +1,4 @@
-import { canonicalBytes } from '../canon/index.js';
+import { canonicalBytes, canonicalize } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { leafHash } from './merkle.js';
 
@@ -61,6 +61,38 @@ export const GENESIS_PREV = '0'.repeat(64);
 /** The bytes that are hashed into the Merkle log: RFC 8785 canonical JSON of the whole entry. */
 export function entryBytes(entry: AuditEntry): Buffer {
   return canonicalBytes(entry);
+}
+
+// Every key sealEntry may set, in RFC 8785 order (UTF-16 code units).
+const SEALED_KEYS = [
+  'action',
+  'actor',
+  'at',
+  'decision',
+  'details',
+  'index',
+  'kind',
+  'prev',
+  'reasons',
+  'subjects',
+] as const;
+
+/**
+ * The canonical text of an entry made by `sealEntry` (its keys are known, so they need no sorting): equal to
+ * `canonicalize(entry)`, which it falls back to for anything it does not expect, errors included.
+ */
+export function sealedEntryText(entry: AuditEntry): string {
+  let out = '{';
+  try {
+    for (const k of SEALED_KEYS) {
+      const v = entry[k];
+      if (v === undefined) continue;
+      out += `${out.length > 1 ? ',' : ''}"${k}":${canonicalize(v)}`;
+    }
+  } catch {
+    return canonicalize(entry);
+  }
+  return `${out}}`;
 }
 
 /** The entry's Merkle leaf hash, SHA-256(0x00 || canonical bytes), as hex. */

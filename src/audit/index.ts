@@ -1,4 +1,4 @@
-export { AuditChain, type SealedEntry } from './chain.js';
+export { AuditChain, type SealedEntry, type SealedRow } from './chain.js';
 export {
   AUDIT_ENTRY_KINDS,
   type AuditEntry,
@@ -8,6 +8,7 @@ export {
   entryLeafHash,
   GENESIS_PREV,
   sealEntry,
+  sealedEntryText,
 } from './entry.js';
 export {
   type SignedTreeHead,
@@ -20,6 +21,7 @@ export {
 export {
   EMPTY_ROOT,
   leafHash,
+  leafHashOfText,
   nodeHash,
   verifyConsistency,
   verifyInclusion,

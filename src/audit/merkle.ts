@@ -1,4 +1,12 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+const { createHash } = crypto;
+
+// One-shot SHA-256 (Node ≥ 20.12) skips the Hash object a createHash call builds: most of a short hash's cost.
+const oneShot = (crypto as { hash?: (alg: string, data: crypto.BinaryLike, enc: 'buffer') => Buffer }).hash;
+const sha256: (data: crypto.BinaryLike) => Buffer = oneShot
+  ? (data) => oneShot('sha256', data, 'buffer')
+  : (data) => createHash('sha256').update(data).digest();
 
 /** Merkle tree hashing of RFC 9162 §2.1.1 (identical to RFC 6962): SHA-256 with 0x00 / 0x01 prefixes. */
 
@@ -13,6 +21,11 @@ export function leafHash(entry: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
 }
 
+/** leafHash of a text's UTF-8 bytes, without making them first: U+0000 is the 0x00 prefix in UTF-8. */
+export function leafHashOfText(text: string): Buffer {
+  return sha256(`\u0000${text}`);
+}
+
 // One scratch buffer for the common 32+32 case: a single update() call is cheaper than three.
 const scratch = Buffer.alloc(65, 0x01);
 
@@ -21,7 +34,7 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length === 32 && right.length === 32) {
     scratch.set(left, 1);
     scratch.set(right, 33);
-    return createHash('sha256').update(scratch).digest();
+    return sha256(scratch);
   }
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }

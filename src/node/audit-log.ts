@@ -8,7 +8,7 @@ import {
   verifyLog,
 } from '../audit/index.js';
 import { ReltoError } from '../errors/index.js';
-import type { Store } from '../store/index.js';
+import type { AuditAppend, Store } from '../store/index.js';
 
 export interface AuditLogOptions {
   /** Flush at most this long after the first queued entry (ms). */
@@ -24,6 +24,9 @@ interface Queued {
 }
 
 const noop = () => {};
+
+/** Rows sealed and inserted at a time within one group commit. */
+const COMMIT_SLICE = 8192;
 
 /** A tiny FIFO lock: one writer of the chain at a time, in this process. */
 class Mutex {
@@ -200,14 +203,21 @@ export class AuditLog {
     }
     const first = this.chain.size;
     if (inputs.length === 0) return first;
-    const rows = inputs.map((input) => {
-      const sealed = this.chain.append(input);
-      return { leafHash: Buffer.from(sealed.leafHash, 'hex'), entry: sealed.bytes.toString('utf8') };
-    });
-    // If the transaction fails after this point the in-memory chain is ahead of the store: mark it stale first.
+    // If the transaction fails from here on, the in-memory chain is ahead of the store: mark it stale first.
     this.stale = true;
-    const at = await tx.appendAudit(rows);
-    if (at !== first) throw new ReltoError('INTERNAL', `audit index ${at} != chain index ${first}`);
+    // Sealed and written a slice at a time: the rows of a slice die young instead of a whole batch's
+    // (tens of thousands of texts) living on through one insert.
+    for (let from = 0; from < inputs.length; from += COMMIT_SLICE) {
+      const rows: AuditAppend[] = new Array(Math.min(COMMIT_SLICE, inputs.length - from));
+      for (let k = 0; k < rows.length; k++) {
+        const sealed = this.chain.appendRow(inputs[from + k]!);
+        rows[k] = { leafHash: sealed.leafHash, entry: sealed.text };
+      }
+      const at = await tx.appendAudit(rows);
+      if (at !== first + from) {
+        throw new ReltoError('INTERNAL', `audit index ${at} != chain index ${first + from}`);
+      }
+    }
     const head = this.chain.signHead(new Date(this.clock()).toISOString(), this.signingKey, this.origin);
     await tx.putTreeHead({
       size: head.treeSize,

@@ -35,11 +35,38 @@ function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
     }
     for (const row of rows) stmt.run(columns.map((c) => bindable(row[c])));
   };
+  // Audit rows go in AUDIT_ROWS to a statement: one call into SQLite per block instead of per row.
+  const AUDIT_ROWS = 64;
+  const auditInserts = new Map<number, SqliteDatabase.Statement>();
+  const auditInsert = (rows: number) => {
+    let stmt = auditInserts.get(rows);
+    if (!stmt) {
+      stmt = raw.prepare(
+        `INSERT INTO audit_log (idx, leaf_hash, entry, appended_at) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`,
+      );
+      auditInserts.set(rows, stmt);
+    }
+    return stmt;
+  };
   return {
     name: 'sqlite',
     greatest: 'max',
     sealsSearchText: true,
     insertMany,
+    async insertAudit(_db, first, at, entries) {
+      for (let from = 0; from < entries.length; from += AUDIT_ROWS) {
+        const n = Math.min(AUDIT_ROWS, entries.length - from);
+        const args: unknown[] = new Array(n * 4);
+        for (let k = 0; k < n; k++) {
+          const e = entries[from + k]!;
+          args[4 * k] = first + from + k;
+          args[4 * k + 1] = bindable(e.leafHash);
+          args[4 * k + 2] = e.entry;
+          args[4 * k + 3] = at;
+        }
+        auditInsert(n).run(args);
+      }
+    },
     async insertSearch(db, rows) {
       await insertMany(
         db,
