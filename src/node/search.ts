@@ -33,8 +33,10 @@ import type { Person, SearchRequest, SearchResult } from './service.js';
 /** Readable hits counted at most; beyond it `total` is a lower bound and `totalCapped` is set. */
 export const SEARCH_COUNT_CAP = 1_000;
 
-const FIRST_BATCH = 500;
-const MAX_BATCH = 4_000;
+// Index rows asked for per hit still wanted: a row in five or so is another row of an object already seen.
+const ROWS_PER_HIT = 1.25;
+const MIN_BATCH = 100;
+const MAX_BATCH = 20_000;
 
 /** Words the way the store's indexes split them (letters and digits, NFKC, lower case). */
 function words(text: string): string[] {
@@ -223,7 +225,8 @@ export async function search(
   let hits = 0;
   let exhausted = readable.length === 0;
   let before: number | undefined;
-  let batch = FIRST_BATCH;
+  let batch = Math.ceil(target * ROWS_PER_HIT);
+  let scanned = 0;
   while (!exhausted && hits < target) {
     const { rows, next } = await ctx.store.scanSearch({
       ...query,
@@ -270,7 +273,10 @@ export async function search(
     if (next === null) exhausted = true;
     else {
       before = next;
-      batch = Math.min(batch * 2, MAX_BATCH);
+      // The next batch sized by the share of rows that were hits so far, so the cap costs one or two queries.
+      scanned += rows.length;
+      const perHit = scanned / Math.max(hits, 1);
+      batch = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil((target - hits) * perHit * ROWS_PER_HIT)));
     }
   }
 
