@@ -42,6 +42,8 @@ export interface ThreeNodes {
   services: Record<Party, TrackServices>;
   /** A TAK client certificate (CN = watch, no party: it names a user of whichever node it connects to). */
   client: { certPem: string; keyPem: string };
+  /** The standing consents the US hub holds (KOR-MW-1 → JPN by KOR, JPN-MW-2 → KOR by JPN). */
+  hubConsents: StandingConsents;
   /** Log lines written by the services (pino JSON), per node. */
   logs: Record<Party, Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -131,6 +133,7 @@ export async function startThreeNodes(options: ThreeNodeOptions = {}): Promise<T
     nodes,
     services,
     client,
+    hubConsents: hub,
     logs,
     async close() {
       for (const p of PARTIES) await services[p].close();

@@ -141,6 +141,41 @@ describe('track services on three nodes over loopback (mutual TLS, real TAK-styl
     expect(net.services.JPN.stats.published - jpnPublishedBefore).toBe(1);
   });
 
+  it('R24: the hub relays a JPN track (feed JPN-MW-2, its default label) to Korea under JPN’s standing consent', async () => {
+    const jpnTracks = flight('jpn', null, 2).map((t) => ({
+      ...t,
+      uid: t.uid.replace('KOR-MW-1', 'JPN-MW-2'),
+      relto: { feed: 'JPN-MW-2' },
+    }));
+    const s = await sensor(net.services.JPN.cotTcpPort!);
+    for (const t of jpnTracks) s.write(serialiseCot(t));
+    const uid = jpnTracks[0].uid;
+    await waitFor(() => PARTIES.every((p) => uidsOf(clients[p]).filter((u) => u === uid).length === 2));
+    s.destroy();
+    const atKor = parseCot(clients.KOR.events.find((e) => parseCot(e).uid === uid)!);
+    expect(atKor.access).toBe('JPN:GOKUHI');
+    expect(atKor.relto?.flow).toEqual(['JPN', 'USA', 'KOR']);
+  });
+
+  it('R24: revoking KOR’s standing consent at the hub stops the relay to Japan with the next track', async () => {
+    const before = flight('before-revoke', null, 1);
+    const after = flight('after-revoke', null, 1);
+    const s = await sensor(net.services.KOR.cotTcpPort!);
+    s.write(serialiseCot(before[0]));
+    await waitFor(() => uidsOf(clients.JPN).includes(before[0].uid));
+    expect(net.hubConsents.revoke(DEFAULT_FEED, 'JPN')).toBe(1);
+    try {
+      s.write(serialiseCot(after[0]));
+      await waitFor(() => uidsOf(clients.USA).includes(after[0].uid));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(uidsOf(clients.JPN)).not.toContain(after[0].uid);
+    } finally {
+      // Later tests rely on the relay: a fresh consent, as KOR's node would grant again.
+      net.hubConsents.grant({ feed: DEFAULT_FEED, by: 'KOR', to: 'JPN', at: '2023-12-19T00:00:00Z' });
+      s.destroy();
+    }
+  });
+
   it('answers a TAK client’s ping (t-x-c-t) with t-x-c-t-r to that client only', async () => {
     const other = await takClient(net.services.KOR.cotTlsPort!, net.client, net.ca.certPem);
     await waitFor(() => net.services.KOR.clientCount === 2);
@@ -182,6 +217,7 @@ describe('track services on three nodes over loopback (mutual TLS, real TAK-styl
     const s = await sensor(net.services.KOR.cotTcpPort!);
     const link = net.services.KOR.links.get('USA')!;
     const connectsBefore = link.connects;
+    const usaDuplicatesBefore = net.services.USA.stats.duplicates;
     for (let i = 0; i < tracks.length; i++) {
       s.write(serialiseCot(tracks[i]));
       if (i === 150) {
@@ -200,6 +236,8 @@ describe('track services on three nodes over loopback (mutual TLS, real TAK-styl
     await new Promise((r) => setTimeout(r, 200));
     s.destroy();
     expect(link.connects).toBeGreaterThan(connectsBefore);
+    // The link resent what it had written before the cut, and USA dropped what it already had.
+    expect(net.services.USA.stats.duplicates).toBeGreaterThan(usaDuplicatesBefore);
     for (const p of ['USA', 'JPN'] as const) {
       const got = times(clients[p]);
       expect(got).toHaveLength(400);

@@ -141,6 +141,17 @@ interface Parsed {
 
 const RELTO_PARSED = new WeakMap<Uint8Array, Parsed>();
 
+// A feed's default label is one object for all its tracks: its key is computed once.
+const LABEL_KEYS = new WeakMap<Label, string>();
+function keyOf(label: Label): string {
+  let k = LABEL_KEYS.get(label);
+  if (k === undefined) {
+    k = labelKey(label);
+    LABEL_KEYS.set(label, k);
+  }
+  return k;
+}
+
 /** The track services running for a node (set by startTrackServices, cleared by close()). */
 const RUNNING = new WeakMap<object, TrackServices>();
 
@@ -255,7 +266,7 @@ export async function startTrackServices(
       uid: out.uid,
       originator: label.originator,
       key: eventKey(out, label.originator),
-      labelKey: labelKey(label),
+      labelKey: keyOf(label),
       from,
     };
     if (feed !== undefined) meta.feed = feed;
@@ -327,8 +338,8 @@ export async function startTrackServices(
     p: Parsed,
     meta: TrackMessage['meta'],
     at: string,
+    key: string,
   ): boolean => {
-    const key = `${meta.labelKey ?? labelKey(p.label)}\u0000${meta.receivedUnder ?? ''}`;
     let ok = conn.cache.get(key);
     if (ok === undefined) {
       try {
@@ -404,8 +415,10 @@ export async function startTrackServices(
     const p = parsedOf(m);
     if (!p) return;
     const at = new Date(now()).toISOString();
+    // One key string per message: every client's cache lookup then reuses its hash.
+    const key = `${m.meta.labelKey ?? labelKey(p.label)}\u0000${m.meta.receivedUnder ?? ''}`;
     for (const c of clients) {
-      if (!mayRead(c, p, m.meta, at)) continue;
+      if (!mayRead(c, p, m.meta, at, key)) continue;
       if (c.socket.writableLength > maxBacklog) {
         clients.delete(c);
         log.warn({ user: c.person.name }, 'CoT client dropped: too slow');
@@ -420,7 +433,7 @@ export async function startTrackServices(
       stats.deliveredToClients++;
     }
     for (const s of streams) {
-      if (mayRead(s, p, m.meta, at))
+      if (mayRead(s, p, m.meta, at, key))
         s.deliver({ track: p.track, label: p.label, bytes: m.bytes, meta: m.meta });
     }
     for (const [party, link] of links) {
