@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { NatsTrackBus, type TrackBus } from '../bus/index.js';
 import { ReltoError } from '../errors/index.js';
-import { ensureIdentity } from '../identity/index.js';
+import { certificateFingerprint, ensureIdentity } from '../identity/index.js';
 import type { Label } from '../label/index.js';
 import type { ReltoNode } from '../node/index.js';
 import {
@@ -85,6 +85,8 @@ export async function startCotFromCli(
     ...(opts.cotTls !== undefined ? { cotTls: port(opts.cotTls, 'cot-tls') } : {}),
     ...(opts.cotTcp !== undefined ? { cotTcp: port(opts.cotTcp, 'cot-tcp') } : {}),
     tls: { ca, cert: identity.tls.certPem, key: identity.tls.keyPem },
+    // The node's people hold certificates of its own CA only: a partner's CA (--cot-ca) cannot mint them.
+    trust: { people: [certificateFingerprint(identity.tls.ca.certPem)] },
     partners: (opts.cotPartner ?? []).map(partner),
     ...(bus ? { bus } : {}),
     ...(feeds ? { feeds } : {}),

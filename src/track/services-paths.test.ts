@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsTrackBus } from '../bus/index.js';
-import { issueCertificate } from '../identity/index.js';
+import { certificateFingerprint, createDemoCa, issueCertificate } from '../identity/index.js';
 import { dataDir } from '../registry/index.js';
 import { parseCot, serialiseCot } from './cot.js';
 import { formatInstant } from './instant.js';
@@ -146,3 +146,34 @@ if (!natsUrl) {
     });
   });
 }
+
+describe('CA pins on the CoT TLS port', () => {
+  it('refuses a person’s certificate from a partner’s CA when the node pins its own CA for people', async () => {
+    const net = await startThreeNodes({ topology: { KOR: [], JPN: [], USA: [] } });
+    const other = await createDemoCa({ commonName: 'relto JPN CA', party: 'JPN' });
+    const server = await issueCertificate(net.ca, {
+      commonName: 'relto node KOR',
+      party: 'KOR',
+      kind: 'both',
+    });
+    const pinned = await startTrackServices(net.nodes.KOR, {
+      cotTls: 0,
+      tls: { ca: [net.ca.certPem, other.certPem], cert: server.certPem, key: server.keyPem },
+      trust: { people: [certificateFingerprint(net.ca.certPem)] },
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      // Both CAs are accepted by TLS: the pin is what tells them apart.
+      const forged = await issueCertificate(other, { commonName: 'watch', kind: 'client' });
+      const intruder = await takClient(pinned.cotTlsPort!, forged, net.ca.certPem);
+      await waitFor(() => intruder.closed);
+      const genuine = await takClient(pinned.cotTlsPort!, net.client, net.ca.certPem);
+      await waitFor(() => pinned.clientCount === 1);
+      expect(genuine.closed).toBe(false);
+      genuine.close();
+    } finally {
+      await pinned.close();
+      await net.close();
+    }
+  }, 30_000);
+});

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import {
   createServer as createTlsServer,
+  type PeerCertificate,
   type TLSSocket,
   type Server as TlsServer,
   connect as tlsConnect,
@@ -61,6 +63,13 @@ export interface TrackServicesOptions {
    * required with `cotTls` or `partners`.
    */
   tls?: { ca: string | string[]; cert: string; key: string };
+  /**
+   * CA pins (SHA-256 fingerprints of their DER, as certificateFingerprint gives): the CAs this node's own
+   * people's certificates may come from, and per partner party the CAs its node's certificates may come
+   * from. Without them any CA of `tls.ca` vouches for any person or party (fine with one demo CA; with
+   * partners' CAs added, pin them so one partner's CA cannot mint another's node or this node's users).
+   */
+  trust?: { people?: string[]; partners?: Record<string, string[]> };
   /** The partner nodes this node streams to (it connects to each; they connect to it likewise). */
   partners?: PartnerEndpoint[];
   /** The node's track bus (default: a fresh in-process bus, closed with the services). */
@@ -512,13 +521,19 @@ export async function startTrackServices(
 
   /** Who is on the other end of a verified TLS connection: a partner node or a user of this node. */
   const accept = async (socket: TLSSocket): Promise<void> => {
-    const cert = socket.getPeerCertificate(false);
+    const cert = socket.getPeerCertificate(true);
     const subject = cert?.subject ?? {};
     const o = typeof subject.O === 'string' ? subject.O : undefined;
     const cn = typeof subject.CN === 'string' ? subject.CN : undefined;
     if (o !== undefined && o !== self) {
       if (!partners.has(o)) {
         log.warn({ party: o }, 'CoT TLS refused: not a partner of this node');
+        socket.destroy();
+        return;
+      }
+      const pins = options.trust?.partners;
+      if (pins && !(pins[o] ?? []).includes(issuerFingerprint(cert))) {
+        log.warn({ party: o }, 'CoT TLS refused: the certificate does not come from that partner’s CA');
         socket.destroy();
         return;
       }
@@ -530,6 +545,12 @@ export async function startTrackServices(
         ),
       );
       log.info({ party: o }, 'partner node connected');
+      return;
+    }
+    const people = options.trust?.people;
+    if (people && !people.includes(issuerFingerprint(cert))) {
+      log.warn({ user: cn ?? null }, 'CoT TLS refused: a person’s certificate from another CA');
+      socket.destroy();
       return;
     }
     // A TAK client: buffer its first bytes (a ping) while its person is looked up.
@@ -612,6 +633,11 @@ export async function startTrackServices(
   };
   RUNNING.set(node, services);
   return services;
+}
+
+function issuerFingerprint(cert: PeerCertificate | undefined): string {
+  const raw = (cert as { issuerCertificate?: PeerCertificate } | undefined)?.issuerCertificate?.raw;
+  return raw ? createHash('sha256').update(raw).digest('hex') : '';
 }
 
 function listen(server: TcpServer | TlsServer, port: number, host: string): Promise<number> {
