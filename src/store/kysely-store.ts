@@ -515,10 +515,13 @@ export class KyselyStore implements Store {
         .execute();
       for (const r of itemRows)
         items.set(r.id, { wrapped: r.wrapped_key, destroyed: r.destroyed_at !== null });
+      // Every version's id has an item row (both are written here): new ids need no version lookup.
+      const heldIds = itemRows.map((r) => r.id);
+      if (heldIds.length === 0) continue;
       const versionRows = await this.db
         .selectFrom('object_versions')
         .select(['id', 'version', 'added', 'latest'])
-        .where('id', 'in', part)
+        .where('id', 'in', heldIds)
         .execute();
       for (const r of versionRows) {
         let m = held.get(r.id);
@@ -652,13 +655,15 @@ export class KyselyStore implements Store {
     await this.ctx.ops.insertMany(this.db, 'items', newItems);
     await this.ctx.ops.insertMany(this.db, 'object_versions', rows as unknown as Record<string, unknown>[]);
 
-    const search: Omit<SearchInsert, 'row_id'>[] = [];
+    const search: SearchInsert[] = [];
     plans.forEach((plan, k) => {
       const row = rows[k]!;
       const stamp = normaliseStamp(row.modified ?? row.created ?? microsToStamp(row.added));
       for (const t of plan.input.index ?? []) {
         if (!t.text.trim()) continue;
         search.push({
+          // Set once the row ids are allocated; first here so every row has the same shape (and column order).
+          row_id: 0,
           object_id: row.id,
           version: versionOf[k]!,
           marking_id: t.markingId,
@@ -676,16 +681,13 @@ export class KyselyStore implements Store {
     if (search.length > 0) {
       const firstRow = (await this.bump('search', search.length)) - search.length + 1;
       const seals = this.ctx.ops.sealsSearchText;
-      await this.ctx.ops.insertSearch(
-        this.db,
-        search.map((r, k) => {
-          const row_id = firstRow + k;
-          const sealed = seals
-            ? { sealed_text: seal(keys.get(r.object_id)!, r.text, `${r.object_id}\nsearch\n${row_id}`) }
-            : {};
-          return { ...r, row_id, ...sealed };
-        }),
-      );
+      for (let k = 0; k < search.length; k++) {
+        const r = search[k]!;
+        r.row_id = firstRow + k;
+        if (seals)
+          r.sealed_text = seal(keys.get(r.object_id)!, r.text, `${r.object_id}\nsearch\n${r.row_id}`);
+      }
+      await this.ctx.ops.insertSearch(this.db, search);
     }
     return results;
   }
