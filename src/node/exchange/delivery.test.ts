@@ -59,7 +59,7 @@ async function heldAtJpn(ids: string[]): Promise<{ order: string[]; receipts: Ma
 
 async function countAtJpn(ids: string[]): Promise<number> {
   const c = await env.nodes.JPN!.client('analyst');
-  const page = (await c.list({ type: 'report' })) as { items?: { id: string }[] };
+  const page = (await c.list({ type: 'report' })) as unknown as { items?: { id: string }[] };
   const held = new Set((page.items ?? []).map((o) => o.id));
   return ids.filter((id) => held.has(id)).length;
 }
