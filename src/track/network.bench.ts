@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer as createTcpServer, type Socket } from 'node:net';
+import { loadavg } from 'node:os';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -84,6 +85,8 @@ async function networkBench(ctx: BenchContext): Promise<void> {
   const xml = template();
   try {
     ctx.log('latency: 1,000 tracks/s for 8 s (2 s warm-up), 10 TLS clients per node');
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const lat = await ask(child, {
       cmd: 'latency',
       sensorPort: net.services.KOR.cotTcpPort!,
@@ -99,6 +102,14 @@ async function networkBench(ctx: BenchContext): Promise<void> {
       tls,
       template: xml,
     });
+    // How much of a core the three nodes took: beside the machine's load, what the latency figures mean.
+    const cpu = process.cpuUsage(cpu0);
+    ctx.record(
+      'three nodes (this process)',
+      'CPU cores busy during the latency run',
+      (cpu.user + cpu.system) / 1000 / (performance.now() - wall0),
+    );
+    ctx.record('this machine', 'load average (1 min) after the latency run', loadavg()[0]!);
     if (!lat.ok) throw new Error(lat.error);
     if (!('latencies' in lat)) throw new Error('unexpected reply');
     for (const [group, values] of Object.entries(lat.latencies)) {

@@ -308,7 +308,15 @@ export async function startTrackServices(
           log.warn({ from: from(), reason: f.reason }, f.message);
           continue;
         }
-        const r = tryParseCot(f.bytes, { now: now(), ...(maxBytes !== undefined ? { maxBytes } : {}) });
+        let r: ReturnType<typeof tryParseCot>;
+        try {
+          r = tryParseCot(f.bytes, { now: now(), ...(maxBytes !== undefined ? { maxBytes } : {}) });
+        } catch (e) {
+          // Not a refusal the parser knows: still one bad event, never the end of the node.
+          stats.refused++;
+          log.error({ from: from(), err: (e as Error).message }, 'CoT refused (malformed): parser failure');
+          continue;
+        }
         if (!r.ok) {
           stats.refused++;
           log.warn({ from: from(), reason: r.reason }, r.message);
@@ -656,6 +664,9 @@ function closeServer(server: TcpServer | TlsServer | undefined): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** Unsent bytes a partner link holds before it resets the connection. */
+const MAX_LINK_BACKLOG = 64 * 1024 * 1024;
+
 interface LinkOptions {
   ca: string[];
   cert: string;
@@ -743,6 +754,12 @@ export class PartnerLink {
     this.next = this.next + 1 === this.ring.length ? 0 : this.next + 1;
     if (!this.connected || !this.socket) return;
     const s = this.socket;
+    if (s.writableLength > MAX_LINK_BACKLOG) {
+      // The partner stopped reading: start again; the reconnect resends the ring, nothing grows unbounded.
+      this.o.log.warn({ partner: this.partner.party }, 'partner link reset: the partner is not reading');
+      s.destroy();
+      return;
+    }
     if (!s.writableCorked) {
       s.cork();
       process.nextTick(() => s.uncork());
