@@ -148,7 +148,7 @@ if (!natsUrl) {
 }
 
 describe('CA pins on the CoT TLS port', () => {
-  it('refuses a person’s certificate from a partner’s CA when the node pins its own CA for people', async () => {
+  it('refuses certificates naming no user, a party that is no partner, or a person from a partner’s CA (pinned)', async () => {
     const net = await startThreeNodes({ topology: { KOR: [], JPN: [], USA: [] } });
     const other = await createDemoCa({ commonName: 'relto JPN CA', party: 'JPN' });
     const server = await issueCertificate(net.ca, {
@@ -167,6 +167,17 @@ describe('CA pins on the CoT TLS port', () => {
       const forged = await issueCertificate(other, { commonName: 'watch', kind: 'client' });
       const intruder = await takClient(pinned.cotTlsPort!, forged, net.ca.certPem);
       await waitFor(() => intruder.closed);
+      // A certificate of the right CA naming no user of this node, or a party that is not a partner.
+      const nobody = await issueCertificate(net.ca, { commonName: 'nobody', kind: 'client' });
+      const stranger = await issueCertificate(net.ca, {
+        commonName: 'relto node GBR',
+        party: 'GBR',
+        kind: 'both',
+      });
+      for (const c of [nobody, stranger]) {
+        const refused = await takClient(pinned.cotTlsPort!, c, net.ca.certPem);
+        await waitFor(() => refused.closed);
+      }
       const genuine = await takClient(pinned.cotTlsPort!, net.client, net.ca.certPem);
       await waitFor(() => pinned.clientCount === 1);
       expect(genuine.closed).toBe(false);

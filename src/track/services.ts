@@ -196,6 +196,22 @@ interface Sent {
  *   (R24 standing consents at a hub, R31), never back to a party on its flow (R32); links reconnect with
  *   backoff and resend a bounded buffer, the receiver dropping what it already has (event key, R32).
  * A change of a person (clearance, roles, need-to-know, disabled) cuts their streams at once (R36).
+ * The WebSocket route (/api/v1/tracks/stream) finds the services through trackServicesOf(node).
+ *
+ * @example
+ * // The demo's US hub (contracts §8): the shared demo CA, links to KOR and JPN, KOR's and JPN's standing
+ * // consents per feed (R24); a sensor then writes CoT to 127.0.0.1:7432 (replayLaunch does).
+ * const consents = new StandingConsents();
+ * consents.grant({ feed: 'KOR-MW-1', by: 'KOR', to: 'JPN', at: '2023-12-19T00:00:00Z' });
+ * consents.grant({ feed: 'JPN-MW-2', by: 'JPN', to: 'KOR', at: '2023-12-19T00:00:00Z' });
+ * const tracks = await startTrackServices(usaNode, {
+ *   cotTls: 7431,
+ *   cotTcp: 7432,
+ *   tls: { ca: ca.certPem, cert: identity.tls.certPem, key: identity.tls.keyPem },
+ *   partners: [{ party: 'KOR', host: '127.0.0.1', port: 7411 }, { party: 'JPN', host: '127.0.0.1', port: 7421 }],
+ *   standingConsents: consents,
+ * });
+ * // … await tracks.close();
  */
 export async function startTrackServices(
   node: TrackNode,
