@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCertificate } from '../identity/index.js';
 import type { Label } from '../label/index.js';
 import { dataDir } from '../registry/index.js';
 import { parseCot, serialiseCot } from './cot.js';
@@ -210,6 +211,63 @@ describe('track services on three nodes over loopback (mutual TLS, real TAK-styl
       const seen = uidsOf(clients[p]);
       expect(seen.filter((u) => u.startsWith(`${good.uid}.`))).toEqual([]);
     }
+  });
+
+  it('R31: a local sensor cannot speak for a partner: an event labelled with a foreign originator is refused', async () => {
+    const forged = withLabel(
+      flight('forged', null, 1)[0],
+      {
+        originator: 'JPN',
+        classification: 'GOKUHI',
+        releasableTo: ['JPN', 'KOR', 'USA'],
+        topics: ['DPRK-MISSILE'],
+      },
+      'JPN-MW-2',
+    );
+    const marker = flight('forged-marker', null, 1)[0];
+    const s = await sensor(net.services.KOR.cotTcpPort!);
+    s.write(serialiseCot(forged) + serialiseCot(marker));
+    await waitFor(() => uidsOf(clients.JPN).includes(marker.uid));
+    s.destroy();
+    for (const p of PARTIES) expect(uidsOf(clients[p])).not.toContain(forged.uid);
+    expect(net.logs.KOR.some((l) => l.uid === forged.uid && l.originator === 'JPN')).toBe(true);
+  });
+
+  it('R31, R32: from a partner node, an unlabelled event is refused and one that already passed here is dropped', async () => {
+    const jpnNode = await issueCertificate(net.ca, {
+      commonName: 'relto node JPN',
+      party: 'JPN',
+      kind: 'both',
+    });
+    const partner = await takClient(net.services.USA.cotTlsPort!, jpnNode, net.ca.certPem);
+    const [unlabelled] = flight('partner-unlabelled', null, 1).map((t) => ({
+      ...t,
+      relto: { feed: 'JPN-MW-2' },
+    }));
+    const label: Label = {
+      originator: 'JPN',
+      classification: 'GOKUHI',
+      releasableTo: ['JPN', 'KOR', 'USA'],
+      topics: ['DPRK-MISSILE'],
+    };
+    const [looped] = flight('partner-looped', null, 1).map((t) => ({
+      ...withLabel(t, label, 'JPN-MW-2'),
+      relto: { feed: 'JPN-MW-2', topics: ['DPRK-MISSILE'], flow: ['JPN', 'USA', 'KOR'] },
+    }));
+    const [fine] = flight('partner-fine', null, 1).map((t) => withLabel(t, label, 'JPN-MW-2'));
+    partner.send(serialiseCot(unlabelled) + serialiseCot(looped) + serialiseCot(fine));
+    await waitFor(() => uidsOf(clients.USA).includes(fine.uid) && uidsOf(clients.KOR).includes(fine.uid));
+    partner.close();
+    for (const p of PARTIES) {
+      expect(uidsOf(clients[p])).not.toContain(unlabelled.uid);
+      expect(uidsOf(clients[p])).not.toContain(looped.uid);
+    }
+    expect(
+      net.logs.USA.some((l) => l.uid === unlabelled.uid && String(l.reason).includes('unlabelled')),
+    ).toBe(true);
+    // The track from JPN is never sent back to JPN (R32): its flow names JPN first.
+    const atKor = parseCot(clients.KOR.events.find((e) => parseCot(e).uid === fine.uid)!);
+    expect(atKor.relto?.flow).toEqual(['JPN', 'USA', 'KOR']);
   });
 
   it('R32: a partner link killed mid-stream resumes and the partner’s clients get every track exactly once', async () => {
