@@ -113,7 +113,10 @@ export interface AuditHeadView {
 
 /** The exchange between nodes as the edges use it (contracts §5 client release/approve/consent, §9). */
 export interface ExchangeService {
-  fileRelease(actor: Person, body: { item: string; to: string; under?: string }): Promise<unknown>;
+  fileRelease(
+    actor: Person,
+    body: { item?: string; items?: string[]; to: string; under?: string },
+  ): Promise<unknown>;
   approveRelease(actor: Person, requestId: string): Promise<unknown>;
   listReleaseRequests(actor: Person): Promise<unknown[]>;
   requestConsent(

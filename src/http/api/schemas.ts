@@ -246,7 +246,13 @@ export const ConsistencyProof = Type.Object({ proof: Type.Array(Type.String()) }
 
 /** Release and consent (contracts §5 client commands): routes reserved for the exchange issue. */
 export const ReleaseBody = Type.Object(
-  { item: Type.String(), to: Type.String(), under: Type.Optional(Type.String()) },
+  {
+    item: Type.Optional(Type.String()),
+    /** Several items in one request: one decision each, one message (the batch form). */
+    items: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 100_000 })),
+    to: Type.String(),
+    under: Type.Optional(Type.String()),
+  },
   { additionalProperties: false },
 );
 export const ConsentRequestBody = Type.Object(

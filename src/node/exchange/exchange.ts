@@ -69,7 +69,12 @@ export interface OutboxBody {
 
 export interface ReleaseRequestBody {
   id: string;
+  /** The item (the first, for a batch). */
   item: string;
+  /** Every item of a batch request (absent for one item). */
+  items?: string[];
+  /** The first item denied, for a batch. */
+  deniedItem?: string;
   to: string;
   under?: string;
   by: string;
@@ -234,19 +239,30 @@ export class Exchange implements ExchangeService {
 
   // ---- release (R14–R18, R34)
 
+  /**
+   * Files a release request (contracts §5 `relto client release`): one item, or several (`items`, the API's
+   * batch form: one decision per item, one message, one originator signature per batch).
+   */
   async fileRelease(
     actor: Person,
-    body: { item: string; to: string; under?: string },
+    body: { item?: string; items?: string[]; to: string; under?: string },
   ): Promise<ReleaseRequestBody> {
     const me = await this.me(actor);
-    const { stored, labelId } = await this.heldItem(body.item);
-    // One may ask to release only what one may read.
-    const read = deciderAnswer(this.ctx, me, labelId, 'read');
-    if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${body.item}`);
+    const wanted = body.items?.length ? body.items : body.item ? [body.item] : [];
+    if (wanted.length === 0) throw new ReltoError('MALFORMED_REQUEST', 'name the item to release', '/item');
+    const ids: string[] = [];
+    for (const id of wanted) {
+      const { stored, labelId } = await this.heldItem(id);
+      // One may ask to release only what one may read.
+      const read = deciderAnswer(this.ctx, me, labelId, 'read');
+      if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${id}`);
+      ids.push(stored.id);
+    }
     const at = nowIso(this.ctx);
     const request: ReleaseRequestBody = {
       id: `release-request--${randomUUID()}`,
-      item: stored.id,
+      item: ids[0]!,
+      ...(ids.length > 1 ? { items: ids } : {}),
       to: body.to,
       ...(body.under ? { under: body.under } : {}),
       by: me.name,
@@ -270,8 +286,8 @@ export class Exchange implements ExchangeService {
             at,
             actor: me.name,
             action: 'request',
-            subjects: [request.item, request.id],
-            details: { to: request.to, under: request.under ?? null },
+            subjects: [request.id, ...ids.slice(0, 1000)],
+            details: { to: request.to, under: request.under ?? null, items: ids.length },
           },
         ],
       };
@@ -287,8 +303,9 @@ export class Exchange implements ExchangeService {
   }
 
   /**
-   * A releasing officer who did not file it approves (R34); decide(release) on the item's label with its
-   * consents (R14–R18); on a permit the outgoing message is queued in the same transaction as the audit entry.
+   * A releasing officer who did not file it approves (R34); decide(release) on each item's label with its
+   * consents (R14–R18); only when every item is permitted is the outgoing message queued, in the same
+   * transaction as the audit entries (the transactional outbox). A deny releases nothing.
    */
   async approveRelease(actor: Person, requestId: string): Promise<ReleaseRequestBody> {
     const me = await this.me(actor);
@@ -302,47 +319,60 @@ export class Exchange implements ExchangeService {
     if (request.by === me.name) {
       throw new ReltoError('FOUR_EYES', `${me.name} filed ${requestId} and may not approve it (R34)`);
     }
-    const { stored, label, labelId } = await this.heldItem(request.item);
-    const withConsents = await this.labelWithConsents(stored.id, label);
-    const receivedUnder = label.originator === this.party ? undefined : this.ctx.book.receivedUnder(labelId);
     const at = nowIso(this.ctx);
-    const decisionRequest: DecisionRequest = {
-      at,
-      principal: this.principalOf(me),
-      action: 'release',
-      item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
-      release: { to: request.to, ...(request.under ? { under: request.under } : {}) },
-    };
-    const answer = decide(this.ctx.registry, decisionRequest);
     const decisionId = `decision--${randomUUID()}`;
-    const partner = answer.decision === 'permit' ? await this.partner(request.to) : undefined;
-    if (answer.decision === 'permit' && !partner) {
-      throw new ReltoError('CONFLICT', `${request.to} is not a partner of this node (relto partner add)`);
+    const held: { stored: StoredObject; label: Label; labelId: string; answer: Answer }[] = [];
+    // One audit entry per distinct (label, consents, answer): subjects list the items it covered.
+    const entries = new Map<string, AuditEntryInput>();
+    for (const id of request.items ?? [request.item]) {
+      const { stored, label, labelId } = await this.heldItem(id);
+      const withConsents = await this.labelWithConsents(stored.id, label);
+      const receivedUnder =
+        label.originator === this.party ? undefined : this.ctx.book.receivedUnder(labelId);
+      const answer = decide(this.ctx.registry, {
+        at,
+        principal: this.principalOf(me),
+        action: 'release',
+        item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
+        release: { to: request.to, ...(request.under ? { under: request.under } : {}) },
+      });
+      held.push({ stored, label, labelId, answer });
+      const key = `${labelId}|${withConsents.consents?.length ?? 0}|${answer.decision}|${answer.reasons.map((r) => r.code).join(',')}`;
+      const e = entries.get(key);
+      if (e) {
+        if (e.subjects!.length < 1000) e.subjects!.push(stored.id);
+      } else {
+        entries.set(key, {
+          kind: 'decision',
+          at,
+          actor: me.name,
+          action: 'release',
+          decision: answer.decision,
+          subjects: [requestId, stored.id],
+          ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
+          details: { decision: decisionId, to: request.to, under: request.under ?? null, label: labelId },
+        });
+      }
     }
-    const entry: AuditEntryInput = {
-      kind: 'decision',
-      at,
-      actor: me.name,
-      action: 'release',
-      decision: answer.decision,
-      subjects: [stored.id, requestId],
-      ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
-      details: { decision: decisionId, to: request.to, under: request.under ?? null, label: labelId },
-    };
-    if (answer.decision !== 'permit') {
-      const denied: ReleaseRequestBody = {
+    const denied = held.find((h) => h.answer.decision !== 'permit');
+    if (denied) {
+      const body: ReleaseRequestBody = {
         ...request,
         status: 'denied',
         approvedBy: me.name,
-        decision: answer,
+        decision: denied.answer,
+        ...(held.length > 1 ? { deniedItem: denied.stored.id } : {}),
       };
       await this.ctx.audit.appendWithin(async (tx) => {
-        await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'denied', body: denied });
-        return { result: undefined, entries: [entry] };
+        await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'denied', body });
+        return { result: undefined, entries: [...entries.values()] };
       });
-      return denied;
+      return body;
     }
-    const items = await this.releaseItems(stored, label, labelId, request.to);
+    if (!(await this.partner(request.to))) {
+      throw new ReltoError('CONFLICT', `${request.to} is not a partner of this node (relto partner add)`);
+    }
+    const items = await this.releaseItems(held, request.to);
     const under = request.under ?? this.ctx.registry.bilateral(this.party, request.to)?.id ?? null;
     const message: Message = {
       ...this.newMessage('release', request.to, items, under),
@@ -352,31 +382,33 @@ export class Exchange implements ExchangeService {
       ...request,
       status: 'approved',
       approvedBy: me.name,
-      decision: answer,
+      decision: held[0]!.answer,
       message: message.id,
     };
     await this.ctx.audit.appendWithin(async (tx) => {
       await this.enqueue(tx, message);
       await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'approved', body: approved });
-      await tx.putExchange({
-        kind: ROWS.released,
-        key: `${stored.id}|${request.to}|${message.id}`,
-        ref: stored.id,
-        partner: request.to,
-        status: 'queued',
-        body: { item: stored.id, version: stored.version, to: request.to, message: message.id },
-      });
+      for (const h of held) {
+        await tx.putExchange({
+          kind: ROWS.released,
+          key: `${h.stored.id}|${request.to}|${message.id}`,
+          ref: h.stored.id,
+          partner: request.to,
+          status: 'queued',
+          body: { item: h.stored.id, version: h.stored.version, to: request.to, message: message.id },
+        });
+      }
       return {
         result: undefined,
         entries: [
-          entry,
+          ...entries.values(),
           {
             kind: 'release',
             at,
             actor: me.name,
             action: 'queue',
-            subjects: [stored.id],
-            details: { message: message.id, to: request.to, under, decision: decisionId },
+            subjects: held.map((h) => h.stored.id).slice(0, 1000),
+            details: { message: message.id, to: request.to, under, decision: decisionId, items: held.length },
           },
         ],
       };
@@ -386,33 +418,38 @@ export class Exchange implements ExchangeService {
   }
 
   /**
-   * The signed records of a release: the label's marking-definition and the object, signed by this node when
-   * it is the originator, else the originator's records as received (R25), with the consents held for it.
+   * The signed records of a release: the labels' marking-definitions and the objects, signed in one batch by
+   * this node for its own items, else the originator's records as received (R25), with the consents held.
    */
   private async releaseItems(
-    stored: StoredObject,
-    label: Label,
-    labelId: string,
+    held: { stored: StoredObject; label: Label; labelId: string }[],
     to: string,
   ): Promise<Item[]> {
-    const object = stored.object!;
-    const marking = this.ctx.book.get(labelId)!.definition;
-    if (label.originator === this.party) {
-      const records = this.signOwn([marking, object]);
-      return records.map((r) => toItem(r));
+    const own = held.filter((h) => h.label.originator === this.party);
+    const items: Item[] = [];
+    if (own.length > 0) {
+      const markings = [...new Set(own.map((h) => h.labelId))].map((id) => this.ctx.book.get(id)!.definition);
+      for (const r of this.signOwn([...markings, ...own.map((h) => h.stored.object!)])) items.push(toItem(r));
     }
-    const objectRow = await this.store.getExchange(ROWS.signed, `${object.id}|${versionOf(object)}`);
-    const markingRow = await this.store.getExchange(ROWS.signed, labelId);
-    if (!objectRow || !markingRow) {
-      throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
+    const relayedMarkings = new Set<string>();
+    for (const h of held) {
+      if (h.label.originator === this.party) continue;
+      const object = h.stored.object!;
+      const objectRow = await this.store.getExchange(ROWS.signed, `${object.id}|${versionOf(object)}`);
+      const markingRow = await this.store.getExchange(ROWS.signed, h.labelId);
+      if (!objectRow || !markingRow) {
+        throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
+      }
+      const consents = (await this.consentsOf(object.id))
+        .filter((c) => !('to' in c.consent) || c.consent.to === to)
+        .map((c) => c.record);
+      if (!relayedMarkings.has(h.labelId)) {
+        relayedMarkings.add(h.labelId);
+        items.push(toItem((markingRow.body as SignedRow).record));
+      }
+      items.push(toItem((objectRow.body as SignedRow).record, consents));
     }
-    const consents = (await this.consentsOf(object.id))
-      .filter((c) => !('to' in c.consent) || c.consent.to === to)
-      .map((c) => c.record);
-    return [
-      toItem((markingRow.body as SignedRow).record),
-      toItem((objectRow.body as SignedRow).record, consents),
-    ];
+    return items;
   }
 
   // ---- consent (R15–R17, R34)
