@@ -107,6 +107,8 @@ export const SearchBody = Type.Object(
 
 export const SearchAnswer = Type.Object({
   total: Type.Integer(),
+  /** True when counting stopped at the cap: `total` is then a lower bound. */
+  totalCapped: Type.Optional(Type.Boolean()),
   hits: Type.Array(
     Type.Object({
       id: Type.String(),
