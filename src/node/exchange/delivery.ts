@@ -97,7 +97,8 @@ export class Delivery {
   private async run(partner: string): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const rows = await this.ex.pending(partner, 100);
+      // A few at a time: each row holds a whole message.
+      const rows = await this.ex.pending(partner, 4);
       if (rows.length === 0) {
         this.backoff.delete(partner);
         return;
@@ -151,14 +152,12 @@ export class Delivery {
       await ctx.audit.appendWithin(async (tx) => {
         await tx.updateExchange(ROWS.outbox, message.id, { status: 'delivered', body: { message, receipt } });
         if (message.kind === 'release') {
-          for (const r of await tx.listExchange({
-            kind: ROWS.released,
-            partner: partner.party,
-            status: 'queued',
-          })) {
-            if ((r.body as { message?: string }).message === message.id) {
-              await tx.updateExchange(ROWS.released, r.key, { status: 'delivered' });
-            }
+          for (const item of message.items) {
+            const id = (item.object as { id?: string; type?: string }).id;
+            if ((item.object as { type?: string }).type === 'marking-definition' || !id) continue;
+            await tx.updateExchange(ROWS.released, `${id}|${partner.party}|${message.id}`, {
+              status: 'delivered',
+            });
           }
         }
         return {
