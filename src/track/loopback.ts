@@ -54,6 +54,8 @@ export interface ThreeNodeOptions {
   topology?: Record<Party, Party[]>;
   bus?: (party: Party) => TrackBus | undefined;
   extra?: Partial<TrackServicesOptions>;
+  /** The demo CA to use (default a fresh one). */
+  ca?: CertificateAuthority;
   /** Level of the log lines kept in `logs` (default debug). */
   logLevel?: string;
 }
@@ -67,7 +69,7 @@ export const HUB: Record<Party, Party[]> = { KOR: ['USA'], JPN: ['USA'], USA: ['
  */
 export async function startThreeNodes(options: ThreeNodeOptions = {}): Promise<ThreeNodes> {
   const topology = options.topology ?? HUB;
-  const ca = await createDemoCa();
+  const ca = options.ca ?? (await createDemoCa());
   const dirs: string[] = [];
   const nodes = {} as Record<Party, ReltoNode>;
   const ports = {} as Record<Party, number>;

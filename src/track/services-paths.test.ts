@@ -188,3 +188,32 @@ describe('CA pins on the CoT TLS port', () => {
     }
   }, 30_000);
 });
+
+describe('CA pins on partner links', () => {
+  it('links come up when each partner’s certificate comes from its pinned CA, and never with a wrong pin', async () => {
+    const ca = await createDemoCa();
+    const fp = certificateFingerprint(ca.certPem);
+    // Every node pins the one demo CA for every partner: the hub topology comes up (startThreeNodes waits).
+    const net = await startThreeNodes({
+      extra: { trust: { partners: { KOR: [fp], JPN: [fp], USA: [fp] } } },
+      ca,
+    });
+    const server = await issueCertificate(ca, { commonName: 'relto node KOR', party: 'KOR', kind: 'both' });
+    const lines: Record<string, unknown>[] = [];
+    const wrong = await startTrackServices(net.nodes.KOR, {
+      tls: { ca: ca.certPem, cert: server.certPem, key: server.keyPem },
+      partners: [{ party: 'USA', host: '127.0.0.1', port: net.services.USA.cotTlsPort! }],
+      trust: { partners: { USA: ['00'.repeat(32)] } },
+      logger: pino({ level: 'warn' }, { write: (s: string) => void lines.push(JSON.parse(s)) }),
+      reconnectMs: { min: 20, max: 50 },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(wrong.links.get('USA')!.up).toBe(false);
+      expect(lines.some((l) => String(l.msg).includes('partner link refused'))).toBe(true);
+    } finally {
+      await wrong.close();
+      await net.close();
+    }
+  }, 30_000);
+});

@@ -612,6 +612,7 @@ export async function startTrackServices(
       now,
       capacity: options.resendBuffer ?? 2000,
       backoff: options.reconnectMs ?? { min: 100, max: 5000 },
+      ...(options.trust?.partners?.[p.party] ? { pins: options.trust.partners[p.party] } : {}),
     });
     links.set(p.party, link);
     link.start();
@@ -691,6 +692,8 @@ interface LinkOptions {
   now: () => number;
   capacity: number;
   backoff: { min: number; max: number };
+  /** Fingerprints of the CAs the partner's node certificate may come from (trust.partners). */
+  pins?: string[];
 }
 
 /**
@@ -733,8 +736,10 @@ export class PartnerLink {
     this.socket = s;
     s.setNoDelay(true);
     s.on('secureConnect', () => {
-      const o = s.getPeerCertificate(false)?.subject?.O;
-      if (o !== this.partner.party) {
+      const cert = s.getPeerCertificate(true);
+      const o = cert?.subject?.O;
+      const pins = this.o.pins;
+      if (o !== this.partner.party || (pins !== undefined && !pins.includes(issuerFingerprint(cert)))) {
         this.o.log.error({ expected: this.partner.party, got: o }, 'partner link refused: wrong party');
         s.destroy();
         return;
