@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,16 @@ describe('relto demo (contracts §8)', () => {
     const state = JSON.parse(readFileSync(join(demoDir, 'state.json'), 'utf8')) as {
       scenario: { koreanReport: string; relayed: string };
     };
+    // The CoT sensor input of each node listens on its §8 port (issue 5's track services).
+    for (const party of ['KOR', 'JPN', 'USA']) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(manifest.nodes[party]!.cotTcp, '127.0.0.1', () => {
+          socket.end();
+          resolve();
+        });
+        socket.once('error', reject);
+      });
+    }
     // Through the JPN node's API, as JPN's analyst.
     const analyst = manifest.nodes.JPN!.people.find((p) => p.name === 'analyst')!;
     const c = new ReltoClient({

@@ -57,10 +57,10 @@ const DEMO_PEOPLE: { name: string; roles: Role[]; tier: 'S' | 'C' }[] = [
 ];
 
 /**
- * Hook for issue 5's live tracks: when true, each node is started with `--cot-tls B+1 --cot-tcp B+2` (the
- * track services in `relto serve`). Off until those options serve tracks on every node of the demo.
+ * Issue 5's live tracks: each node serves CoT on its §8 ports (`relto serve --cot-tls B+1 --cot-tcp B+2`,
+ * startTrackServices) with the two other nodes as CoT partners. RELTO_DEMO_COT=0 starts the nodes without.
  */
-export const DEMO_COT = process.env.RELTO_DEMO_COT === '1';
+export const DEMO_COT = process.env.RELTO_DEMO_COT !== '0';
 
 export interface DemoPerson {
   name: string;
@@ -177,7 +177,18 @@ function startNode(dir: string, party: Party, base: number): Promise<Running> {
     `127.0.0.1:${p.exchange}`,
     '--log',
     'warn',
-    ...(DEMO_COT ? ['--cot-tls', String(p.cotTls), '--cot-tcp', String(p.cotTcp)] : []),
+    ...(DEMO_COT
+      ? [
+          '--cot-tls',
+          String(p.cotTls),
+          '--cot-tcp',
+          String(p.cotTcp),
+          ...PARTIES.filter((o) => o !== party).flatMap((o) => [
+            '--cot-partner',
+            `${o}=127.0.0.1:${ports(base, o).cotTls}`,
+          ]),
+        ]
+      : []),
   ];
   const proc = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
