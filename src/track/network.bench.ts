@@ -157,6 +157,27 @@ async function networkBench(ctx: BenchContext): Promise<void> {
       template: xml,
       timeoutMs: 30_000,
     });
+    // Sustained: 10,000 tracks/s paced for 3 s (after 1 s of warm-up) into the same node, to 10 clients.
+    ctx.log('sustained: 10,000 tracks/s for 3 s, 10 TLS clients');
+    const paced = await ask(child, {
+      cmd: 'latency',
+      sensorPort: node.cotTcpPort!,
+      groups: { 'relto node at 10,000 tracks/s': node.cotTlsPort! },
+      clientsPerGroup: CLIENTS,
+      rate: 10_000,
+      seconds: 3,
+      warmupSeconds: 1,
+      tls,
+      template: xml,
+    });
+    if (paced.ok && 'latencies' in paced) {
+      for (const [group, values] of Object.entries(paced.latencies)) {
+        const sorted = [...values].sort((a, b) => a - b);
+        ctx.record(group, 'sustained: share delivered', paced.received[group] / (paced.sent * CLIENTS));
+        ctx.record(group, 'sustained: latency p50 (ms)', percentile(sorted, 50));
+        ctx.record(group, 'sustained: latency p99 (ms)', percentile(sorted, 99));
+      }
+    }
     await node.close();
     const relay = await bareRelay({ ca: net.ca.certPem, cert: server.certPem, key: server.keyPem });
     const r2 = await ask(child, {
