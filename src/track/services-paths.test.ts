@@ -148,7 +148,7 @@ if (!natsUrl) {
 }
 
 describe('CA pins on the CoT TLS port', () => {
-  it('refuses certificates naming no user, a party that is no partner, or a person from a partner’s CA (pinned)', async () => {
+  it('refuses certificates naming no user, a party that is no partner, a partner’s person, or a person from a partner’s CA (pinned)', async () => {
     const net = await startThreeNodes({ topology: { KOR: [], JPN: [], USA: [] } });
     const other = await createDemoCa({ commonName: 'relto JPN CA', party: 'JPN' });
     const server = await issueCertificate(net.ca, {
@@ -158,6 +158,8 @@ describe('CA pins on the CoT TLS port', () => {
     });
     const pinned = await startTrackServices(net.nodes.KOR, {
       cotTls: 0,
+      partners: [{ party: 'JPN', host: '127.0.0.1', port: 1 }],
+      reconnectMs: { min: 1000, max: 1000 },
       tls: { ca: [net.ca.certPem, other.certPem], cert: server.certPem, key: server.keyPem },
       trust: { people: [certificateFingerprint(net.ca.certPem)] },
       logger: pino({ level: 'silent' }),
@@ -174,7 +176,13 @@ describe('CA pins on the CoT TLS port', () => {
         party: 'GBR',
         kind: 'both',
       });
-      for (const c of [nobody, stranger]) {
+      // A TAK client certificate naming a partner party (O=JPN) is not JPN's node.
+      const partnerPerson = await issueCertificate(net.ca, {
+        commonName: 'watch',
+        party: 'JPN',
+        kind: 'client',
+      });
+      for (const c of [nobody, stranger, partnerPerson]) {
         const refused = await takClient(pinned.cotTlsPort!, c, net.ca.certPem);
         await waitFor(() => refused.closed);
       }

@@ -555,6 +555,13 @@ export async function startTrackServices(
         socket.destroy();
         return;
       }
+      // A node's certificate serves as well as connects (issueCertificate kind 'both'); a TAK client's
+      // cannot, so a person's certificate naming a partner party is never taken for that partner's node.
+      if (!(cert.ext_key_usage ?? []).includes(SERVER_AUTH)) {
+        log.warn({ party: o, user: cn ?? null }, 'CoT TLS refused: a client certificate of another party');
+        socket.destroy();
+        return;
+      }
       const pins = options.trust?.partners;
       if (pins && !(pins[o] ?? []).includes(issuerFingerprint(cert))) {
         log.warn({ party: o }, 'CoT TLS refused: the certificate does not come from that partner’s CA');
@@ -680,6 +687,9 @@ function closeServer(server: TcpServer | TlsServer | undefined): Promise<void> {
   if (!server) return Promise.resolve();
   return new Promise((resolve) => server.close(() => resolve()));
 }
+
+/** The serverAuth extended key usage (RFC 5280). */
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 /** Unsent bytes a partner link holds before it resets the connection. */
 const MAX_LINK_BACKLOG = 64 * 1024 * 1024;
