@@ -71,7 +71,8 @@ export function registerServe(program: Command): void {
       action(async (opts: ServeOptions) => {
         const { host, port } = parseHostPort(opts.http);
         const pgUrl = opts.pg ?? process.env.RELTO_PG_URL;
-        const node = await openNode({ dataDir: opts.data, ...(pgUrl ? { pgUrl } : {}) });
+        // R36: a `relto user set` run by another process reaches open streams (CoT, WebSocket) within 0.5 s.
+        const node = await openNode({ dataDir: opts.data, watchPeopleMs: 500, ...(pgUrl ? { pgUrl } : {}) });
         const app = await buildApp(node, {
           logger: { level: opts.log, stream: process.stderr },
           defaultMetrics: true,

@@ -31,7 +31,7 @@ describe('relto serve --cot-tls --cot-tcp and relto simulate launch', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('serves CoT from the node’s identity; a simulated launch reaches a TAK client, stripped (R30)', async () => {
+  it('serves CoT from the node’s identity; a simulated launch reaches a TAK client, stripped (R30); R36 from another process cuts it', async () => {
     const made = await realNode('sqlite');
     dirs.push(made.dataDir);
     await made.node.close();
@@ -97,7 +97,19 @@ describe('relto serve --cot-tls --cot-tcp and relto simulate launch', () => {
       expect(new Set(tracks.map((t) => t.uid))).toEqual(new Set([summary.uid]));
       expect(tracks.every((t) => t.details === undefined && t.impact !== undefined)).toBe(true);
       expect(client.raw().toString('utf8')).not.toMatch(/Green Pine|__sensor|Pre-launch/);
-      client.close();
+      // R36 across processes: `relto user set` in another process cuts the open CoT stream.
+      const set = await run([
+        'user',
+        'set',
+        '--data',
+        made.dataDir,
+        '--name',
+        'analyst',
+        '--clearance',
+        'III',
+      ]);
+      expect(set.status, set.stderr).toBe(0);
+      await waitFor(() => client.closed, 3000);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
       child.kill('SIGTERM');
