@@ -147,4 +147,31 @@ describe('notices between nodes', () => {
     const still = (await jpn.node.store.getExchange(ROWS.partnerHead, 'KOR'))!.body as AuditHead;
     expect(still.rootHash).not.toBe('ab'.repeat(32));
   });
+
+  it('R15/R18: KOR refuses a consent request; only a releasing officer may answer; the refusal reaches JPN', async () => {
+    const id = await releasedToJpn();
+    const jpn = nodes.JPN!;
+    const asked = await jpn.ex.exchange.requestConsent(await jpn.person('analyst'), { item: id, to: 'USA' });
+    const kor = nodes.KOR!;
+    await eventually(
+      async () => (await kor.node.store.getExchange(ROWS.consentRequestIn, asked.id)) !== null,
+    );
+    await expect(
+      kor.ex.exchange.answerConsent(await kor.person('analyst'), asked.id, true),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const answer = await kor.ex.exchange.answerConsent(await kor.person('officer'), asked.id, true);
+    expect(answer.status).toBe('refused');
+    await eventually(
+      async () => (await jpn.node.store.getExchange(ROWS.consentRequestOut, asked.id))?.status === 'refused',
+    );
+    // No consent record was made: JPN still may not release to USA (R15).
+    expect(await jpn.ex.exchange.consentsOf(id)).toEqual([]);
+    await expect(
+      kor.ex.exchange.answerConsent(await kor.person('officer'), asked.id, false),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
 });
