@@ -146,7 +146,7 @@ export class Delivery {
       const [item] = checkItems(opened.message, {
         originators: (p) => (p === partner.party ? (partner.identity.signingKey as ExchangeKey) : undefined),
       });
-      if (!item || item.status !== 'verified') return false;
+      if (item?.status !== 'verified') return false;
       const receipt = item.object as Receipt;
       if (receipt.message !== message.id || receipt.by !== partner.party) return false;
       await ctx.audit.appendWithin(async (tx) => {
