@@ -233,7 +233,7 @@ describe('track services on three nodes over loopback (mutual TLS, real TAK-styl
     expect(net.logs.KOR.some((l) => l.uid === forged.uid && l.originator === 'JPN')).toBe(true);
   });
 
-  it('R31, R32: from a partner node, an unlabelled event is refused and one that already passed here is dropped', async () => {
+  it('R31, R32: from a partner node, an unlabelled event or one not releasable to this node is refused, and one that already passed here is dropped', async () => {
     const jpnNode = await issueCertificate(net.ca, {
       commonName: 'relto node JPN',
       party: 'JPN',
@@ -254,13 +254,19 @@ describe('track services on three nodes over loopback (mutual TLS, real TAK-styl
       ...withLabel(t, label, 'JPN-MW-2'),
       relto: { feed: 'JPN-MW-2', topics: ['DPRK-MISSILE'], flow: ['JPN', 'USA', 'KOR'] },
     }));
+    const [notForUsa] = flight('partner-not-for-usa', null, 1).map((t) =>
+      withLabel(t, { ...label, releasableTo: ['JPN', 'KOR'] }, 'JPN-MW-2'),
+    );
     const [fine] = flight('partner-fine', null, 1).map((t) => withLabel(t, label, 'JPN-MW-2'));
-    partner.send(serialiseCot(unlabelled) + serialiseCot(looped) + serialiseCot(fine));
+    partner.send(
+      serialiseCot(unlabelled) + serialiseCot(looped) + serialiseCot(notForUsa) + serialiseCot(fine),
+    );
     await waitFor(() => uidsOf(clients.USA).includes(fine.uid) && uidsOf(clients.KOR).includes(fine.uid));
     partner.close();
     for (const p of PARTIES) {
       expect(uidsOf(clients[p])).not.toContain(unlabelled.uid);
       expect(uidsOf(clients[p])).not.toContain(looped.uid);
+      expect(uidsOf(clients[p])).not.toContain(notForUsa.uid);
     }
     expect(
       net.logs.USA.some((l) => l.uid === unlabelled.uid && String(l.reason).includes('unlabelled')),

@@ -282,6 +282,29 @@ export async function startTrackServices(
       log.debug({ uid: t.uid, from }, 'CoT dropped: it has already passed this node (R32)');
       return;
     }
+    let receivedUnder: string | undefined;
+    if (from !== 'sensor') {
+      receivedUnder = releaseUnder(reg, label, from, self);
+      // The sender decided the release; this node checks it may hold the track at all (not releasable to
+      // it, outside the agreement's scope, no agreement): a misbehaving partner cannot push what it may not.
+      const args = { label, principal: nodeActor, at: new Date(now()).toISOString() };
+      let permitted = false;
+      try {
+        permitted =
+          mayClientReceive(reg, receivedUnder !== undefined ? { ...args, receivedUnder } : args).decision ===
+          'permit';
+      } catch {
+        permitted = false;
+      }
+      if (!permitted) {
+        stats.refused++;
+        log.warn(
+          { uid: t.uid, from, originator: label.originator },
+          'CoT refused (not-receivable): this node may not hold it',
+        );
+        return;
+      }
+    }
     const feed = trackFeed(t, from === 'sensor' ? sensorFeed : undefined);
     const arrived = from === 'sensor' ? t : receivedFrom(t, from);
     // R30: stripped before it reaches the bus: nothing downstream ever sees the sensor's details.
@@ -295,10 +318,7 @@ export async function startTrackServices(
       from,
     };
     if (feed !== undefined) meta.feed = feed;
-    if (from !== 'sensor') {
-      const under = releaseUnder(reg, label, from, self);
-      if (under !== undefined) meta.receivedUnder = under;
-    }
+    if (receivedUnder !== undefined) meta.receivedUnder = receivedUnder;
     RELTO_PARSED.set(bytes, {
       track: out,
       label,
