@@ -151,15 +151,6 @@ export class Delivery {
       if (receipt.message !== message.id || receipt.by !== partner.party) return false;
       await ctx.audit.appendWithin(async (tx) => {
         await tx.updateExchange(ROWS.outbox, message.id, { status: 'delivered', body: { message, receipt } });
-        if (message.kind === 'release') {
-          for (const item of message.items) {
-            const id = (item.object as { id?: string; type?: string }).id;
-            if ((item.object as { type?: string }).type === 'marking-definition' || !id) continue;
-            await tx.updateExchange(ROWS.released, `${id}|${partner.party}|${message.id}`, {
-              status: 'delivered',
-            });
-          }
-        }
         return {
           result: undefined,
           entries: [

@@ -394,7 +394,8 @@ export class Exchange implements ExchangeService {
           key: `${h.stored.id}|${request.to}|${message.id}`,
           ref: h.stored.id,
           partner: request.to,
-          status: 'queued',
+          // Who holds a copy (R8 notices go to every holder): the outbox row says whether it was receipted.
+          status: 'released',
           body: { item: h.stored.id, version: h.stored.version, to: request.to, message: message.id },
         });
       }
