@@ -167,6 +167,30 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * SQLite: a version's sealed content is its JSON, then a newline, then the JSON list of its search-row texts
+ * (in row order), so one AEAD operation per version covers both and destruction can still issue FTS5's
+ * 'delete' with the exact text (R27). JSON.stringify never writes a raw newline, so the first one splits.
+ * Versions stored before this carry only the JSON (and their texts sealed in search_rows.sealed_text).
+ */
+function sealedPlaintext(objectJson: string, texts: string[] | undefined): string {
+  return texts && texts.length > 0 ? `${objectJson}\n${JSON.stringify(texts)}` : objectJson;
+}
+
+function splitSealed(plain: Buffer): { json: string; texts: string[] } {
+  const nl = plain.indexOf(0x0a);
+  if (nl < 0) return { json: plain.toString('utf8'), texts: [] };
+  return {
+    json: plain.toString('utf8', 0, nl),
+    texts: JSON.parse(plain.toString('utf8', nl + 1)) as string[],
+  };
+}
+
+function contentJson(plain: Buffer): string {
+  const nl = plain.indexOf(0x0a);
+  return nl < 0 ? plain.toString('utf8') : plain.toString('utf8', 0, nl);
+}
+
 function parse<T>(text: string | null): T {
   return JSON.parse(text ?? 'null') as T;
 }
@@ -588,6 +612,7 @@ export class KyselyStore implements Store {
     const rows: ObjectVersionTable[] = [];
     const newestById = new Map<string, { version: string; row: number }>();
     const versionOf: string[] = [];
+    const seals = this.ctx.ops.sealsSearchText;
     plans.forEach((plan, k) => {
       const o = plan.input.object;
       const added = first + k;
@@ -615,6 +640,11 @@ export class KyselyStore implements Store {
       const newest = newestById.get(o.id);
       if (newest === undefined || version > newest.version) newestById.set(o.id, { version, row: k });
       const { object_marking_refs, granular_markings, ...rest } = o;
+      let texts: string[] | undefined;
+      if (seals) {
+        texts = [];
+        for (const t of plan.input.index ?? []) if (t.text.trim()) texts.push(t.text);
+      }
       rows.push({
         added,
         id: o.id,
@@ -634,7 +664,7 @@ export class KyselyStore implements Store {
         topics: json(plan.input.topics ?? []),
         // Markings stay out of the ciphertext: they live in clear columns and reclassification (R8) only
         // rewrites those; the object is put back together on the way out.
-        content: seal(key, json(rest), `${o.id}\n${version}`),
+        content: seal(key, sealedPlaintext(json(rest), texts), `${o.id}\n${version}`),
       });
     });
 
@@ -680,13 +710,7 @@ export class KyselyStore implements Store {
     });
     if (search.length > 0) {
       const firstRow = (await this.bump('search', search.length)) - search.length + 1;
-      const seals = this.ctx.ops.sealsSearchText;
-      for (let k = 0; k < search.length; k++) {
-        const r = search[k]!;
-        r.row_id = firstRow + k;
-        if (seals)
-          r.sealed_text = seal(keys.get(r.object_id)!, r.text, `${r.object_id}\nsearch\n${r.row_id}`);
-      }
+      for (let k = 0; k < search.length; k++) search[k]!.row_id = firstRow + k;
       await this.ctx.ops.insertSearch(this.db, search);
     }
     return results;
@@ -740,9 +764,7 @@ export class KyselyStore implements Store {
       };
       const key = keys.get(r.id);
       if (withContent && r.content && key) {
-        const object = JSON.parse(
-          open(key, r.content, `${r.id}\n${r.version}`).toString('utf8'),
-        ) as StixObject;
+        const object = JSON.parse(contentJson(open(key, r.content, `${r.id}\n${r.version}`))) as StixObject;
         if (markingRefs.length > 0) object.object_marking_refs = markingRefs;
         if (granularMarkings.length > 0) object.granular_markings = granularMarkings;
         out.object = object;
@@ -859,19 +881,36 @@ export class KyselyStore implements Store {
       if (!item || item.destroyed_at !== null) return false;
       // The index terms are removed using the sealed texts, opened one last time before the key goes.
       const key = item.wrapped_key ? unwrap(s.ctx.nodeKey, item.wrapped_key, id) : null;
-      const indexRows = (
-        await s.db
-          .selectFrom('search_rows')
-          .select(s.ctx.ops.sealsSearchText ? ['row_id', 'sealed_text'] : ['row_id'])
-          .where('object_id', '=', id)
-          .execute()
-      ).map((r) => ({
-        row_id: Number(r.row_id),
-        text:
-          key && r.sealed_text
-            ? open(key, r.sealed_text, `${id}\nsearch\n${Number(r.row_id)}`).toString('utf8')
-            : null,
-      }));
+      const seals = s.ctx.ops.sealsSearchText;
+      const found = await s.db
+        .selectFrom('search_rows')
+        .select(seals ? ['row_id', 'version', 'sealed_text'] : ['row_id', 'version'])
+        .where('object_id', '=', id)
+        .orderBy('row_id')
+        .execute();
+      // Texts sealed inside the content (newer versions), in row order per version.
+      const inContent = new Map<string, string[]>();
+      if (seals && key && found.some((r) => !r.sealed_text)) {
+        const versions = await s.db
+          .selectFrom('object_versions')
+          .select(['version', 'content'])
+          .where('id', '=', id)
+          .execute();
+        for (const v of versions) {
+          if (v.content)
+            inContent.set(v.version, splitSealed(open(key, v.content, `${id}\n${v.version}`)).texts);
+        }
+      }
+      const taken = new Map<string, number>();
+      const indexRows = found.map((r) => {
+        const row_id = Number(r.row_id);
+        if (!seals || !key) return { row_id, text: null };
+        if (r.sealed_text)
+          return { row_id, text: open(key, r.sealed_text, `${id}\nsearch\n${row_id}`).toString('utf8') };
+        const at = taken.get(r.version) ?? 0;
+        taken.set(r.version, at + 1);
+        return { row_id, text: inContent.get(r.version)?.[at] ?? null };
+      });
       for (const part of chunks(indexRows, 500)) await s.ctx.ops.deleteSearchIndex(s.db, part);
       await s.db.deleteFrom('search_rows').where('object_id', '=', id).execute();
       await s.db.deleteFrom('object_versions').where('id', '=', id).execute();
