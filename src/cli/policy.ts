@@ -13,11 +13,12 @@ export function registerPolicy(program: Command): void {
     .argument('[file]', 'the request as JSON, or - for standard input', '-')
     .option('--registry <file>', 'a registry replacing the built-in one')
     .option('--batch <file>', 'a JSONL file of requests: one answer per line, in order')
+    .option('--workers <n>', 'with --batch: threads answering lines (default 1; output stays in order)')
     .action(
-      action(async (file: string, opts: { registry?: string; batch?: string }) => {
+      action(async (file: string, opts: { registry?: string; batch?: string; workers?: string }) => {
         const reg = registryFrom(opts.registry); // validated here, so a bad registry fails before any work
         if (opts.batch !== undefined) {
-          const workers = batchWorkers(opts.batch);
+          const workers = batchWorkers(opts.batch, opts.workers);
           const malformed =
             workers > 1
               ? await checkBatchParallel(opts.registry, opts.batch, workers)

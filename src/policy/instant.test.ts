@@ -34,3 +34,19 @@ describe('instants in requests are read exactly as Date.parse reads them', () =>
     expect(Number.isNaN(instant('not a date'))).toBe(true);
   });
 });
+
+describe('request instants are validated as RFC 3339 date-times', () => {
+  it('accepts what Date.parse reads as RFC 3339 and refuses impossible dates', async () => {
+    const { isDateTime } = await import('./validate.js');
+    expect(isDateTime('2024-05-01T00:00:00Z')).toBe(true);
+    expect(isDateTime('2024-05-01T09:00:00.123+09:00')).toBe(true);
+    expect(isDateTime('2024-02-29T00:00:00Z')).toBe(true);
+    expect(isDateTime('2023-02-29T00:00:00Z')).toBe(false);
+    expect(isDateTime('2024-04-31T00:00:00Z')).toBe(false);
+    expect(isDateTime('2024-13-01T00:00:00Z')).toBe(false);
+    expect(isDateTime('2024-05-01T24:00:00Z')).toBe(false);
+    expect(isDateTime('2024-05-01 00:00:00Z')).toBe(false);
+    expect(isDateTime('2024-05-01T00:00:00')).toBe(false);
+    expect(isDateTime('yesterday')).toBe(false);
+  });
+});
