@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReltoError } from '../errors/index.js';
 import { labelMarkingId, labelToMarking, oasisValidator } from '../stix/index.js';
 import type { StixObject } from '../store/index.js';
+import { sharedData } from '../test-support/shared-data.js';
 import { labelBundle } from './ingest.js';
 import type { ReltoNode } from './node-service.js';
 import type { Person } from './service.js';
@@ -17,7 +18,7 @@ import {
   SECRET,
 } from './test-support/node-harness.js';
 
-const ICS = '/work/shared/data/attack/ics-attack-18.1.json';
+const ICS = sharedData('attack/ics-attack-18.1.json');
 const ics = JSON.parse(readFileSync(ICS, 'utf8')) as { objects: StixObject[] };
 
 async function reportCount(node: ReltoNode, p: Person): Promise<number> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Label } from '../label/index.js';
+import { sharedData } from '../test-support/shared-data.js';
 import { loadReltoStixObjects } from './fixed-objects.js';
 import { PORTIONS_EXTENSION_ID } from './ids.js';
 import { oasisValidator } from './load-schemas.js';
@@ -363,7 +364,7 @@ describe('redact: serving a reader (contracts §6, R7)', () => {
 
 describe('redaction over the ATT&CK ICS bundle', () => {
   it('every labelled object, its description and first external reference SECRET, serves a valid view to a CONFIDENTIAL reader', () => {
-    const bundle = JSON.parse(readFileSync('/work/shared/data/attack/ics-attack-18.1.json', 'utf8')) as {
+    const bundle = JSON.parse(readFileSync(sharedData('attack/ics-attack-18.1.json'), 'utf8')) as {
       objects: Record<string, unknown>[];
     };
     let redacted = 0;

@@ -2,11 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReltoError } from '../errors/index.js';
+import { sharedData } from '../test-support/shared-data.js';
 import { loadReltoStixObjects } from './fixed-objects.js';
 import { loadOasisSchemas } from './load-schemas.js';
 import { createStixValidator, type StixValidator } from './validator.js';
 
-const ICS = '/work/shared/data/attack/ics-attack-18.1.json';
+const ICS = sharedData('attack/ics-attack-18.1.json');
 const EXAMPLES = new URL('../../data/stix2.1-schemas/examples/', import.meta.url).pathname;
 
 let v: StixValidator;
