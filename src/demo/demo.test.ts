@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReltoClient } from '../http/index.js';
@@ -85,6 +86,35 @@ describe('relto demo (contracts §8)', () => {
         socket.once('error', reject);
       });
     }
+    // The replayed launch reaches a TAK client on Japan's node through the US hub (R24), stripped (R30).
+    const track = await new Promise<string>((resolve, reject) => {
+      const tak = connectTls({
+        host: '127.0.0.1',
+        port: manifest.nodes.JPN!.cotTls,
+        ca: readFileSync(join(demoDir, manifest.ca)),
+        cert: readFileSync(join(demoDir, manifest.takClient.cert)),
+        key: readFileSync(join(demoDir, manifest.takClient.key)),
+        servername: 'localhost',
+      });
+      let got = '';
+      const timer = setTimeout(
+        () => reject(new Error(`no track at JPN in 30 s: ${got.slice(0, 200)}`)),
+        30_000,
+      );
+      tak.on('data', (chunk: Buffer) => {
+        got += chunk.toString();
+        const end = got.indexOf('</event>');
+        if (end >= 0) {
+          clearTimeout(timer);
+          tak.destroy();
+          resolve(got.slice(0, end + 8));
+        }
+      });
+      tak.once('error', reject);
+    });
+    expect(track).toContain('flow="KOR USA JPN"');
+    expect(track).toContain('releasableTo="KOR JPN USA"');
+    expect(track).not.toMatch(/<sensor|<__sensor|<contact|<remarks/);
     // Through the JPN node's API, as JPN's analyst.
     const analyst = manifest.nodes.JPN!.people.find((p) => p.name === 'analyst')!;
     const c = new ReltoClient({

@@ -25,6 +25,7 @@ import {
   partyIdentityId,
 } from '../stix/index.js';
 import type { StixObject } from '../store/index.js';
+import { loadLaunches, planFlight, replayLaunch } from '../track/index.js';
 
 /**
  * `relto demo` (contracts §8): three nodes, KOR, JPN and USA, each a `relto serve` child process on its demo
@@ -113,7 +114,9 @@ async function setUp(dir: string): Promise<State> {
     writeFileSync(caPath, ca.certPem);
   }
   if (!existsSync(join(dir, 'tak', 'client.crt'))) {
-    const tak = await issueCertificate(ca, { commonName: 'tak-user', party: 'JPN', kind: 'client' });
+    // A TAK client is known by its certificate's CN, a person of the node it connects to: `watch` exists on
+    // every demo node, and with no party in the subject the one certificate works on all three.
+    const tak = await issueCertificate(ca, { commonName: 'watch', kind: 'client' });
     writeSecret(join(dir, 'tak', 'client.key'), tak.keyPem);
     writeFileSync(join(dir, 'tak', 'client.crt'), tak.certPem);
   }
@@ -158,6 +161,56 @@ async function registerPartners(dir: string, base: number): Promise<void> {
   }
 }
 
+/**
+ * Issue 5: one launch replayed through all three nodes. The newest launch of the shared facts goes into
+ * KOR's sensor input, sped up to about two minutes; KOR strips it (R30) and streams it to the US hub,
+ * which relays it to Japan under KOR's standing consent (R24).
+ */
+function replayDemoLaunch(base: number, signal: AbortSignal, log: (line: string) => void): void {
+  const launches = loadLaunches();
+  const launch = launches[launches.length - 1]!;
+  const seconds = planFlight(launch, { seed: 1 }).seconds;
+  const speedup = Math.max(1, Math.round(seconds / 120));
+  log(
+    `  live track: the ${launch.date} launch (${launch.missile}) replays into KOR's sensor input, ${speedup}× faster;`,
+  );
+  log('    watch it with the TAK client certificate on any CoT TLS port, or at /api/v1/tracks/stream');
+  replayLaunch({
+    launch,
+    to: { host: '127.0.0.1', port: ports(base, 'KOR').cotTcp },
+    rate: 2,
+    speedup,
+    signal,
+  }).catch((e: Error) => {
+    if (!signal.aborted) log(`relto demo: the launch replay stopped: ${e.message}`);
+  });
+}
+
+/** The CoT links of the demo: spokes to the US hub, the hub to both spokes. */
+function cotPartners(party: Party): Party[] {
+  return party === 'USA' ? ['KOR', 'JPN'] : ['USA'];
+}
+
+/**
+ * R24: the standing consents the US hub holds to relay each originator's missile-warning feed to the
+ * other (they never widen a track's Releasable To). Given at the demo's first start.
+ */
+function writeHubConsents(dir: string): string {
+  const path = join(dir, 'usa-cot-consents.json');
+  if (!existsSync(path)) {
+    const at = new Date().toISOString();
+    const consents = [
+      { feed: DEMO_FEEDS.KOR, by: 'KOR', to: 'JPN', at, ref: `consent--${randomUUID()}` },
+      { feed: DEMO_FEEDS.JPN, by: 'JPN', to: 'KOR', at, ref: `consent--${randomUUID()}` },
+    ];
+    writeFileSync(path, `${JSON.stringify(consents, null, 2)}\n`);
+  }
+  return path;
+}
+
+/** The missile-warning feed of each spoke (the simulator's default feed is KOR's). */
+const DEMO_FEEDS = { KOR: 'KOR-MW-1', JPN: 'JPN-MW-1' } as const;
+
 interface Running {
   party: Party;
   proc: ChildProcess;
@@ -183,10 +236,9 @@ function startNode(dir: string, party: Party, base: number): Promise<Running> {
           String(p.cotTls),
           '--cot-tcp',
           String(p.cotTcp),
-          ...PARTIES.filter((o) => o !== party).flatMap((o) => [
-            '--cot-partner',
-            `${o}=127.0.0.1:${ports(base, o).cotTls}`,
-          ]),
+          // As the 2023 mechanism routes warning data through the US hub: KOR and JPN link to USA only.
+          ...cotPartners(party).flatMap((o) => ['--cot-partner', `${o}=127.0.0.1:${ports(base, o).cotTls}`]),
+          ...(party === 'USA' ? ['--cot-consents', writeHubConsents(dir)] : []),
         ]
       : []),
   ];
@@ -458,12 +510,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   );
   log(`    - a 2015 report relayed Korea → US → Japan under TISA: ${state.scenario!.relayed}`);
   log(`  people and passwords: ${join(dir, 'manifest.json')}`);
+  const replay = new AbortController();
+  if (DEMO_COT) replayDemoLaunch(base, replay.signal, log);
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       log(`relto demo: stopping the three nodes (${signal})…`);
+      replay.abort();
       void stopAll('SIGTERM').then(done);
     };
     process.once('SIGINT', () => stop('SIGINT'));
