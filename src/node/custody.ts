@@ -60,16 +60,25 @@ export async function recordCustody(
     for (const e of decider.auditEntries(kind)) ctx.audit.record(e);
     throw new ReltoError('NOT_FOUND', `no item ${itemId}`);
   }
+  // R17: the step is decided for the purpose stated with it, if any (a purpose consent may allow it); seeing
+  // the item is not.
+  const purpose = typeof details.purpose === 'string' ? details.purpose : undefined;
+  const acting = purpose === undefined ? decider : deciderFor(ctx, person, purpose);
+  const entries = () =>
+    acting === decider
+      ? decider.auditEntries(kind)
+      : [...decider.auditEntries(kind), ...acting.auditEntries(kind)];
   const floor = seen.row.floor;
-  const answer = floor ? decider.answer(floor, action) : undefined;
-  if (floor) decider.note(floor, action, itemId);
+  // R15–R17: the item's held consents join its label's (answer with the item's id).
+  const answer = floor ? acting.answer(floor, action, itemId) : undefined;
+  if (floor) acting.note(floor, action, itemId);
   if (floor && answer?.decision !== 'permit') {
-    for (const e of decider.auditEntries(kind)) ctx.audit.record(e);
+    for (const e of entries()) ctx.audit.record(e);
     forbidden(kind, itemId, answer);
   }
   return ctx.audit.appendWithin(async (tx) => {
     const record = await tx.addCustody({ itemId, kind, by: person.name, at: decider.at, details });
-    return { result: record, entries: [...decider.auditEntries(kind), custodyEntry(person, record)] };
+    return { result: record, entries: [...entries(), custodyEntry(person, record)] };
   });
 }
 
@@ -112,7 +121,7 @@ export async function destroyObject(ctx: NodeContext, person: Person, itemId: st
     return false;
   }
   const floor = seen.row.floor;
-  const answer = decider.answer(floor, 'destroy');
+  const answer = decider.answer(floor, 'destroy', itemId);
   decider.note(floor, 'destroy', itemId);
   if (answer?.decision !== 'permit') {
     for (const e of decider.auditEntries('destroy')) ctx.audit.record(e);
@@ -223,7 +232,7 @@ export async function reportCompromise(
     const row = await ctx.store.getObject(itemId);
     if (!row?.floor) throw new ReltoError('NOT_FOUND', `no item ${itemId}`, `/items/${i}`);
     await ctx.book.load([row.floor]);
-    const answer = decider.answer(row.floor, 'report-compromise');
+    const answer = decider.answer(row.floor, 'report-compromise', itemId);
     decider.note(row.floor, 'report-compromise', itemId);
     if (answer?.decision !== 'permit') {
       for (const e of decider.auditEntries('report-compromise')) ctx.audit.record(e);

@@ -115,9 +115,14 @@ export class LabelBook {
   }
 }
 
+/** The consents held for an item (R15–R17), to join its label's consents; undefined when none are. */
+export type ConsentsOf = (itemId: string) => Label['consents'] | undefined;
+
 /**
  * One request's decisions for one person: every verdict comes from `decide()` (architecture: "one rule,
- * one place"), asked once per (label, action) in the request, and every distinct decision is audited (R29).
+ * one place"), asked once per (label, action, held consents) in the request, and every distinct decision is
+ * audited (R29). An item's held consents (R15–R17) join its label's consents, so items of one label with
+ * different consents get their own decisions; items without any share the label's.
  */
 export class Decider {
   private readonly cache = new Map<string, Answer>();
@@ -129,34 +134,55 @@ export class Decider {
     private readonly book: LabelBook,
     private readonly party: string,
     readonly at: string,
+    private readonly consentsOf: ConsentsOf = () => undefined,
+    /** R17: the purpose the person states for this request, when there is one. */
+    private readonly purpose?: string,
   ) {}
 
-  /** The answer for `action` on the item marked `labelId` (undefined when the node holds no such label). */
-  answer(labelId: string, action: Action = 'read'): Answer | undefined {
+  /** The cache key of a decision: the item's held consents (by ref) are part of it. */
+  private keyOf(action: Action, labelId: string, itemId: string | undefined): string {
+    const held = itemId === undefined ? undefined : this.consentsOf(itemId);
+    const refs = held
+      ? held
+          .map((c) => c.ref ?? `${c.by}@${c.at}`)
+          .sort()
+          .join(',')
+      : '';
+    return `${action}\0${labelId}\0${refs}`;
+  }
+
+  /**
+   * The answer for `action` on the item marked `labelId` (undefined when the node holds no such label); with
+   * `itemId`, that item's held consents join the label's.
+   */
+  answer(labelId: string, action: Action = 'read', itemId?: string): Answer | undefined {
     const label = this.book.label(labelId);
-    return label ? this.answerFor(labelId, label, action) : undefined;
+    return label ? this.answerFor(labelId, label, action, itemId) : undefined;
   }
 
   /** The answer for a label given with its id (a label being posted, not yet in the book). */
-  answerFor(labelId: string, label: Label, action: Action): Answer {
-    const key = `${action}\0${labelId}`;
+  answerFor(labelId: string, label: Label, action: Action, itemId?: string): Answer {
+    const key = this.keyOf(action, labelId, itemId);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const { version: _v, name: _n, ...principal } = this.person;
     const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
+    const held = itemId === undefined ? undefined : this.consentsOf(itemId);
+    const withConsents = held ? { ...label, consents: [...(label.consents ?? []), ...held] } : label;
     const answer = decide(this.registry, {
       at: this.at,
       principal,
       action,
-      item: { label, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
+      ...(this.purpose !== undefined ? { purpose: this.purpose } : {}),
+      item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
     });
     this.cache.set(key, answer);
     return answer;
   }
 
-  /** Records that `subject` was decided under (labelId, action), for the audit entry of that decision. */
+  /** Records that `subject` (an item id) was decided under (labelId, action), for that decision's audit entry. */
   note(labelId: string, action: Action, subject: string): void {
-    const key = `${action}\0${labelId}`;
+    const key = this.keyOf(action, labelId, subject);
     let set = this.subjects.get(key);
     if (!set) {
       set = new Set();
@@ -165,9 +191,12 @@ export class Decider {
     if (set.size < 1_000) set.add(subject);
   }
 
-  /** May the person `action` what `labelId` marks? Records `subject` for the audit entry of this decision. */
+  /**
+   * May the person `action` what `labelId` marks? With `subject` (the item's id), its held consents count
+   * and it is recorded for the audit entry of this decision.
+   */
   permits(labelId: string, action: Action = 'read', subject?: string): boolean {
-    const a = this.answer(labelId, action);
+    const a = this.answer(labelId, action, subject);
     if (a && subject !== undefined) this.note(labelId, action, subject);
     return a?.decision === 'permit';
   }
@@ -182,8 +211,8 @@ export class Decider {
   auditEntries(context: string): AuditEntryInput[] {
     const out: AuditEntryInput[] = [];
     for (const [key, answer] of this.cache) {
-      const [action, labelId] = key.split('\0') as [Action, string];
-      const subjects = [...(this.subjects.get(`${action}\0${labelId}`) ?? [])];
+      const [action, labelId, refs] = key.split('\0') as [Action, string, string];
+      const subjects = [...(this.subjects.get(key) ?? [])];
       out.push({
         kind: 'decision',
         at: this.at,
@@ -192,7 +221,13 @@ export class Decider {
         action,
         decision: answer.decision,
         ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
-        details: { label: labelId, via: context, personVersion: this.person.version },
+        details: {
+          label: labelId,
+          via: context,
+          personVersion: this.person.version,
+          ...(refs ? { consents: refs.split(',') } : {}),
+          ...(this.purpose !== undefined ? { purpose: this.purpose } : {}),
+        },
       });
     }
     return out;

@@ -9,6 +9,7 @@ import type { CompromiseAdvance, CustodyKind, StixObject, Store } from '../store
 import { AuditLog, type AuditLogOptions, verifyStoredLog } from './audit-log.js';
 import type { NodeContext } from './context.js';
 import * as custody from './custody.js';
+import { HeldConsents } from './held-consents.js';
 import { postObjects } from './ingest.js';
 import { LabelBook } from './labels.js';
 import {
@@ -140,7 +141,9 @@ export class ReltoNode implements NodeService {
         },
         clock,
         fixedIds: new Set(FIXED.map((o) => o.id)),
+        consents: new HeldConsents(data.store),
       };
+      await ctx.consents!.load();
       if (options.watchPeopleMs) people.watch(options.watchPeopleMs);
       return new ReltoNode(ctx, data.config);
     } catch (e) {

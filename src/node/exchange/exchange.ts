@@ -33,7 +33,7 @@ import {
   textScopes,
 } from '../../stix/index.js';
 import type { ExchangeRow, StixObject, Store, StoredObject } from '../../store/index.js';
-import type { NodeContext } from '../context.js';
+import { deciderFor, type NodeContext } from '../context.js';
 import { knownMarking } from '../labels.js';
 import type { ExchangeService, Person } from '../service.js';
 import { listPartners, type Partner } from './partners.js';
@@ -188,7 +188,9 @@ export class Exchange implements ExchangeService {
 
   /** The item's label with its held consents joined (contracts §3: consents travel as signed records). */
   private async labelWithConsents(itemId: string, label: Label): Promise<Label> {
-    const held = (await this.consentsOf(itemId)).map((c) => toLabelConsent(c.consent));
+    const held = this.ctx.consents
+      ? (this.ctx.consents.of(itemId) ?? [])
+      : (await this.consentsOf(itemId)).map((c) => toLabelConsent(c.consent));
     return held.length === 0 ? label : { ...label, consents: [...(label.consents ?? []), ...held] };
   }
 
@@ -254,7 +256,7 @@ export class Exchange implements ExchangeService {
     for (const id of wanted) {
       const { stored, labelId } = await this.heldItem(id);
       // One may ask to release only what one may read.
-      const read = deciderAnswer(this.ctx, me, labelId, 'read');
+      const read = deciderAnswer(this.ctx, me, labelId, 'read', stored.id);
       if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${id}`);
       ids.push(stored.id);
     }
@@ -461,7 +463,7 @@ export class Exchange implements ExchangeService {
   ): Promise<{ id: string; status: string; request: ConsentRequest }> {
     const me = await this.me(actor);
     const { stored, label, labelId } = await this.heldItem(body.item);
-    const read = deciderAnswer(this.ctx, me, labelId, 'read');
+    const read = deciderAnswer(this.ctx, me, labelId, 'read', stored.id);
     if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${body.item}`);
     if (label.originator === this.party) {
       throw new ReltoError('CONFLICT', 'this node is the originator: consent is asked of the originator');
@@ -589,6 +591,7 @@ export class Exchange implements ExchangeService {
         ],
       };
     });
+    if (!refuse) this.ctx.consents?.add(request.item, answer as ConsentRecord);
     this.onQueued(request.by);
     return { id: requestId, status, answer };
   }
@@ -855,6 +858,7 @@ export class Exchange implements ExchangeService {
     };
     const accepted: Accepted[] = [];
     const usedMarkings = new Set<string>();
+    const heldConsents: [string, ConsentRecord][] = [];
     for (const v of verified) {
       const obj = v.object as StixObject;
       if (obj.type === 'marking-definition') continue;
@@ -989,6 +993,7 @@ export class Exchange implements ExchangeService {
             status: 'held',
             body: { record: c.record, consent: c.consent } satisfies ConsentRow,
           });
+          heldConsents.push([a.object.id, c.consent]);
         }
         await tx.addCustody({
           itemId: a.object.id,
@@ -1036,6 +1041,8 @@ export class Exchange implements ExchangeService {
       });
       return { result: receipt, entries };
     });
+    // R15–R17: the consents that travelled with the items join their decisions once committed.
+    for (const [itemId, c] of heldConsents) this.ctx.consents?.add(itemId, c);
     for (const id of usedMarkings)
       this.ctx.book.add(knownMarking(markings.get(id)!.definition, 'relto-label'));
     for (const a of accepted)
@@ -1143,6 +1150,8 @@ export class Exchange implements ExchangeService {
             status: 'held',
             body: { record: toSigned(item), consent: answer } satisfies ConsentRow,
           });
+          // R15–R17: the consent joins the item's decisions once the notice is committed.
+          after.push(async () => this.ctx.consents?.add(answer.item, answer));
         }
         if (requestId) {
           await tx.updateExchange(ROWS.consentRequestOut, requestId, {
@@ -1337,17 +1346,15 @@ function compromiseWireStatus(s: string): 'reported' | 'under-investigation' | '
   return 'reported';
 }
 
-function deciderAnswer(ctx: NodeContext, me: Person, labelId: string, action: 'read'): Answer | undefined {
-  const label = ctx.book.label(labelId);
-  if (!label) return undefined;
-  const { version: _v, name: _n, ...principal } = me;
-  const receivedUnder = label.originator === ctx.party ? undefined : ctx.book.receivedUnder(labelId);
-  return decide(ctx.registry, {
-    at: new Date(ctx.clock()).toISOString(),
-    principal,
-    action,
-    item: { label, holder: ctx.party, ...(receivedUnder ? { receivedUnder } : {}) },
-  });
+/** The person's decision on one item, its held consents joined (R15–R17), as every read path decides. */
+function deciderAnswer(
+  ctx: NodeContext,
+  me: Person,
+  labelId: string,
+  action: 'read',
+  itemId: string,
+): Answer | undefined {
+  return deciderFor(ctx, me).answer(labelId, action, itemId);
 }
 
 /**
