@@ -45,9 +45,15 @@ export function seal(dataKey: Uint8Array, plaintext: Uint8Array | string, aad: U
   const nonce = random(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', dataKey, nonce);
   cipher.setAAD(toBytes(aad));
-  const body = cipher.update(toBytes(plaintext));
+  // Strings go to the cipher as UTF-8 directly (no intermediate Buffer); GCM adds no bytes at final().
+  const body = typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext);
   const final = cipher.final();
-  return Buffer.concat([nonce, body, final, cipher.getAuthTag()]);
+  const out = Buffer.allocUnsafe(NONCE_BYTES + body.length + final.length + TAG_BYTES);
+  nonce.copy(out, 0);
+  body.copy(out, NONCE_BYTES);
+  final.copy(out, NONCE_BYTES + body.length);
+  cipher.getAuthTag().copy(out, NONCE_BYTES + body.length + final.length);
+  return out;
 }
 
 /** Decrypts what `seal` made; throws (INTERNAL) if the key, the AAD or a single byte differs. */
