@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newDataKey } from '../../keys/index.js';
+import { newDataKey, open, seal, unwrap } from '../../keys/index.js';
 import { openStore } from '../open-store.js';
 import type { ObjectInput, Store } from '../store.js';
 
@@ -115,6 +115,55 @@ describe('SQLite destruction leaves no plaintext in the database files (R27)', (
     expect(holdersOf(wrapped).length).toBeGreaterThan(0);
     await store.destroyObject(itemId(1000));
     expect(holdersOf(wrapped)).toEqual([]);
+  });
+
+  it('erases an item stored before search texts moved into the content (each row sealing its own text)', async () => {
+    const nodeKey = newDataKey();
+    const oldPath = join(dir, 'old.db');
+    const old = await openStore({ sqlitePath: oldPath, nodeKey });
+    const input = item(2000, 'quuxmarkertitle', 'fredmarkerportion');
+    await old.putObjects([input]);
+    await old.close();
+    // Rewrite the item's rows as earlier versions stored them: content is the JSON alone, every search row
+    // carries its own sealed text.
+    const raw = new SqliteDatabase(oldPath);
+    const id = itemId(2000);
+    const { wrapped_key } = raw.prepare('SELECT wrapped_key FROM items WHERE id = ?').get(id) as {
+      wrapped_key: Buffer;
+    };
+    const key = unwrap(nodeKey, wrapped_key, id);
+    const v = raw.prepare('SELECT version, content FROM object_versions WHERE id = ?').get(id) as {
+      version: string;
+      content: Buffer;
+    };
+    const plain = open(key, v.content, `${id}\n${v.version}`).toString('utf8');
+    expect(plain).toContain('\n'); // the texts now ride in the content
+    raw
+      .prepare('UPDATE object_versions SET content = ? WHERE id = ?')
+      .run(seal(key, plain.slice(0, plain.indexOf('\n')), `${id}\n${v.version}`), id);
+    const rows = raw
+      .prepare('SELECT row_id FROM search_rows WHERE object_id = ? ORDER BY row_id')
+      .all(id) as {
+      row_id: number;
+    }[];
+    expect(rows).toHaveLength(2);
+    rows.forEach((r, k) => {
+      raw
+        .prepare('UPDATE search_rows SET sealed_text = ? WHERE row_id = ?')
+        .run(seal(key, input.index![k]!.text, `${id}\nsearch\n${r.row_id}`), r.row_id);
+    });
+    raw.close();
+
+    const reopened = await openStore({ sqlitePath: oldPath, nodeKey });
+    try {
+      expect((await reopened.getObject(id))?.object?.abstract).toBe('quuxmarkertitle');
+      expect(holders(oldPath, 'quuxmarkertitle').length).toBeGreaterThan(0);
+      expect(await reopened.destroyObject(id)).toBe(true);
+    } finally {
+      await reopened.close();
+    }
+    expect(holders(oldPath, 'quuxmarkertitle')).toEqual([]);
+    expect(holders(oldPath, 'fredmarkerportion')).toEqual([]);
   });
 
   it('also erases a destroyed item whose words are shared with items that stay', async () => {
