@@ -87,5 +87,54 @@ for (const [name, make] of [
       ).rejects.toThrow('boom');
       expect(await h.store.getExchange('outbox', 'x')).toBeNull();
     });
+
+    it('puts many rows at once, skipping held (kind, key) pairs, in the order given; custody receipts likewise (R26)', async () => {
+      const h = await make();
+      cleanup = async () => {
+        await h.store.close();
+        await h.cleanup();
+      };
+      await h.store.putExchange({
+        kind: 'signed',
+        key: 'b',
+        ref: 'item-b',
+        status: 'held',
+        body: { v: 'old' },
+      });
+      const rows = Array.from({ length: 1_203 }, (_, i) => ({
+        kind: 'signed',
+        key: i === 1 ? 'b' : `k${i}`,
+        ref: `item-${i}`,
+        status: 'held',
+        body: { v: i },
+      }));
+      expect(await h.store.putExchangeRows(rows)).toBe(1_202);
+      expect(((await h.store.getExchange('signed', 'b'))!.body as { v: unknown }).v).toBe('old');
+      const listed = await h.store.listExchange({ kind: 'signed', limit: 5_000 });
+      expect(listed).toHaveLength(1_203);
+      expect(listed.slice(1, 4).map((r) => r.key)).toEqual(['k0', 'k2', 'k3']);
+      await h.store.addCustodyRecords([
+        {
+          itemId: 'item-1',
+          kind: 'receipt',
+          by: 'node:KOR',
+          at: '2026-03-01T00:00:00.000Z',
+          details: { m: 1 },
+        },
+        { itemId: 'item-2', kind: 'receipt', by: 'node:KOR', details: { m: 1 } },
+        { itemId: 'item-1', kind: 'return', by: 'analyst' },
+      ]);
+      const custody = await h.store.listCustody('item-1');
+      expect(custody.map((c) => [c.kind, c.copyNumber, c.by])).toEqual([
+        ['receipt', null, 'node:KOR'],
+        ['return', null, 'analyst'],
+      ]);
+      expect(custody[0]!.seq).toBeLessThan(custody[1]!.seq);
+      expect(custody[0]!.details).toEqual({ m: 1 });
+      // Copies are numbered one at a time, never in bulk.
+      await expect(
+        h.store.addCustodyRecords([{ itemId: 'item-1', kind: 'copy', by: 'a' }]),
+      ).rejects.toThrow();
+    });
   });
 }

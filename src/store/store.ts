@@ -440,6 +440,11 @@ export interface Store {
 
   // custody (R26)
   addCustody(record: CustodyInput): Promise<CustodyRecord>;
+  /**
+   * Many custody records in a few statements (a message's receipts): kinds without a copy number only
+   * (a copy takes `addCustody`, which numbers it). Records get ascending seq in the order given.
+   */
+  addCustodyRecords(records: readonly CustodyInput[]): Promise<void>;
   listCustody(itemId: string): Promise<CustodyRecord[]>;
 
   // compromise reports (R28)
@@ -463,6 +468,8 @@ export interface Store {
   // exchange between nodes (contracts §9): keyed JSON rows
   /** Inserts a row unless (kind, key) is held; returns the held row (`added` false) or the new one. */
   putExchange(row: ExchangeRowInput): Promise<{ row: ExchangeRow; added: boolean }>;
+  /** Inserts many rows in a few statements, skipping any (kind, key) already held; returns how many were new. */
+  putExchangeRows(rows: readonly ExchangeRowInput[]): Promise<number>;
   getExchange(kind: string, key: string): Promise<ExchangeRow | null>;
   /** Changes status and/or body of a row; null when there is none. */
   updateExchange(
