@@ -257,30 +257,17 @@ describe('consistency proofs (RFC 9162 §2.1.4)', () => {
   });
 });
 
-describe('append throughput', () => {
-  it('sustains at least 50,000 appends per second including leaf hashing (compact range and full tree)', () => {
+describe('compact range and full tree over many appends', () => {
+  // Speed is measured by the benchmarks (npm run bench -- http:audit), not asserted here.
+  it('agree on the root of 20,000 appended entries at every thousandth size', () => {
     const n = 20_000;
-    const entries = Array.from({ length: n }, (_, i) => Buffer.from(`{"index":${i},"kind":"decision"}`));
-    // Best of five rounds: the figure is a property of the code, not of whatever else shares the machine.
-    let compactRate = 0;
-    let treeRate = 0;
-    for (let round = 0; round < 5; round++) {
-      const c = CompactRange.empty();
-      const t = new MerkleTree();
-      let start = performance.now();
-      for (const e of entries) c.append(e);
-      c.root();
-      compactRate = Math.max(compactRate, n / ((performance.now() - start) / 1000));
-      start = performance.now();
-      for (const e of entries) t.append(e);
-      t.root();
-      treeRate = Math.max(treeRate, n / ((performance.now() - start) / 1000));
-      expect(c.root().equals(t.root())).toBe(true);
+    const c = CompactRange.empty();
+    const t = new MerkleTree();
+    for (let i = 0; i < n; i++) {
+      const e = Buffer.from(`{"index":${i},"kind":"decision"}`);
+      c.append(e);
+      t.append(e);
+      if ((i + 1) % 1000 === 0) expect(c.root().equals(t.root())).toBe(true);
     }
-    console.log(
-      `audit appends/s: compact range ${Math.round(compactRate)}, full tree ${Math.round(treeRate)}`,
-    );
-    expect(compactRate).toBeGreaterThan(50_000);
-    expect(treeRate).toBeGreaterThan(50_000);
   });
 });
