@@ -31,19 +31,11 @@ const campaign = () => ({
 });
 
 describe('STIX validation against the OASIS schemas', () => {
-  it('accepts every object of the ATT&CK ICS bundle, well under 100 ms once warm', () => {
+  it('accepts every object of the ATT&CK ICS bundle', () => {
+    // How fast is the benchmarks' business (http:taxii-post measures validation beside raw inserts).
     const bundle = JSON.parse(readFileSync(ICS, 'utf8')) as { objects: unknown[] };
     expect(bundle.objects).toHaveLength(1826);
     expect(v.validateBundle(bundle)).toEqual([]);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      v.validateBundle(bundle);
-      times.push(performance.now() - start);
-    }
-    const best = Math.min(...times);
-    console.log(`ICS bundle (1,826 objects) validated in ${best.toFixed(1)} ms (best of 5 warm runs)`);
-    expect(best).toBeLessThan(100);
   });
 
   it('accepts every OASIS example', () => {
