@@ -122,9 +122,16 @@ for (const [kind, makeNode] of Object.entries(nodeFactories)) {
         expect.arrayContaining(['copy', 'copy', 'print']),
       );
       expect((await h.api('analyst', 'POST', `/api/v1/items/${id}/custody/shred`, {})).statusCode).toBe(400);
+      // R10 from the outside: no custody path (copy, translation, print, export) opens a SECRET item to
+      // analyst-low, nor says anything of it.
+      for (const action of ['copy', 'translate', 'print', 'export']) {
+        const r = await h.api('analyst-low', 'POST', `/api/v1/items/${secret[0]!.id}/custody/${action}`, {});
+        expect(r.statusCode, action).toBe(404);
+        expect(r.body).not.toContain(SECRET_MARK);
+      }
       expect(
-        (await h.api('analyst-low', 'POST', `/api/v1/items/${secret[0]!.id}/custody/copy`, {})).statusCode,
-      ).toBe(404);
+        (await h.api('analyst-low', 'GET', `/api/v1/items/${secret[0]!.id}/custody`)).statusCode,
+      ).not.toBe(200);
     });
 
     it('destroys only with the security officer role (R18, R27), then the item is gone', async () => {
