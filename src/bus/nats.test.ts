@@ -7,8 +7,9 @@ const url = process.env.RELTO_NATS_URL;
 
 if (!url) {
   process.stdout.write('NOTICE: RELTO_NATS_URL is unset: the NATS JetStream track bus tests are skipped\n');
+  // Skipped, with the notice above, only where no NATS server is named: CI always names one.
   describe.skip('track bus: NATS JetStream (RELTO_NATS_URL unset)', () => {
-    it('needs a NATS server', () => {});
+    it.todo('runs when RELTO_NATS_URL names a NATS JetStream server (.ci/run sets it)');
   });
 } else {
   // A stream and subject of our own per run, deleted afterwards.
