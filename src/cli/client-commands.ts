@@ -104,7 +104,10 @@ export function registerClient(program: Command): void {
     }),
   );
 
-  command('release <id>', 'file a release request to a partner (a releasing officer approves it; the node needs --exchange)')
+  command(
+    'release <id>',
+    'file a release request to a partner (a releasing officer approves it; the node needs --exchange)',
+  )
     .requiredOption('--to <party>', 'the receiving party')
     .option('--under <agreement>', 'the agreement to release under')
     .action(

@@ -173,7 +173,7 @@ export function covers(
   if (!row) return false;
   if (!agreement.parties.has(originator) || agreement.kind === 'relay') return true;
   const ids = row.get(originator);
-  if (!ids || !ids.includes(level)) return false;
+  if (!ids?.includes(level)) return false;
   for (const d of designations) if (!ids.includes(d)) return false;
   return true;
 }
