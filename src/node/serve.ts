@@ -141,13 +141,21 @@ export async function listObjects(
   );
   finish(ctx, decider, 'list');
   const objects = items.map((s) => s.object);
-  const page: ObjectsPage = { objects, markings: markingsFor(ctx, objects), more };
-  if (more) page.next = items[items.length - 1]!.row.cursor;
-  if (items.length > 0) {
-    page.dateAddedFirst = items[0]!.row.dateAdded;
-    page.dateAddedLast = items[items.length - 1]!.row.dateAdded;
-  }
-  return page;
+  return { objects, markings: markingsFor(ctx, objects), ...paging(items, more) };
+}
+
+/** TAXII paging of a page of visible rows: `more`, the next cursor, and the date_added bounds (headers). */
+function paging(
+  items: readonly { row: StoredObject }[],
+  more: boolean,
+): { more: boolean; next?: string; dateAddedFirst?: string; dateAddedLast?: string } {
+  const out: { more: boolean; next?: string; dateAddedFirst?: string; dateAddedLast?: string } = { more };
+  if (items.length === 0) return out;
+  const last = items[items.length - 1]!.row;
+  if (more) out.next = last.cursor;
+  out.dateAddedFirst = items[0]!.row.dateAdded;
+  out.dateAddedLast = last.dateAdded;
+  return out;
 }
 
 /** TAXII GET object by id: its visible versions (by `match[version]`), empty when none is visible (404). */
@@ -175,21 +183,15 @@ export async function manifest(
     limitOf(filter.limit),
   );
   finish(ctx, decider, 'manifest');
-  const page: ManifestPage = {
+  return {
     objects: items.map((s) => ({
       id: s.row.id,
       date_added: s.row.dateAdded,
       version: versionOf(s.row),
       media_type: STIX_MEDIA_TYPE,
     })),
-    more,
+    ...paging(items, more),
   };
-  if (more) page.next = items[items.length - 1]!.row.cursor;
-  if (items.length > 0) {
-    page.dateAddedFirst = items[0]!.row.dateAdded;
-    page.dateAddedLast = items[items.length - 1]!.row.dateAdded;
-  }
-  return page;
 }
 
 /** TAXII GET versions: the versions of one object the reader may see. */
@@ -203,13 +205,7 @@ export async function versions(
   const query = queryOf({ ...filter, ids: [id], versions: filter.versions ?? ['all'] });
   const { items, more } = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
   finish(ctx, decider, 'versions');
-  const page: VersionsPage = { versions: items.map((s) => versionOf(s.row)), more };
-  if (more) page.next = items[items.length - 1]!.row.cursor;
-  if (items.length > 0) {
-    page.dateAddedFirst = items[0]!.row.dateAdded;
-    page.dateAddedLast = items[items.length - 1]!.row.dateAdded;
-  }
-  return page;
+  return { versions: items.map((s) => versionOf(s.row)), ...paging(items, more) };
 }
 
 /** The latest version of an item as the person sees it, or null (not held, destroyed, or not for them). */
