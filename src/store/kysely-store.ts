@@ -1,7 +1,13 @@
 import { type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { ReltoError } from '../errors/index.js';
 import { newDataKey, open, seal, unwrap, wrap } from '../keys/index.js';
-import type { Database, ExchangeRowTable, ObjectVersionTable, UserTable } from './database.js';
+import type {
+  Database,
+  ExchangeRowTable,
+  ObjectVersionTable,
+  SearchRowTable,
+  UserTable,
+} from './database.js';
 import type { DialectName } from './migrations.js';
 import {
   type AuditAppend,
@@ -44,22 +50,11 @@ import {
 import { decodeCursor, encodeCursor, microsToStamp, normaliseStamp, stampToMicros } from './time.js';
 
 /** A search row ready to insert, with the text that only the dialect's index keeps. */
-export interface SearchInsert {
-  row_id: number;
-  object_id: string;
-  version: string;
-  marking_id: string;
-  type: string;
-  originator: string | null;
-  level_rank: number | null;
-  tier: string | null;
-  topics: string;
-  stamp: string;
-  latest: number;
+export type SearchInsert = Omit<SearchRowTable, 'sealed_text' | 'tsv'> & {
   text: string;
   /** SQLite: the text sealed with the item's data key, so destruction can remove exactly its index terms. */
   sealed_text?: Uint8Array;
-}
+};
 
 /** What differs between SQLite and PostgreSQL beyond what Kysely hides. */
 export interface DialectOps {
