@@ -34,4 +34,10 @@ export {
 } from './redact.js';
 export { isRequiredProperty, requiredProperties } from './required.js';
 export { parseSelector, type SelectorPath, type Unit, unitOf } from './selectors.js';
-export { createStixValidator, type StixIssue, type StixValidator } from './validator.js';
+export {
+  createStixValidator,
+  type StixIssue,
+  type StixValidator,
+  type StixValidatorOptions,
+  withTypeUnions,
+} from './validator.js';

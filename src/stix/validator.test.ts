@@ -5,7 +5,7 @@ import { ReltoError } from '../errors/index.js';
 import { sharedData } from '../test-support/shared-data.js';
 import { loadReltoStixObjects } from './fixed-objects.js';
 import { loadOasisSchemas } from './load-schemas.js';
-import { createStixValidator, type StixValidator } from './validator.js';
+import { createStixValidator, type StixValidator, withTypeUnions } from './validator.js';
 
 const ICS = sharedData('attack/ics-attack-18.1.json');
 const EXAMPLES = new URL('../../data/stix2.1-schemas/examples/', import.meta.url).pathname;
@@ -129,5 +129,34 @@ describe('STIX validation against the OASIS schemas', () => {
       expect((e as ReltoError).code).toBe('INVALID_STIX');
       expect((e as ReltoError).path).toBe('/objects/1/type');
     }
+  });
+
+  it('gives the same verdicts with type-only anyOfs written as type lists as with the published schemas', () => {
+    const published = createStixValidator(loadOasisSchemas(), { typeUnions: false });
+    const verdict = (x: StixValidator, o: unknown) => x.validateObject(o).length === 0;
+    const cases: unknown[] = [
+      ...(JSON.parse(readFileSync(ICS, 'utf8')) as { objects: unknown[] }).objects,
+      ...[null, [], [1], '', 'text', 0, 1.5, -3, true, false, {}, { a: 1 }].map((x) => ({
+        ...campaign(),
+        x_custom: x,
+      })),
+      { ...campaign(), x_custom_hex: 'zz' },
+      { ...campaign(), x_custom_bin: 'aGVsbG8=' },
+    ];
+    for (const o of cases) expect(verdict(v, o), JSON.stringify(o).slice(0, 80)).toBe(verdict(published, o));
+    // A custom property must not be null or an empty list (common/properties.json), either way.
+    expect(v.validateObject({ ...campaign(), x_custom: null })[0]?.pointer).toBe('/x_custom');
+    expect(v.validateObject({ ...campaign(), x_custom: [] })[0]?.pointer).toBe('/x_custom');
+  });
+
+  it('writes an anyOf of bare types as one type list, and leaves any other anyOf alone', () => {
+    const bare = { anyOf: [{ type: 'array', minItems: 1 }, { type: 'string' }, { type: 'object' }] };
+    expect(withTypeUnions({ properties: { p: bare } })).toEqual({
+      properties: { p: { type: ['array', 'string', 'object'], minItems: 1 } },
+    });
+    const other = { anyOf: [{ type: 'string', pattern: '^a' }, { type: 'integer' }] };
+    expect(withTypeUnions(other)).toEqual(other);
+    const minOnString = { anyOf: [{ type: 'string', minItems: 1 }, { type: 'integer' }] };
+    expect(withTypeUnions(minOnString)).toEqual(minOnString);
   });
 });

@@ -51,12 +51,67 @@ function describe(err: ErrorObject): StixIssue {
   return { pointer, message: message ?? `fails ${err.keyword}` };
 }
 
+const JSON_TYPES = new Set(['array', 'string', 'integer', 'boolean', 'number', 'object', 'null']);
+
+/**
+ * `{anyOf: [{type: A}, {type: B}, …]}` (at most one branch also saying `minItems`, on `type: 'array'`) means
+ * exactly `{type: [A, B, …], minItems}`: minItems constrains arrays only. ajv evaluates every branch of an
+ * anyOf and builds an error object for each one that fails, so the OASIS custom-property rule
+ * (common/properties.json, checked on every property of every object) cost half of all validation; the
+ * one-keyword form checks the same thing at once. Any other anyOf is left as it is.
+ */
+function typeUnion(node: Record<string, unknown>): { type: string[]; minItems?: number } | undefined {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length < 2) return undefined;
+  if (Object.keys(node).some((k) => k !== 'anyOf' && k !== 'title' && k !== 'description')) return undefined;
+  const types: string[] = [];
+  let minItems: number | undefined;
+  for (const b of branches as unknown[]) {
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) return undefined;
+    const { type, minItems: min, ...rest } = b as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || typeof type !== 'string' || !JSON_TYPES.has(type)) return undefined;
+    if (types.includes(type)) return undefined;
+    if (min !== undefined) {
+      if (type !== 'array' || typeof min !== 'number' || minItems !== undefined) return undefined;
+      minItems = min;
+    }
+    types.push(type);
+  }
+  return minItems === undefined ? { type: types } : { type: types, minItems };
+}
+
+/** A copy of `schema` with every anyOf of bare types written as one type list (same meaning, see above). */
+export function withTypeUnions<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map((s) => withTypeUnions(s)) as T;
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const node = schema as Record<string, unknown>;
+  const union = typeUnion(node);
+  if (union) {
+    const { anyOf: _anyOf, ...keep } = node;
+    return { ...keep, ...union } as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = withTypeUnions(v);
+  return out as T;
+}
+
+export interface StixValidatorOptions {
+  /**
+   * Rewrite type-only anyOfs as type lists before compiling (default true). Same verdicts; only the wording
+   * of an error about such a property differs. Off: the OASIS files compiled exactly as published.
+   */
+  typeUnions?: boolean;
+}
+
 /**
  * Compiles the OASIS STIX 2.1 JSON schemas (draft 2020-12) given as parsed objects; their `$id`s resolve
  * the `$ref`s between files. Types without a schema (x-mitre-*, other custom types) are validated against
  * the common core schema only.
  */
-export function createStixValidator(schemaFiles: readonly AnySchemaObject[]): StixValidator {
+export function createStixValidator(
+  schemaFiles: readonly AnySchemaObject[],
+  options: StixValidatorOptions = {},
+): StixValidator {
   // The OASIS patterns use escapes the `u` flag refuses; their formats include idn-hostname, which
   // ajv-formats does not check (full IDN validation is out of scope; the pattern checks still run).
   const ajv = new Ajv2020({ unicodeRegExp: false, strict: false, allErrors: false });
@@ -65,8 +120,9 @@ export function createStixValidator(schemaFiles: readonly AnySchemaObject[]): St
   ajv.addFormat('idn-email', true);
   const byType = new Map<string, ValidateFunction>();
   let core: ValidateFunction | undefined;
-  for (const s of schemaFiles) ajv.addSchema(s);
-  for (const s of schemaFiles) {
+  const files = options.typeUnions === false ? schemaFiles : schemaFiles.map((s) => withTypeUnions(s));
+  for (const s of files) ajv.addSchema(s);
+  for (const s of files) {
     const id = s.$id as string | undefined;
     if (!id) throw new ReltoError('INVALID_ARGUMENT', 'every OASIS schema file has an $id');
     if (id.endsWith('/common/core.json')) core = ajv.getSchema(id);
