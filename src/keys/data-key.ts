@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type Cipher, createCipheriv, createDecipheriv, hash, randomBytes } from 'node:crypto';
 import { ReltoError } from '../errors/index.js';
 
 /**
@@ -74,18 +74,155 @@ export function open(dataKey: Uint8Array, sealed: Uint8Array, aad: Uint8Array | 
   }
 }
 
-/** Wraps a data key with the node key (AES-256-GCM), bound to `itemId` so a wrapped key cannot be moved. */
-export function wrap(nodeKey: Uint8Array, dataKey: Uint8Array, itemId = ''): Buffer {
+/*
+ * Wrapping (R27): AES-256 key wrap (RFC 3394 / NIST SP 800-38F KW), bound to the item id through the
+ * alternative initial value RFC 3394 §2.2.3.2 allows: the first 8 bytes of SHA-256("relto data key\n" ‖ id).
+ * Unwrapping checks that value, so a wrapped key moved to another item, or altered, is refused. KW is made of
+ * single-block AES operations, so a post's thousands of keys are wrapped together, each step one call into
+ * the cipher for every key at once (one AES-GCM cipher set up per key cost more than the rest of the
+ * wrapping). Keys wrapped earlier with AES-256-GCM (nonce ‖ ciphertext ‖ tag, 60 bytes) still unwrap.
+ */
+const KW_BLOCKS = KEY_BYTES / 8; // n = 4 64-bit blocks of key data
+const KW_BYTES = 8 + KEY_BYTES;
+const GCM_WRAPPED_BYTES = NONCE_BYTES + KEY_BYTES + TAG_BYTES;
+
+function initialValue(itemId: string): Buffer {
+  return hash('sha256', WRAP_AAD_PREFIX + itemId, 'buffer').subarray(0, 8);
+}
+
+/** One ECB pass over `blocks` (16-byte AES blocks side by side): every key's step of KW at once. */
+function ecb(nodeKey: Uint8Array, decrypt: boolean): Cipher {
+  const c = decrypt
+    ? createDecipheriv('aes-256-ecb', nodeKey, null)
+    : createCipheriv('aes-256-ecb', nodeKey, null);
+  c.setAutoPadding(false);
+  return c;
+}
+
+/** Wraps data keys with the node key, each bound to its item id (RFC 3394 KW, all keys of a batch together). */
+export function wrapMany(
+  nodeKey: Uint8Array,
+  keys: readonly { dataKey: Uint8Array; itemId: string }[],
+): Buffer[] {
   checkKey(nodeKey, 'the node key');
+  const m = keys.length;
+  if (m === 0) return [];
+  // A[k] ‖ R[k][1..n] for every key k, as RFC 3394 §2.2.1 names them.
+  const a = Buffer.allocUnsafe(8 * m);
+  const r = Buffer.allocUnsafe(KEY_BYTES * m);
+  for (let k = 0; k < m; k++) {
+    const { dataKey, itemId } = keys[k]!;
+    checkKey(dataKey, 'a data key');
+    initialValue(itemId).copy(a, 8 * k);
+    r.set(dataKey, KEY_BYTES * k);
+  }
+  const cipher = ecb(nodeKey, false);
+  const blocks = Buffer.allocUnsafe(16 * m);
+  for (let j = 0; j <= 5; j++) {
+    for (let i = 1; i <= KW_BLOCKS; i++) {
+      for (let k = 0; k < m; k++) {
+        a.copy(blocks, 16 * k, 8 * k, 8 * k + 8);
+        r.copy(blocks, 16 * k + 8, KEY_BYTES * k + 8 * (i - 1), KEY_BYTES * k + 8 * i);
+      }
+      const b = cipher.update(blocks);
+      const t = KW_BLOCKS * j + i; // at most 24: XOR with it touches A's last byte only
+      for (let k = 0; k < m; k++) {
+        b.copy(a, 8 * k, 16 * k, 16 * k + 8);
+        a[8 * k + 7]! ^= t;
+        b.copy(r, KEY_BYTES * k + 8 * (i - 1), 16 * k + 8, 16 * k + 16);
+      }
+    }
+  }
+  cipher.final();
+  const out: Buffer[] = new Array(m);
+  for (let k = 0; k < m; k++) {
+    const w = Buffer.allocUnsafe(KW_BYTES);
+    a.copy(w, 0, 8 * k, 8 * k + 8);
+    r.copy(w, 8, KEY_BYTES * k, KEY_BYTES * (k + 1));
+    out[k] = w;
+  }
+  return out;
+}
+
+/**
+ * Unwraps what `wrapMany` (or `wrap`) made with the same node key and item ids, in order; throws (INTERNAL)
+ * if any one of them is altered, moved to another item or wrapped under another key.
+ */
+export function unwrapMany(
+  nodeKey: Uint8Array,
+  wrapped: readonly { wrapped: Uint8Array; itemId: string }[],
+): Uint8Array[] {
+  checkKey(nodeKey, 'the node key');
+  const out: Uint8Array[] = new Array(wrapped.length);
+  const kw: number[] = [];
+  for (let k = 0; k < wrapped.length; k++) {
+    const w = wrapped[k]!;
+    if (w.wrapped.length === KW_BYTES) kw.push(k);
+    else if (w.wrapped.length === GCM_WRAPPED_BYTES) out[k] = unwrapGcm(nodeKey, w.wrapped, w.itemId);
+    else throw new ReltoError('INTERNAL', 'a wrapped data key has the wrong length');
+  }
+  const m = kw.length;
+  if (m === 0) return out;
+  const a = Buffer.allocUnsafe(8 * m);
+  const r = Buffer.allocUnsafe(KEY_BYTES * m);
+  for (let k = 0; k < m; k++) {
+    const w = wrapped[kw[k]!]!.wrapped;
+    a.set(w.subarray(0, 8), 8 * k);
+    r.set(w.subarray(8), KEY_BYTES * k);
+  }
+  const decipher = ecb(nodeKey, true);
+  const blocks = Buffer.allocUnsafe(16 * m);
+  for (let j = 5; j >= 0; j--) {
+    for (let i = KW_BLOCKS; i >= 1; i--) {
+      const t = KW_BLOCKS * j + i;
+      for (let k = 0; k < m; k++) {
+        a.copy(blocks, 16 * k, 8 * k, 8 * k + 8);
+        blocks[16 * k + 7]! ^= t;
+        r.copy(blocks, 16 * k + 8, KEY_BYTES * k + 8 * (i - 1), KEY_BYTES * k + 8 * i);
+      }
+      const b = decipher.update(blocks);
+      for (let k = 0; k < m; k++) {
+        b.copy(a, 8 * k, 16 * k, 16 * k + 8);
+        b.copy(r, KEY_BYTES * k + 8 * (i - 1), 16 * k + 8, 16 * k + 16);
+      }
+    }
+  }
+  decipher.final();
+  for (let k = 0; k < m; k++) {
+    const at = kw[k]!;
+    if (!initialValue(wrapped[at]!.itemId).equals(a.subarray(8 * k, 8 * k + 8))) {
+      throw new ReltoError(
+        'INTERNAL',
+        'a wrapped data key failed its integrity check (wrong key, item or bytes)',
+      );
+    }
+    out[at] = new Uint8Array(r.subarray(KEY_BYTES * k, KEY_BYTES * (k + 1)));
+  }
+  return out;
+}
+
+/** Wraps one data key with the node key, bound to `itemId` so a wrapped key cannot be moved (see wrapMany). */
+export function wrap(nodeKey: Uint8Array, dataKey: Uint8Array, itemId = ''): Buffer {
   checkKey(dataKey, 'a data key');
-  return seal(nodeKey, dataKey, WRAP_AAD_PREFIX + itemId);
+  return wrapMany(nodeKey, [{ dataKey, itemId }])[0]!;
 }
 
 /** Unwraps what `wrap` made with the same node key and item id. */
 export function unwrap(nodeKey: Uint8Array, wrapped: Uint8Array, itemId = ''): Uint8Array {
-  checkKey(nodeKey, 'the node key');
+  return unwrapMany(nodeKey, [{ wrapped, itemId }])[0]!;
+}
+
+/** Keys wrapped before KW: AES-256-GCM under the node key, the item id in the AAD. */
+function unwrapGcm(nodeKey: Uint8Array, wrapped: Uint8Array, itemId: string): Uint8Array {
   const key = open(nodeKey, wrapped, WRAP_AAD_PREFIX + itemId);
   if (key.length !== KEY_BYTES)
     throw new ReltoError('INTERNAL', 'an unwrapped data key has the wrong length');
   return new Uint8Array(key);
+}
+
+/** The earlier wrapping (AES-256-GCM), kept so tests can make keys as stores written before KW hold them. */
+export function wrapGcm(nodeKey: Uint8Array, dataKey: Uint8Array, itemId = ''): Buffer {
+  checkKey(nodeKey, 'the node key');
+  checkKey(dataKey, 'a data key');
+  return seal(nodeKey, dataKey, WRAP_AAD_PREFIX + itemId);
 }

@@ -1,1 +1,10 @@
-export { newDataKey, open, seal, unwrap, wrap } from './data-key.js';
+export {
+  newDataKey,
+  open,
+  seal,
+  unwrap,
+  unwrapMany,
+  wrap,
+  wrapGcm,
+  wrapMany,
+} from './data-key.js';

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { ReltoError } from '../errors/index.js';
-import { newDataKey, open, seal, unwrap, wrap } from '../keys/index.js';
+import { newDataKey, open, seal, unwrap, unwrapMany, wrapMany } from '../keys/index.js';
 import type {
   Database,
   ExchangeRowTable,
@@ -157,6 +157,8 @@ function isoInstant(text: string, path: string): string {
   if (Number.isNaN(ms)) throw new ReltoError('MALFORMED_REQUEST', `not an instant: ${text}`, path);
   return new Date(ms).toISOString();
 }
+
+const EMPTY = new Uint8Array(0);
 
 function json(value: unknown): string {
   return JSON.stringify(value);
@@ -608,6 +610,15 @@ export class KyselyStore implements Store {
     const newestById = new Map<string, { version: string; row: number }>();
     const versionOf: string[] = [];
     const seals = this.ctx.ops.sealsSearchText;
+    // Held items' keys unwrapped together, new items' keys wrapped together (one KW pass each, see keys/).
+    const toUnwrap = new Map<string, { wrapped: Uint8Array; itemId: string }>();
+    for (const { input } of plans) {
+      const wrapped = items.get(input.object.id)?.wrapped;
+      if (wrapped) toUnwrap.set(input.object.id, { wrapped, itemId: input.object.id });
+    }
+    const unwrapped = [...toUnwrap.values()];
+    unwrapMany(this.ctx.nodeKey, unwrapped).forEach((k, n) => keys.set(unwrapped[n]!.itemId, k));
+    const newKeys: { dataKey: Uint8Array; itemId: string }[] = [];
     plans.forEach((plan, k) => {
       const o = plan.input.object;
       const added = first + k;
@@ -618,18 +629,15 @@ export class KyselyStore implements Store {
       result.dateAdded = microsToStamp(added);
       let key = keys.get(o.id);
       if (!key) {
-        const item = items.get(o.id);
-        if (item?.wrapped) key = unwrap(this.ctx.nodeKey, item.wrapped, o.id);
-        else {
-          key = newDataKey();
-          newItems.push({
-            id: o.id,
-            type: o.type,
-            wrapped_key: wrap(this.ctx.nodeKey, key, o.id),
-            created_at: createdAt,
-            destroyed_at: null,
-          });
-        }
+        key = newDataKey();
+        newKeys.push({ dataKey: key, itemId: o.id });
+        newItems.push({
+          id: o.id,
+          type: o.type,
+          wrapped_key: EMPTY, // wrapped below, with the batch
+          created_at: createdAt,
+          destroyed_at: null,
+        });
         keys.set(o.id, key);
       }
       const newest = newestById.get(o.id);
@@ -661,6 +669,10 @@ export class KyselyStore implements Store {
         // rewrites those; the object is put back together on the way out.
         content: seal(key, sealedPlaintext(json(rest), texts), `${o.id}\n${version}`),
       });
+    });
+
+    wrapMany(this.ctx.nodeKey, newKeys).forEach((w, n) => {
+      newItems[n]!.wrapped_key = w;
     });
 
     // Which new rows become the latest version, and which held rows stop being it.
@@ -727,7 +739,8 @@ export class KyselyStore implements Store {
         .select(['id', 'wrapped_key'])
         .where('id', 'in', part)
         .execute();
-      for (const i of items) if (i.wrapped_key) keys.set(i.id, unwrap(this.ctx.nodeKey, i.wrapped_key, i.id));
+      const wrapped = items.flatMap((i) => (i.wrapped_key ? [{ wrapped: i.wrapped_key, itemId: i.id }] : []));
+      unwrapMany(this.ctx.nodeKey, wrapped).forEach((k, n) => keys.set(wrapped[n]!.itemId, k));
     }
     return keys;
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newDataKey, open, seal, unwrap } from '../../keys/index.js';
+import { newDataKey, open, seal, unwrap, wrapGcm } from '../../keys/index.js';
 import { openStore } from '../open-store.js';
 import type { ObjectInput, Store } from '../store.js';
 
@@ -117,7 +117,7 @@ describe('SQLite destruction leaves no plaintext in the database files (R27)', (
     expect(holdersOf(wrapped)).toEqual([]);
   });
 
-  it('erases an item stored before search texts moved into the content (each row sealing its own text)', async () => {
+  it('erases an item stored before search texts moved into the content and before key wrap (GCM-wrapped key)', async () => {
     const nodeKey = newDataKey();
     const oldPath = join(dir, 'old.db');
     const old = await openStore({ sqlitePath: oldPath, nodeKey });
@@ -152,11 +152,18 @@ describe('SQLite destruction leaves no plaintext in the database files (R27)', (
         .prepare('UPDATE search_rows SET sealed_text = ? WHERE row_id = ?')
         .run(seal(key, input.index![k]!.text, `${id}\nsearch\n${r.row_id}`), r.row_id);
     });
+    // Its data key as stores wrapped it before RFC 3394 key wrap: AES-256-GCM under the node key.
+    raw.prepare('UPDATE items SET wrapped_key = ? WHERE id = ?').run(wrapGcm(nodeKey, key, id), id);
     raw.close();
 
     const reopened = await openStore({ sqlitePath: oldPath, nodeKey });
     try {
       expect((await reopened.getObject(id))?.object?.abstract).toBe('quuxmarkertitle');
+      // A new version of the item is sealed with the same (GCM-unwrapped) data key.
+      const next = item(2000, 'quuxmarkertitle', 'fredmarkerportion');
+      next.object.modified = '2026-02-01T00:00:00.000Z';
+      expect((await reopened.putObjects([next]))[0]?.status).toBe('added');
+      expect((await reopened.getObject(id))?.object?.modified).toBe('2026-02-01T00:00:00.000Z');
       expect(holders(oldPath, 'quuxmarkertitle').length).toBeGreaterThan(0);
       expect(await reopened.destroyObject(id)).toBe(true);
     } finally {
