@@ -118,18 +118,30 @@ export function wrapMany(
   }
   const cipher = ecb(nodeKey, false);
   const blocks = Buffer.allocUnsafe(16 * m);
+  // Byte loops, not Buffer.copy: its per-call checks cost more than moving 8 bytes.
   for (let j = 0; j <= 5; j++) {
     for (let i = 1; i <= KW_BLOCKS; i++) {
+      const ri = 8 * (i - 1);
       for (let k = 0; k < m; k++) {
-        a.copy(blocks, 16 * k, 8 * k, 8 * k + 8);
-        r.copy(blocks, 16 * k + 8, KEY_BYTES * k + 8 * (i - 1), KEY_BYTES * k + 8 * i);
+        const bo = 16 * k;
+        const ao = 8 * k;
+        const ro = KEY_BYTES * k + ri;
+        for (let x = 0; x < 8; x++) {
+          blocks[bo + x] = a[ao + x]!;
+          blocks[bo + 8 + x] = r[ro + x]!;
+        }
       }
       const b = cipher.update(blocks);
       const t = KW_BLOCKS * j + i; // at most 24: XOR with it touches A's last byte only
       for (let k = 0; k < m; k++) {
-        b.copy(a, 8 * k, 16 * k, 16 * k + 8);
-        a[8 * k + 7]! ^= t;
-        b.copy(r, KEY_BYTES * k + 8 * (i - 1), 16 * k + 8, 16 * k + 16);
+        const bo = 16 * k;
+        const ao = 8 * k;
+        const ro = KEY_BYTES * k + ri;
+        for (let x = 0; x < 8; x++) {
+          a[ao + x] = b[bo + x]!;
+          r[ro + x] = b[bo + 8 + x]!;
+        }
+        a[ao + 7] = a[ao + 7]! ^ t;
       }
     }
   }
@@ -174,16 +186,27 @@ export function unwrapMany(
   const blocks = Buffer.allocUnsafe(16 * m);
   for (let j = 5; j >= 0; j--) {
     for (let i = KW_BLOCKS; i >= 1; i--) {
+      const ri = 8 * (i - 1);
       const t = KW_BLOCKS * j + i;
       for (let k = 0; k < m; k++) {
-        a.copy(blocks, 16 * k, 8 * k, 8 * k + 8);
-        blocks[16 * k + 7]! ^= t;
-        r.copy(blocks, 16 * k + 8, KEY_BYTES * k + 8 * (i - 1), KEY_BYTES * k + 8 * i);
+        const bo = 16 * k;
+        const ao = 8 * k;
+        const ro = KEY_BYTES * k + ri;
+        for (let x = 0; x < 8; x++) {
+          blocks[bo + x] = a[ao + x]!;
+          blocks[bo + 8 + x] = r[ro + x]!;
+        }
+        blocks[bo + 7] = blocks[bo + 7]! ^ t;
       }
       const b = decipher.update(blocks);
       for (let k = 0; k < m; k++) {
-        b.copy(a, 8 * k, 16 * k, 16 * k + 8);
-        b.copy(r, KEY_BYTES * k + 8 * (i - 1), 16 * k + 8, 16 * k + 16);
+        const bo = 16 * k;
+        const ao = 8 * k;
+        const ro = KEY_BYTES * k + ri;
+        for (let x = 0; x < 8; x++) {
+          a[ao + x] = b[bo + x]!;
+          r[ro + x] = b[bo + 8 + x]!;
+        }
       }
     }
   }
