@@ -1,6 +1,12 @@
-import { checkItems, type ExchangeKey, openMessage, type Receipt } from '../../exchange/index.js';
+import {
+  checkItems,
+  type ExchangeKey,
+  type Message,
+  openMessage,
+  type Receipt,
+} from '../../exchange/index.js';
 import type { ExchangeRow } from '../../store/index.js';
-import { type Exchange, type OutboxBody, ROWS } from './exchange.js';
+import { type Exchange, type OutboxBody, ROWS, type SettledBody } from './exchange.js';
 import { postToPartner } from './transport.js';
 
 /**
@@ -17,6 +23,12 @@ export interface DeliveryOptions {
   pollMs?: number;
   /** How often to send this node's audit head to partners (ms; 0 = never). */
   headEveryMs?: number;
+}
+
+/** What a settled outbox row keeps of its message: the envelope and the item ids (the receipt lists versions). */
+function settledSummary(message: Message): SettledBody['message'] {
+  const { items, ...envelope } = message;
+  return { ...envelope, items: items.map((i) => String((i.object as { id?: unknown }).id ?? '')) };
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -150,7 +162,12 @@ export class Delivery {
       const receipt = item.object as Receipt;
       if (receipt.message !== message.id || receipt.by !== partner.party) return false;
       await ctx.audit.appendWithin(async (tx) => {
-        await tx.updateExchange(ROWS.outbox, message.id, { status: 'delivered', body: { message, receipt } });
+        // The row keeps the signed receipt and what the message was, not its items again: rewriting the
+        // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
+        await tx.updateExchange(ROWS.outbox, message.id, {
+          status: 'delivered',
+          body: { message: settledSummary(message), receipt } satisfies SettledBody,
+        });
         return {
           result: undefined,
           entries: [
@@ -184,7 +201,7 @@ export class Delivery {
     await ctx.audit.appendWithin(async (tx) => {
       await tx.updateExchange(ROWS.outbox, message.id, {
         status: 'refused',
-        body: { message, refusal: code },
+        body: { message: settledSummary(message), refusal: code } satisfies SettledBody,
       });
       return {
         result: undefined,

@@ -164,7 +164,11 @@ describe('consent and TISA relay (R15, R24, R25, R34)', () => {
     try {
       const rows = await node.store.listExchange({ kind: 'signed', ref: report.id });
       expect(rows).toHaveLength(1);
-      const jws = (rows[0]!.body as { record: { originatorJws: string } }).record.originatorJws;
+      // The proof and the batch JWS are kept beside the held (sealed) object, not a plaintext copy of it.
+      const held = rows[0]!.body as { originatorJws: string; proof: string[]; object?: unknown };
+      expect(held.object).toBeUndefined();
+      expect(JSON.stringify(held)).not.toContain('2015 nuclear test assessment');
+      const jws = held.originatorJws;
       const header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()) as { kid: string };
       expect(header.kid).toBe('KOR');
       const custody = await node.store.listCustody(report.id);

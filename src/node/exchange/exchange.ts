@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEntryInput } from '../../audit/index.js';
 import { type ErrorCode, errorCodes, ReltoError } from '../../errors/index.js';
 import {
+  type AlternativeResult,
   type AuditHead,
+  batchHeader,
   buildMessage,
   type ConsentAnswer,
   type ConsentRecord,
@@ -21,6 +23,7 @@ import {
   signBatch,
   toLabelConsent,
   type VerifiedItem,
+  verifyItem,
 } from '../../exchange/index.js';
 import type { NodeIdentity } from '../../identity/index.js';
 import { type Label, validateLabel } from '../../label/index.js';
@@ -70,8 +73,16 @@ export const ROWS = {
   compromiseSent: 'compromise-sent',
 } as const;
 
+/** A pending outbox row: the whole message, to send (again) until receipted. */
 export interface OutboxBody {
   message: Message;
+}
+
+/** A settled outbox row (delivered or refused for good): the envelope and item ids, the receipt or refusal. */
+export interface SettledBody {
+  message: Omit<Message, 'items'> & { items: string[] };
+  receipt?: Receipt;
+  refusal?: string;
 }
 
 export interface ReleaseRequestBody {
@@ -102,6 +113,18 @@ export interface InboxAnswer {
 /** A stored signed record (R25: kept per object version so it can be relayed). */
 interface SignedRow {
   record: SignedRecord;
+}
+
+/**
+ * A received object's signed record without the object: the object is held (sealed) in the store, and the
+ * proof, index, size and originator JWS are what relaying needs beside it (R25). Keeping the plaintext here
+ * again doubled what the receiver wrote and would outlive the item's destruction (R27).
+ */
+interface SignedProofRow {
+  proof: SignedRecord['proof'];
+  leafIndex: number;
+  treeSize: number;
+  originatorJws: string;
 }
 
 interface ConsentRow {
@@ -189,12 +212,13 @@ export class Exchange implements ExchangeService {
   /** Many held items in one query per thousand (release requests name up to thousands), in the order asked. */
   private async heldItems(
     ids: readonly string[],
+    withContent = true,
   ): Promise<{ stored: StoredObject; label: Label; labelId: string }[]> {
     const found = new Map<string, StoredObject>();
     for (let i = 0; i < ids.length; i += 1_000) {
       const part = [...new Set(ids.slice(i, i + 1_000))];
       const page = await this.store.fetchObjects(
-        { ids: part, versions: ['last'], withContent: true },
+        { ids: part, versions: ['last'], withContent },
         { limit: part.length },
       );
       for (const row of page.rows) found.set(row.id, row);
@@ -203,7 +227,9 @@ export class Exchange implements ExchangeService {
     return ids.map((id) => {
       const stored = found.get(id);
       const label = stored?.floor ? this.ctx.book.label(stored.floor) : undefined;
-      if (!stored?.object || !stored.floor || !label) throw new ReltoError('NOT_FOUND', `no item ${id}`);
+      if ((withContent && !stored?.object) || !stored?.floor || !label) {
+        throw new ReltoError('NOT_FOUND', `no item ${id}`);
+      }
       return { stored, label, labelId: stored.floor };
     });
   }
@@ -282,7 +308,8 @@ export class Exchange implements ExchangeService {
     const wanted = body.items?.length ? body.items : body.item ? [body.item] : [];
     if (wanted.length === 0) throw new ReltoError('MALFORMED_REQUEST', 'name the item to release', '/item');
     const ids: string[] = [];
-    for (const { stored, labelId } of await this.heldItems(wanted)) {
+    // Filing decides on labels only: the content is read (and signed) at approval.
+    for (const { stored, labelId } of await this.heldItems(wanted, false)) {
       const id = stored.id;
       // One may ask to release only what one may read.
       const read = deciderAnswer(this.ctx, me, labelId, 'read', stored.id);
@@ -478,9 +505,27 @@ export class Exchange implements ExchangeService {
         relayedMarkings.add(h.labelId);
         items.push(toItem((markingRow.body as SignedRow).record));
       }
-      items.push(toItem((objectRow.body as SignedRow).record, consents));
+      items.push(toItem(this.heldRecord(object, objectRow.body as SignedRow | SignedProofRow), consents));
     }
     return items;
+  }
+
+  /**
+   * The originator's signed record of a held object (R25): rows written before proofs were kept apart carry
+   * the object; newer ones are joined to the held object, which must still be what the originator signed.
+   */
+  private heldRecord(object: StixObject, body: SignedRow | SignedProofRow): SignedRecord {
+    if ('record' in body) return body.record;
+    const record: SignedRecord = { object, ...body };
+    const originator = batchHeader(body.originatorJws)?.kid;
+    const key = originator ? this.signingKeyOf(originator) : undefined;
+    if (!key || !verifyItem(record, key).ok) {
+      throw new ReltoError(
+        'CONFLICT',
+        `the held ${object.id} is no longer what its originator signed: it cannot be relayed (R25)`,
+      );
+    }
+    return record;
   }
 
   // ---- consent (R15–R17, R34)
@@ -887,6 +932,8 @@ export class Exchange implements ExchangeService {
     const accepted: Accepted[] = [];
     const usedMarkings = new Set<string>();
     const heldConsents: [string, ConsentRecord][] = [];
+    const senderViews = new Map<string, Answer>();
+    const alternatives = new Map<string, AlternativeResult>();
     for (const v of verified) {
       const obj = v.object as StixObject;
       if (obj.type === 'marking-definition') continue;
@@ -920,8 +967,12 @@ export class Exchange implements ExchangeService {
           }
         : label;
       // The receiving side decides too: would the sender have been permitted this release on its date (R14,
-      // R15, R21, R24)?
-      const senderView = senderDecision(this.ctx, message, withConsents);
+      // R15, R21, R24)? Items without consents of one label share the answer (the same request to decide).
+      let senderView = consents.length ? undefined : senderViews.get(labelId);
+      if (!senderView) {
+        senderView = senderDecision(this.ctx, message, withConsents);
+        if (!consents.length) senderViews.set(labelId, senderView);
+      }
       if (senderView.decision !== 'permit') {
         const codes = senderView.reasons.map((x) => x.code);
         refuse(
@@ -932,7 +983,12 @@ export class Exchange implements ExchangeService {
         );
         continue;
       }
-      const alt = receiverAlternative(reg, label, this.party, message.under);
+      // R6: one receiver-equivalent label per originator label of the message.
+      let alt = alternatives.get(labelId);
+      if (!alt) {
+        alt = receiverAlternative(reg, label, this.party, message.under);
+        alternatives.set(labelId, alt);
+      }
       if (!alt.ok) {
         refuse(obj.id, version, alt.reason, alt.message);
         continue;
@@ -1013,7 +1069,12 @@ export class Exchange implements ExchangeService {
           key: `${a.object.id}|${versionOf(a.object)}`,
           ref: a.object.id,
           status: 'held',
-          body: { record: a.record } satisfies SignedRow,
+          body: {
+            proof: a.record.proof,
+            leafIndex: a.record.leafIndex,
+            treeSize: a.record.treeSize,
+            originatorJws: a.record.originatorJws,
+          } satisfies SignedProofRow,
         });
         for (const c of a.consents) {
           rows.push({
@@ -1078,8 +1139,9 @@ export class Exchange implements ExchangeService {
     for (const [itemId, c] of heldConsents) this.ctx.consents?.add(itemId, c);
     for (const id of usedMarkings)
       this.ctx.book.add(knownMarking(markings.get(id)!.definition, 'relto-label'));
-    for (const a of accepted)
-      if (a.alternative) this.ctx.book.add(knownMarking(a.alternative, 'alternative'));
+    for (const alt of alternatives.values())
+      if (alt.ok && alt.marking)
+        this.ctx.book.add(knownMarking(alt.marking as unknown as StixObject, 'alternative'));
     return this.receiptAnswer(receipt, message.sender);
   }
 

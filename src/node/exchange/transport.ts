@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer, Agent as HttpsAgent, request as httpsRequest, type Server } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { peerParty } from '../../identity/index.js';
 import type { Exchange } from './exchange.js';
 import type { Partner } from './partners.js';
@@ -40,6 +40,19 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+// A TLS connection's client certificate is fixed for its life: read (and parse, with its chain) once per
+// keep-alive connection, not per message. The party is still checked against today's partners per message.
+const peerCertificates = new WeakMap<TLSSocket, PeerCertificate>();
+
+function peerCertificate(socket: TLSSocket): PeerCertificate {
+  let cert = peerCertificates.get(socket);
+  if (!cert) {
+    cert = socket.getPeerCertificate(true);
+    peerCertificates.set(socket, cert);
+  }
+  return cert;
+}
+
 /** Starts the mutual-TLS inbox listener of a node. */
 export async function startInboxServer(
   exchange: Exchange,
@@ -75,7 +88,7 @@ export async function startInboxServer(
             return;
           }
           const body = await readBody(req);
-          const cert = (req.socket as TLSSocket).getPeerCertificate(true);
+          const cert = peerCertificate(req.socket as TLSSocket);
           const fingerprints = new Map<string, string[]>();
           for (const p of await exchange.loadPartners()) fingerprints.set(p.party, [p.caFingerprint]);
           const peer = peerParty(cert, (party) => fingerprints.get(party));
