@@ -1,6 +1,14 @@
 import type { AuditEntryInput } from '../audit/index.js';
 import type { Label } from '../label/index.js';
-import { type Action, type Answer, decide } from '../policy/index.js';
+import {
+  type Action,
+  type Answer,
+  decide,
+  type PreparedLabel,
+  type PreparedPrincipal,
+  prepareLabel,
+  preparePrincipal,
+} from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { type AlternativeLabel, markingToAlternative, markingToLabel } from '../stix/index.js';
 import type { StixObject, Store } from '../store/index.js';
@@ -54,6 +62,9 @@ export class LabelBook {
   private alternativesLoaded = false;
   /** Label object → its marking id, so redact()'s label callbacks reach the id-keyed decision cache. */
   private readonly ids = new WeakMap<Label, string>();
+  /** Labels prepared for decisions, by marking id (an id never changes meaning, so neither does this). */
+  private readonly prepared = new Map<string, PreparedLabel>();
+  private preparedUnder: CompiledRegistry | undefined;
 
   constructor(
     private readonly store: Store,
@@ -93,6 +104,25 @@ export class LabelBook {
     return this.known.get(id);
   }
 
+  /**
+   * The relto label of a marking id prepared for decisions under `registry` (prepared once per id: a
+   * node decides on the same marking-definitions all day), or undefined as for label().
+   */
+  preparedLabel(id: string, registry: CompiledRegistry): PreparedLabel | undefined {
+    if (this.preparedUnder !== registry) {
+      this.prepared.clear();
+      this.preparedUnder = registry;
+    }
+    let p = this.prepared.get(id);
+    if (p === undefined) {
+      const label = this.known.get(id)?.label;
+      if (label === undefined) return undefined;
+      p = prepareLabel(registry, label);
+      this.prepared.set(id, p);
+    }
+    return p;
+  }
+
   /** The relto label of a marking id, or undefined (TLP, statements, alternatives, unknown ids). */
   readonly label = (id: string): Label | undefined => this.known.get(id)?.label;
 
@@ -127,6 +157,7 @@ export type ConsentsOf = (itemId: string) => Label['consents'] | undefined;
 export class Decider {
   private readonly cache = new Map<string, Answer>();
   private readonly subjects = new Map<string, Set<string>>();
+  private principal: PreparedPrincipal | undefined;
 
   constructor(
     readonly person: Person,
@@ -165,13 +196,21 @@ export class Decider {
     const key = this.keyOf(action, labelId, itemId);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const { version: _v, name: _n, ...principal } = this.person;
+    if (this.principal === undefined) {
+      const { version: _v, name: _n, ...principal } = this.person;
+      this.principal = preparePrincipal(this.registry, principal);
+    }
     const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
     const held = itemId === undefined ? undefined : this.consentsOf(itemId);
-    const withConsents = held ? { ...label, consents: [...(label.consents ?? []), ...held] } : label;
+    // Held consents make a label of their own; the book's labels are decided on in their prepared form.
+    const withConsents = held
+      ? { ...label, consents: [...(label.consents ?? []), ...held] }
+      : this.book.label(labelId) === label
+        ? this.book.preparedLabel(labelId, this.registry)!
+        : label;
     const answer = decide(this.registry, {
       at: this.at,
-      principal,
+      principal: this.principal,
       action,
       ...(this.purpose !== undefined ? { purpose: this.purpose } : {}),
       item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },

@@ -1,5 +1,5 @@
 import { type ReasonCode, ReltoError, reasonCodes } from '../errors/index.js';
-import type { Consent } from '../label/schema.js';
+import type { Consent, Label } from '../label/schema.js';
 import {
   allowsReleasesAt,
   type CompiledAgreement,
@@ -8,7 +8,8 @@ import {
   covers,
   equivalentLevel,
 } from '../registry/index.js';
-import type { Answer, DecisionRequest, MarkObligation, Reason } from './schema.js';
+import type { Level } from '../registry/schema.js';
+import type { Answer, DecisionRequest, MarkObligation, Principal, Reason } from './schema.js';
 
 /*
  * The rules engine (R9–R18, R21, R24, R33; contracts §4). Deny by default: every failing rule sets one bit,
@@ -69,12 +70,20 @@ export function codesOf(mask: number): ReasonCode[] {
 const NONE = Object.freeze([]) as unknown as never[];
 const PERMIT: Answer = Object.freeze({ decision: 'permit', reasons: NONE, obligations: NONE });
 const denials = new Map<number, Answer>();
+/** A direct-mapped cache in front of `denials`: most decisions repeat a handful of masks. */
+const SLOTS = 256;
+const slotMask = new Int32Array(SLOTS).fill(-1);
+const slotAnswer: Answer[] = new Array<Answer>(SLOTS).fill(PERMIT);
 function denial(mask: number): Answer {
+  const slot = (mask ^ (mask >>> 8) ^ (mask >>> 16)) & (SLOTS - 1);
+  if (slotMask[slot] === mask) return slotAnswer[slot];
   let a = denials.get(mask);
   if (!a) {
     a = Object.freeze({ decision: 'deny', reasons: reasonsFor(mask), obligations: NONE }) as Answer;
     denials.set(mask, a);
   }
+  slotMask[slot] = mask;
+  slotAnswer[slot] = a;
   return a;
 }
 const markedPermits = new Map<string, Map<string, Map<string, Answer>>>();
@@ -112,74 +121,58 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-function digits(s: string, from: number, n: number): number {
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
+/** Two decimal digits at `i`, or -1 if either is not a digit. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
 }
 
 /**
  * Parses an RFC 3339 instant (the request schema's date-time) to epoch ms. Requests carry many distinct
- * instants, and Date.parse is the slowest step of a decision, so the common form is read by hand;
- * anything unusual falls back to Date.parse.
+ * instants, and Date.parse is the slowest step of a decision, so the common form is read by hand in
+ * straight-line code; anything unusual falls back to Date.parse.
  */
 export function instant(iso: string): number {
   const n = iso.length;
-  if (n >= 20 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45 && iso.charCodeAt(13) === 58) {
-    const y = digits(iso, 0, 4);
-    const mo = digits(iso, 5, 2);
-    const d = digits(iso, 8, 2);
-    const h = digits(iso, 11, 2);
-    const mi = digits(iso, 14, 2);
-    const se = digits(iso, 17, 2);
-    let i = 19;
-    let ms = 0;
-    if (iso.charCodeAt(i) === 46) {
-      let scale = 100;
-      i++;
-      while (i < n) {
-        const c = iso.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        ms += c * scale;
-        scale /= 10;
-        i++;
-      }
-      ms = Math.floor(ms);
-    }
-    let offset = 0;
-    const z = iso.charCodeAt(i);
-    let ok = false;
-    if ((z === 90 || z === 122) && i === n - 1) ok = true;
-    else if ((z === 43 || z === 45) && i === n - 6 && iso.charCodeAt(i + 3) === 58) {
-      const oh = digits(iso, i + 1, 2);
-      const om = digits(iso, i + 4, 2);
-      if (oh >= 0 && om >= 0) {
-        offset = (oh * 60 + om) * 60_000 * (z === 43 ? 1 : -1);
-        ok = true;
-      }
-    }
-    if (
-      ok &&
-      y >= 0 &&
-      mo >= 1 &&
-      mo <= 12 &&
-      d >= 1 &&
-      d <= 31 &&
-      h >= 0 &&
-      h <= 23 &&
-      mi >= 0 &&
-      mi <= 59 &&
-      se >= 0 &&
-      se <= 60
-    ) {
-      return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms - offset;
-    }
+  if (n < 20 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45 || iso.charCodeAt(13) !== 58) {
+    return Date.parse(iso);
   }
-  return Date.parse(iso);
+  const hi = two(iso, 0);
+  const lo = two(iso, 2);
+  const mo = two(iso, 5);
+  const d = two(iso, 8);
+  const h = two(iso, 11);
+  const mi = two(iso, 14);
+  const se = two(iso, 17);
+  if ((hi | lo | mo | d | h | mi | se) < 0) return Date.parse(iso);
+  let i = 19;
+  let ms = 0;
+  if (iso.charCodeAt(i) === 46) {
+    let scale = 100;
+    i++;
+    for (; i < n; i++) {
+      const c = iso.charCodeAt(i) - 48;
+      if (c >>> 0 > 9) break;
+      ms += c * scale;
+      scale /= 10;
+    }
+    ms = Math.floor(ms);
+  }
+  let offset = 0;
+  const z = iso.charCodeAt(i);
+  if (z === 90 || z === 122) {
+    if (i !== n - 1) return Date.parse(iso);
+  } else if ((z === 43 || z === 45) && i === n - 6 && iso.charCodeAt(i + 3) === 58) {
+    const oh = two(iso, i + 1);
+    const om = two(iso, i + 4);
+    if ((oh | om) < 0) return Date.parse(iso);
+    offset = (oh * 60 + om) * 60_000 * (z === 43 ? 1 : -1);
+  } else {
+    return Date.parse(iso);
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return Date.parse(iso);
+  return ((daysFromCivil(hi * 100 + lo, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms - offset;
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
@@ -195,133 +188,294 @@ function consentCounts(c: Consent, originator: string, atMs: number): boolean {
   return c.expires === undefined || instant(c.expires) > atMs;
 }
 
-/**
+/*
  * Requests arrive as JSON with optional properties present or absent, so labels and principals come in
- * many hidden classes and every property read is megamorphic. Each decision copies the fields it uses into
- * these two fixed-shape scratch records once, and the rules read only those: about 40% faster, with no
- * allocation. Decisions are synchronous, so one pair of records serves every call.
+ * many hidden classes and every property read is megamorphic. Each decision therefore reads a label and a
+ * principal through a fixed-shape view holding the fields the rules use and what they derive from them
+ * (parties, levels, caveat flags, the codes R1 checks). A view comes either from the engine's scratch
+ * records, filled for this one call, or, for a label or principal prepared once with prepareLabel() /
+ * preparePrincipal() (as a node holds its marking-definitions and a session its person), from the view
+ * built when it was prepared. Either way the same rule code below reads it.
  */
-interface LabelView {
-  originator: string;
-  classification: string;
-  releasableTo: readonly string[] | undefined;
-  restrictive: Record<string, string[]> | undefined;
-  caveats: readonly string[] | undefined;
-  topics: readonly string[] | undefined;
-  purpose: string | undefined;
-  consents: readonly Consent[] | undefined;
-  designations: readonly string[];
+class LabelView {
+  originator = '';
+  classification = '';
+  releasableTo: readonly string[] | undefined = undefined;
+  /** Releasable To as bits of the registry's party list (see partyBit), for the hot R11 check. */
+  releasableBits = 0;
+  restrictive: Record<string, string[]> | undefined = undefined;
+  caveats: readonly string[] | undefined = undefined;
+  topics: readonly string[] | undefined = undefined;
+  purpose: string | undefined = undefined;
+  consents: readonly Consent[] | undefined = undefined;
+  designations: readonly string[] = EMPTY;
+  /** The originator's party and the label's level, when the registry knows them. */
+  party: CompiledParty | undefined = undefined;
+  level: Level | undefined = undefined;
+  /** UNKNOWN_PARTY / UNKNOWN_LEVEL bits the label alone causes (R1). */
+  unknown = 0;
+  noforn = false;
+  orcon = false;
+  /** Restrictive categories other than Designation, for need-to-know (R10). */
+  needToKnow = false;
+  /** The global tier (§4); valid once tierKnown. */
+  tier: string | undefined = undefined;
+  tierKnown = false;
+  /*
+   * How the last reader party reads a classified foreign item under `readUnder` (R2, R3, R6, R14, R24):
+   * the agreement it is held under, the bits that reading alone sets, and the equivalent level with its
+   * rank (-1: no clearance comparison). A label is read by one party under one agreement far more often
+   * than not, so this one-entry memo spares the agreement lookups of most decisions.
+   */
+  readReader = '';
+  readUnder: string | undefined = undefined;
+  readVia: CompiledAgreement | undefined = undefined;
+  readMask = 0;
+  readMark: string | undefined = undefined;
+  readRank = -1;
+  /** The last marked permit answered for this label, by reader and level (answers are shared values). */
+  permitReader = '';
+  permitLevel = '';
+  permitAnswer: Answer | undefined = undefined;
+  /** The registry this view was derived with (a prepared view is reused only with it). */
+  registry: CompiledRegistry | undefined = undefined;
+  /** A prepared view's frozen label. */
+  source: Label | undefined = undefined;
 }
-const L: LabelView = {
-  originator: '',
-  classification: '',
-  releasableTo: undefined,
-  restrictive: undefined,
-  caveats: undefined,
-  topics: undefined,
-  purpose: undefined,
-  consents: undefined,
-  designations: [],
-};
-interface PrincipalView {
-  party: string;
-  clearance: string;
-  designations: readonly string[] | undefined;
-  restrictive: Record<string, string[]> | undefined;
-  roles: readonly string[];
-  official: boolean;
-  contractor: boolean;
+
+class PrincipalView {
+  party = '';
+  clearance = '';
+  designations: readonly string[] | undefined = undefined;
+  restrictive: Record<string, string[]> | undefined = undefined;
+  roles: readonly string[] = EMPTY;
+  official = false;
+  contractor = false;
+  /** The reader's party and the rank of their clearance (-1 when unknown). */
+  partyOf: CompiledParty | undefined = undefined;
+  /** The reader's party as a bit of the registry's party list (0 beyond 31 parties: the lists are scanned). */
+  partyBit = 0;
+  clearanceRank = -1;
+  /** UNKNOWN_PARTY / UNKNOWN_LEVEL bits the principal alone causes (R1). */
+  unknown = 0;
+  releasingOfficer = false;
+  securityOfficer = false;
+  registry: CompiledRegistry | undefined = undefined;
+  /** A prepared view's frozen principal. */
+  source: Principal | undefined = undefined;
 }
-const P: PrincipalView = {
-  party: '',
-  clearance: '',
-  designations: undefined,
-  restrictive: undefined,
-  roles: [],
-  official: false,
-  contractor: false,
-};
+
+/** The scratch views: decisions are synchronous, so one pair serves every call on unprepared input. */
+const L = new LabelView();
+const P = new PrincipalView();
 
 /*
  * The copy walks each object's own keys with for-in: V8 reads `obj[key]` inside such a loop through the
  * object's enum cache, which stays fast however many shapes the inputs come in, where named reads of a
  * property that is sometimes absent miss the megamorphic inline cache.
  */
-function loadLabel(label: Record<string, unknown>): void {
-  L.releasableTo = undefined;
-  L.restrictive = undefined;
-  L.caveats = undefined;
-  L.topics = undefined;
-  L.purpose = undefined;
-  L.consents = undefined;
+function fillLabel(v: LabelView, reg: CompiledRegistry, label: Record<string, unknown>): LabelView {
+  v.releasableTo = undefined;
+  v.restrictive = undefined;
+  v.caveats = undefined;
+  v.topics = undefined;
+  v.purpose = undefined;
+  v.consents = undefined;
   for (const key in label) {
-    const v = label[key];
+    const x = label[key];
     switch (key) {
       case 'originator':
-        L.originator = v as string;
+        v.originator = x as string;
         break;
       case 'classification':
-        L.classification = v as string;
+        v.classification = x as string;
         break;
       case 'releasableTo':
-        L.releasableTo = v as string[];
+        v.releasableTo = x as string[];
         break;
       case 'restrictive':
-        L.restrictive = v as Record<string, string[]>;
+        v.restrictive = x as Record<string, string[]>;
         break;
       case 'caveats':
-        L.caveats = v as string[];
+        v.caveats = x as string[];
         break;
       case 'topics':
-        L.topics = v as string[];
+        v.topics = x as string[];
         break;
       case 'purpose':
-        L.purpose = v as string;
+        v.purpose = x as string;
         break;
       case 'consents':
-        L.consents = v as Consent[];
+        v.consents = x as Consent[];
         break;
     }
   }
-  L.designations = L.restrictive?.Designation ?? EMPTY;
+  const restrictive = v.restrictive;
+  v.designations = restrictive?.Designation ?? EMPTY;
+  v.needToKnow = false;
+  if (restrictive) for (const category in restrictive) if (category !== 'Designation') v.needToKnow = true;
+  v.noforn = includes(v.caveats, 'NOFORN');
+  v.orcon = includes(v.caveats, 'ORCON');
+  v.registry = reg;
+  v.tier = undefined;
+  v.tierKnown = false;
+  v.readReader = '';
+  v.permitReader = '';
+  // R1: the codes the label names.
+  let unknown = 0;
+  const party = partyOf(reg, v.originator);
+  v.party = party;
+  // The registry's own string: later comparisons with other codes taken from it are pointer compares.
+  if (party) v.originator = party.def.code;
+  v.level = party?.levels.get(v.classification);
+  if (party === undefined) unknown |= BIT.UNKNOWN_PARTY;
+  else if (v.level === undefined) unknown |= BIT.UNKNOWN_LEVEL;
+  const rt = v.releasableTo;
+  let bits = 0;
+  if (rt !== undefined) {
+    const known = reg.partyCodes;
+    for (let i = 0; i < rt.length; i++) {
+      if (!known.has(rt[i])) unknown |= BIT.UNKNOWN_PARTY;
+      bits |= partyBit(reg, rt[i]);
+    }
+  }
+  v.releasableBits = bits;
+  const consents = v.consents;
+  if (consents) {
+    const known = reg.partyCodes;
+    for (let i = 0; i < consents.length; i++) {
+      const c = consents[i];
+      if (!known.has(c.by)) unknown |= BIT.UNKNOWN_PARTY;
+      if (c.to !== undefined && !known.has(c.to)) unknown |= BIT.UNKNOWN_PARTY;
+      if (c.holder !== undefined && !known.has(c.holder)) unknown |= BIT.UNKNOWN_PARTY;
+    }
+  }
+  v.unknown = unknown;
+  return v;
 }
 
-function loadPrincipal(principal: Record<string, unknown>): void {
-  P.designations = undefined;
-  P.restrictive = undefined;
-  P.official = false;
-  P.contractor = false;
+function fillPrincipal(
+  v: PrincipalView,
+  reg: CompiledRegistry,
+  principal: Record<string, unknown>,
+): PrincipalView {
+  v.designations = undefined;
+  v.restrictive = undefined;
+  v.roles = EMPTY;
+  v.official = false;
+  v.contractor = false;
   for (const key in principal) {
-    const v = principal[key];
+    const x = principal[key];
     switch (key) {
       case 'party':
-        P.party = v as string;
+        v.party = x as string;
         break;
       case 'clearance':
-        P.clearance = v as string;
+        v.clearance = x as string;
         break;
       case 'designations':
-        P.designations = v as string[];
+        v.designations = x as string[];
         break;
       case 'restrictive':
-        P.restrictive = v as Record<string, string[]>;
+        v.restrictive = x as Record<string, string[]>;
         break;
       case 'roles':
-        P.roles = v as string[];
+        v.roles = x as string[];
         break;
       case 'official':
-        P.official = v === true;
+        v.official = x === true;
         break;
       case 'contractor':
-        P.contractor = v === true;
+        v.contractor = x === true;
         break;
     }
   }
+  v.releasingOfficer = includes(v.roles, 'releasing-officer');
+  v.securityOfficer = includes(v.roles, 'security-officer');
+  v.registry = reg;
+  const party = partyOf(reg, v.party);
+  v.partyOf = party;
+  if (party) v.party = party.def.code;
+  v.partyBit = partyBit(reg, v.party);
+  const clearance = party?.levels.get(v.clearance);
+  v.clearanceRank = clearance === undefined ? -1 : clearance.rank;
+  v.unknown = party === undefined ? BIT.UNKNOWN_PARTY : clearance === undefined ? BIT.UNKNOWN_LEVEL : 0;
+  return v;
 }
 
-function loadViews(req: DecisionRequest): void {
-  loadLabel(req.item.label as unknown as Record<string, unknown>);
-  loadPrincipal(req.principal as unknown as Record<string, unknown>);
+/*
+ * Prepared labels and principals are views built once from a deep-frozen copy (so they can never go
+ * stale): a node prepares each marking-definition's label once and each session's person once, and every
+ * later decision on them skips reading and deriving, and reads one fixed-shape object instead of two.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/** A label prepared for many decisions under one registry (opaque: pass it as a request's item.label). */
+export type PreparedLabel = LabelView;
+/** A principal prepared for many decisions under one registry (opaque: pass it as a request's principal). */
+export type PreparedPrincipal = PrincipalView;
+
+/** A decision request whose label and principal may be prepared ones (contracts §4 otherwise). */
+export interface DecisionInput extends Omit<DecisionRequest, 'principal' | 'item'> {
+  principal: Principal | PreparedPrincipal;
+  item: Omit<DecisionRequest['item'], 'label'> & { label: Label | PreparedLabel };
+}
+
+/** Prepares `label` for decisions under `reg`; the argument is copied, never altered. */
+export function prepareLabel(reg: CompiledRegistry, label: Label): PreparedLabel {
+  const source = deepFreeze(structuredClone(label));
+  const view = fillLabel(new LabelView(), reg, source as unknown as Record<string, unknown>);
+  view.source = source;
+  return view;
+}
+
+/** Prepares `principal` (a session's person) for decisions under `reg`; the argument is never altered. */
+export function preparePrincipal(reg: CompiledRegistry, principal: Principal): PreparedPrincipal {
+  const source = deepFreeze(structuredClone(principal));
+  const view = fillPrincipal(new PrincipalView(), reg, source as unknown as Record<string, unknown>);
+  view.source = source;
+  return view;
+}
+
+/** The label a prepared label was made from (frozen), or the label itself. */
+export function labelOf(label: Label | PreparedLabel): Label {
+  return label instanceof LabelView ? label.source! : label;
+}
+
+/** The principal a prepared principal was made from (frozen), or the principal itself. */
+export function principalOf(principal: Principal | PreparedPrincipal): Principal {
+  return principal instanceof PrincipalView ? principal.source! : principal;
+}
+
+function labelView(reg: CompiledRegistry, label: Label | PreparedLabel): LabelView {
+  if (label instanceof LabelView) {
+    if (label.registry === reg) return label;
+    label = label.source!;
+  }
+  return fillLabel(L, reg, label as unknown as Record<string, unknown>);
+}
+
+function principalView(reg: CompiledRegistry, principal: Principal | PreparedPrincipal): PrincipalView {
+  if (principal instanceof PrincipalView) {
+    if (principal.registry === reg) return principal;
+    principal = principal.source!;
+  }
+  return fillPrincipal(P, reg, principal as unknown as Record<string, unknown>);
+}
+
+/** §4: the item's global tier, derived once per view. */
+function tierOfView(reg: CompiledRegistry, v: LabelView): string | undefined {
+  if (!v.tierKnown) {
+    v.tier = reg.tierOf(v.originator, v.level!.id, v.designations);
+    v.tierKnown = true;
+  }
+  return v.tier;
 }
 
 /** R11/R15: a `{"to"}` consent by the originator naming the party. */
@@ -399,39 +553,92 @@ function partyOf(reg: CompiledRegistry, code: string): CompiledParty | undefined
   return undefined;
 }
 
-/** R1: every party code, level and agreement id the request names must be known; else only those codes. */
-function unknownMask(reg: CompiledRegistry, req: DecisionRequest): number {
+/**
+ * How `reader` reads a classified foreign item received under `receivedUnder` (memoised in the view): the
+ * agreement it is held under and the leg whose table gives the equivalence (R24: a relayed item is held
+ * under the hub–reader leg, the originator–hub leg for the hub itself), scope (R14, R24), coverage and the
+ * equivalent level (R2, R3, R6).
+ */
+function readingOf(
+  reg: CompiledRegistry,
+  label: LabelView,
+  reader: string,
+  receivedUnder: string | undefined,
+  received: CompiledAgreement | undefined,
+  pParty: CompiledParty,
+): void {
+  const originator = label.originator;
+  const levelId = label.level!.id;
+  const designations = label.designations;
+  const tier = tierOfView(reg, label);
+  const via = received ?? reg.bilateral(originator, reader);
   let mask = 0;
-  const { item } = req;
-  const label = L;
-  const principal = P;
-  const pParty = partyOf(reg, principal.party);
-  const oParty = partyOf(reg, label.originator);
-  lastReaderParty = pParty;
-  lastOriginatorParty = oParty;
-  if (pParty === undefined || oParty === undefined) mask |= BIT.UNKNOWN_PARTY;
-  if (item.holder !== undefined && partyOf(reg, item.holder) === undefined) mask |= BIT.UNKNOWN_PARTY;
-  const rt = label.releasableTo;
-  if (rt !== undefined) {
-    const known = reg.partyCodes;
-    for (let i = 0; i < rt.length; i++) if (!known.has(rt[i])) mask |= BIT.UNKNOWN_PARTY;
-  }
-  const consents = label.consents;
-  if (consents) {
-    for (let i = 0; i < consents.length; i++) {
-      const c = consents[i];
-      if (!reg.partyCodes.has(c.by)) mask |= BIT.UNKNOWN_PARTY;
-      if (c.to !== undefined && !reg.partyCodes.has(c.to)) mask |= BIT.UNKNOWN_PARTY;
-      if (c.holder !== undefined && !reg.partyCodes.has(c.holder)) mask |= BIT.UNKNOWN_PARTY;
+  let mark: string | undefined;
+  let rank = -1;
+  if (!via) {
+    mask |= BIT.NO_AGREEMENT; // R14
+  } else {
+    if (!inScope(via, label.topics)) mask |= BIT.OUT_OF_SCOPE; // R14, R24
+    let readingLeg: CompiledAgreement | undefined;
+    let covered: boolean;
+    if (via.kind === 'relay') {
+      const hub = via.hub!;
+      readingLeg = reader === hub ? reg.bilateral(originator, hub) : reg.bilateral(hub, reader);
+      covered = tier !== undefined && via.rows.has(tier) && readingLeg !== undefined;
+      if (readingLeg === undefined) mask |= BIT.NO_AGREEMENT;
+      else covered = covered && covers(readingLeg, tier, originator, levelId, designations);
+    } else {
+      readingLeg = via;
+      covered = covers(via, tier, originator, levelId, designations);
+    }
+    if (readingLeg !== undefined) {
+      const eq = covered ? equivalentLevel(readingLeg, tier!, reader) : undefined;
+      if (eq === undefined) {
+        mask |= BIT.LEVEL_NOT_COVERED; // R2, R3: no clearance comparison then
+      } else {
+        mark = eq;
+        rank = pParty.levels.get(eq)!.rank;
+      }
     }
   }
-  if (req.release && partyOf(reg, req.release.to) === undefined) mask |= BIT.UNKNOWN_PARTY;
-  if (oParty && !oParty.levels.has(label.classification)) mask |= BIT.UNKNOWN_LEVEL;
-  if (pParty && !pParty.levels.has(principal.clearance)) mask |= BIT.UNKNOWN_LEVEL;
-  if (item.receivedUnder !== undefined && !reg.agreements.has(item.receivedUnder))
-    mask |= BIT.UNKNOWN_AGREEMENT;
-  if (req.release?.under !== undefined && !reg.agreements.has(req.release.under))
-    mask |= BIT.UNKNOWN_AGREEMENT;
+  label.readReader = reader;
+  label.readUnder = receivedUnder;
+  label.readVia = via;
+  label.readMask = mask;
+  label.readMark = mark;
+  label.readRank = rank;
+}
+
+/** A party's bit (its index in the registry's list), or 0 when unknown or beyond 31 parties. */
+function partyBit(reg: CompiledRegistry, code: string): number {
+  const list = reg.partyList;
+  const n = Math.min(list.length, 31);
+  for (let i = 0; i < n; i++) if (list[i].def.code === code) return 1 << i;
+  return 0;
+}
+
+/** R11: is `reader` (of `bit`) in the label's Releasable To? */
+function releasableTo(label: LabelView, reader: string, bit: number): boolean {
+  return bit !== 0 ? (label.releasableBits & bit) !== 0 : includes(label.releasableTo, reader);
+}
+
+/** R1: every party code, level and agreement id the request names must be known; else only those codes. */
+function unknownMask(
+  reg: CompiledRegistry,
+  req: DecisionInput,
+  holder: string | undefined,
+  label: LabelView,
+  principal: PrincipalView,
+): number {
+  let mask = label.unknown | principal.unknown;
+  // A holder other than the reader was refused as malformed before, so it is known when the reader is.
+  if (holder !== undefined && holder !== principal.party && partyOf(reg, holder) === undefined)
+    mask |= BIT.UNKNOWN_PARTY;
+  const release = req.release;
+  if (release !== undefined) {
+    if (partyOf(reg, release.to) === undefined) mask |= BIT.UNKNOWN_PARTY;
+    if (release.under !== undefined && !reg.agreements.has(release.under)) mask |= BIT.UNKNOWN_AGREEMENT;
+  }
   return mask;
 }
 
@@ -447,7 +654,7 @@ export interface Verdict {
  * Throws ReltoError MALFORMED_REQUEST for the malformed cases of §4 (holder ≠ principal's party, …).
  * The request's shape must already be valid (validateDecisionRequest).
  */
-export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
+export function evaluate(reg: CompiledRegistry, req: DecisionInput): Verdict {
   const mask = evaluateMask(reg, req);
   return { mask, markLevel: lastMarkLevel };
 }
@@ -457,25 +664,34 @@ export function evaluate(reg: CompiledRegistry, req: DecisionRequest): Verdict {
  * allocates nothing; JavaScript runs one call at a time, so the pair cannot interleave.
  */
 let lastMarkLevel: string | undefined;
-/** The reader's and originator's parties found by the last unknownMask() (same reasoning as above). */
-let lastReaderParty: CompiledParty | undefined;
-let lastOriginatorParty: CompiledParty | undefined;
+/** The originator and reader of that call, for the mark obligation (same reasoning). */
+let lastOriginator = '';
+let lastReader = '';
+let lastLabel: LabelView = L;
 
-function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
+function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
   lastMarkLevel = undefined;
-  loadViews(req);
-  const { item, action } = req;
-  const label = L;
-  const principal = P;
+  // The request's objects are first loaded together, so their cache misses overlap instead of queueing.
+  const item = req.item;
+  const at = req.at;
+  const principalIn = req.principal;
+  const labelIn = item.label;
+  const action = req.action;
+  const atMs = instant(at);
+  const label = labelView(reg, labelIn);
+  const principal = principalView(reg, principalIn);
   const reader = principal.party;
-  const holder = item.holder ?? reader;
+  const itemHolder = item.holder;
+  const receivedUnder = item.receivedUnder;
+  const holder = itemHolder ?? reader;
   // §4: a person handles only what their own node holds.
   if (holder !== reader) malformed('item.holder must be the principal’s party', '/item/holder');
 
-  const unknown = unknownMask(reg, req);
+  const received = receivedUnder === undefined ? undefined : reg.agreements.get(receivedUnder);
+  let unknown = unknownMask(reg, req, itemHolder, label, principal);
+  if (receivedUnder !== undefined && received === undefined) unknown |= BIT.UNKNOWN_AGREEMENT;
   if (unknown !== 0) return unknown;
 
-  const received = item.receivedUnder === undefined ? undefined : reg.agreements.get(item.receivedUnder)!;
   if (received && !received.parties.has(holder)) {
     malformed(`agreement ${received.id} does not include the holder ${holder}`, '/item/receivedUnder');
   }
@@ -494,63 +710,30 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
     }
   }
 
-  const originator = label.originator;
-  const oParty = lastOriginatorParty!;
-  const pParty = lastReaderParty!;
-  const atMs = instant(req.at);
-  const roles = principal.roles;
-
   // R18 for report-compromise: the security officer's role and nothing else (§4).
-  if (action === 'report-compromise') {
-    return includes(roles, 'security-officer') ? 0 : BIT.ROLE_REQUIRED;
-  }
+  if (action === 'report-compromise') return principal.securityOfficer ? 0 : BIT.ROLE_REQUIRED;
 
-  const level = oParty.levels.get(label.classification)!;
+  const originator = label.originator;
+  const pParty = principal.partyOf!;
+  const level = label.level!;
   const unclassified = level.rank === 0; // R33
   const foreign = originator !== reader;
-  const restrictive = label.restrictive;
   const designations = label.designations;
-  const caveats = label.caveats;
   let mask = 0;
   let markLevel: string | undefined;
 
-  // The agreement the reader holds a foreign item under, and the leg whose table gives the equivalence.
-  let readingLeg: CompiledAgreement | undefined;
+  // The agreement the reader holds a foreign item under (R14, R24) and what reading under it sets.
   let via: CompiledAgreement | undefined;
-  let tier: string | undefined;
   if (foreign && !unclassified) {
-    tier = reg.tierOf(originator, level.id, designations);
-    via = received ?? reg.bilateral(originator, reader);
-    if (!via) {
-      mask |= BIT.NO_AGREEMENT; // R14
-    } else {
-      if (!inScope(via, label.topics)) mask |= BIT.OUT_OF_SCOPE; // R14, R24
-      let covered: boolean;
-      if (via.kind === 'relay') {
-        // R24: a relayed item is held under the hub–reader leg (the originator–hub leg for the hub itself).
-        const hub = via.hub!;
-        readingLeg = reader === hub ? reg.bilateral(originator, hub) : reg.bilateral(hub, reader);
-        covered = tier !== undefined && via.rows.has(tier) && readingLeg !== undefined;
-        if (readingLeg === undefined) mask |= BIT.NO_AGREEMENT;
-        else covered = covered && covers(readingLeg, tier, originator, level.id, designations);
-      } else {
-        readingLeg = via;
-        covered = covers(via, tier, originator, level.id, designations);
-      }
-      if (readingLeg !== undefined) {
-        const eq = covered ? equivalentLevel(readingLeg, tier!, reader) : undefined;
-        if (eq === undefined) {
-          mask |= BIT.LEVEL_NOT_COVERED; // R2, R3: no clearance comparison then
-        } else {
-          markLevel = eq;
-          if (pParty.levels.get(principal.clearance)!.rank < pParty.levels.get(eq)!.rank) {
-            mask |= BIT.CLEARANCE_TOO_LOW; // R10
-          }
-        }
-      }
+    if (label.readReader !== reader || label.readUnder !== receivedUnder) {
+      readingOf(reg, label, reader, receivedUnder, received, pParty);
     }
+    via = label.readVia;
+    mask |= label.readMask;
+    markLevel = label.readMark;
+    if (principal.clearanceRank < label.readRank) mask |= BIT.CLEARANCE_TOO_LOW; // R10
   } else if (!unclassified) {
-    if (pParty.levels.get(principal.clearance)!.rank < level.rank) mask |= BIT.CLEARANCE_TOO_LOW; // R10
+    if (principal.clearanceRank < level.rank) mask |= BIT.CLEARANCE_TOO_LOW; // R10
   } else if (foreign) {
     markLevel = pParty.unclassified.id; // R33, R6: an unclassified foreign item is marked with rank 0
   }
@@ -565,7 +748,8 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
   }
 
   // R10 need-to-know: every restrictive value but Designation (R13 handles that).
-  if (restrictive) {
+  if (label.needToKnow) {
+    const restrictive = label.restrictive!;
     for (const category in restrictive) {
       if (category === 'Designation') continue;
       const needed = restrictive[category];
@@ -580,12 +764,12 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
   }
 
   // R11: a reader of another party needs Releasable To or the originator's consent.
-  if (foreign && !includes(label.releasableTo, reader) && !hasToConsent(label, reader, atMs)) {
+  if (foreign && !releasableTo(label, reader, principal.partyBit) && !hasToConsent(label, reader, atMs)) {
     mask |= BIT.NOT_RELEASABLE_TO_PARTY;
   }
 
   // R12: NOFORN never reaches another party, by reading or by release.
-  if (includes(caveats, 'NOFORN')) {
+  if (label.noforn) {
     if (foreign || (action === 'release' && release!.to !== originator)) mask |= BIT.NOFORN;
   }
 
@@ -598,38 +782,33 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
 
   // R16: ORCON copies, translations, prints and exports by anyone but the originator need consent.
   if (
-    (action === 'copy' || action === 'translate' || action === 'print' || action === 'export') &&
+    label.orcon &&
     foreign &&
-    includes(caveats, 'ORCON') &&
+    (action === 'copy' || action === 'translate' || action === 'print' || action === 'export') &&
     !hasActionConsent(label, action, holder, atMs)
   ) {
     mask |= BIT.ORCON_CONSENT_REQUIRED;
   }
 
   // R17: another purpose than the one the item was provided for (foreign items, both purposes stated).
-  if (
-    foreign &&
-    req.purpose !== undefined &&
-    label.purpose !== undefined &&
-    req.purpose !== label.purpose &&
-    !hasPurposeConsent(label, req.purpose, holder, atMs)
-  ) {
-    mask |= BIT.PURPOSE_CONSENT_REQUIRED;
+  if (foreign && label.purpose !== undefined) {
+    const purpose = req.purpose;
+    if (
+      purpose !== undefined &&
+      purpose !== label.purpose &&
+      !hasPurposeConsent(label, purpose, holder, atMs)
+    ) {
+      mask |= BIT.PURPOSE_CONSENT_REQUIRED;
+    }
   }
 
   // R18: roles.
-  if (action === 'release' && !includes(roles, 'releasing-officer')) mask |= BIT.ROLE_REQUIRED;
-  if (action === 'destroy' && !includes(roles, 'security-officer')) mask |= BIT.ROLE_REQUIRED;
-
-  if (action === 'release')
-    mask |= releaseMask(
-      reg,
-      req,
-      holder,
-      tier ?? reg.tierOf(originator, level.id, designations),
-      unclassified,
-      atMs,
-    );
+  if (action === 'release') {
+    if (!principal.releasingOfficer) mask |= BIT.ROLE_REQUIRED;
+    mask |= releaseMask(reg, release!, label, holder, tierOfView(reg, label), unclassified, atMs);
+  } else if (action === 'destroy' && !principal.securityOfficer) {
+    mask |= BIT.ROLE_REQUIRED;
+  }
 
   const marks =
     foreign &&
@@ -640,21 +819,24 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionRequest): number {
       action === 'export' ||
       action === 'destroy');
   lastMarkLevel = marks ? markLevel : undefined;
+  lastOriginator = originator;
+  lastReader = reader;
+  lastLabel = label;
   return mask;
 }
 
 /** R14–R17, R21, R24 for a release: consent, the leg agreement, its state, coverage and the relay. */
 function releaseMask(
   reg: CompiledRegistry,
-  req: DecisionRequest,
+  release: NonNullable<DecisionRequest['release']>,
+  label: LabelView,
   holder: string,
   tier: string | undefined,
   unclassified: boolean,
   atMs: number,
 ): number {
-  const label = L;
   const originator = label.originator;
-  const to = req.release!.to;
+  const to = release.to;
   const level = label.classification;
   const designations = label.designations;
   let mask = 0;
@@ -670,7 +852,7 @@ function releaseMask(
   // R33: unclassified items need no agreement, tier or coverage.
   if (unclassified) return mask;
 
-  const under = req.release!.under === undefined ? undefined : reg.agreements.get(req.release!.under);
+  const under = release.under === undefined ? undefined : reg.agreements.get(release.under);
   let legMissingOrClosed = false;
   if (under?.kind === 'relay') {
     if (holder !== under.hub) return mask | BIT.RELAY_REQUIRED; // R24: only the hub passes items on
@@ -724,13 +906,18 @@ function releaseMask(
 }
 
 /** Decides a request (contracts §4): permit only when no rule fails, with the mark obligation (R6). */
-export function decide(reg: CompiledRegistry, req: DecisionRequest): Answer {
+export function decide(reg: CompiledRegistry, req: DecisionInput): Answer {
   const mask = evaluateMask(reg, req);
-  const markLevel = lastMarkLevel;
   if (mask !== 0) return denial(mask);
-  return markLevel === undefined
-    ? PERMIT
-    : markedPermit(req.item.label.originator, req.principal.party, markLevel);
+  const markLevel = lastMarkLevel;
+  if (markLevel === undefined) return PERMIT;
+  const view = lastLabel;
+  if (view.permitReader !== lastReader || view.permitLevel !== markLevel) {
+    view.permitAnswer = markedPermit(lastOriginator, lastReader, markLevel);
+    view.permitReader = lastReader;
+    view.permitLevel = markLevel;
+  }
+  return view.permitAnswer!;
 }
 
 export { BIT as reasonBits, ORDER as reasonOrder };
