@@ -173,6 +173,23 @@ describe('SQLite destruction leaves no plaintext in the database files (R27)', (
     expect(holders(oldPath, 'fredmarkerportion')).toEqual([]);
   });
 
+  it('after bulk writes, checkpoints run in their own thread, and a destruction still leaves nothing behind', async () => {
+    const bulk = (from: number) =>
+      Array.from({ length: 1000 }, (_, i) => item(from + i, `bulk title ${i}`, `bulk body ${i}`));
+    await store.putObjects(bulk(10_000)); // the first bulk commit starts the thread
+    await store.putObjects([item(1000, 'xyzzymarkertitle alpha', 'plughmarkerportion bravo')]);
+    const inMainFile = () => holders(path, 'xyzzymarkertitle').includes('relto.db');
+    // Far below the writer's own automatic checkpoint: only the thread copies these pages into the main file.
+    await store.putObjects(bulk(20_000));
+    const deadline = Date.now() + 10_000;
+    while (!inMainFile() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(inMainFile()).toBe(true);
+    await store.putObjects(bulk(30_000)); // a checkpoint may well be running during the destruction
+    expect(await store.destroyObject(itemId(1000))).toBe(true);
+    expect(holders(path, 'xyzzymarkertitle')).toEqual([]);
+    expect(holders(path, 'plughmarkerportion')).toEqual([]);
+  });
+
   it('also erases a destroyed item whose words are shared with items that stay', async () => {
     await store.putObjects([item(1000, 'sharedmarkerword unique1marker', 'x')]);
     await store.putObjects([item(1001, 'sharedmarkerword', 'y')]);

@@ -8,6 +8,7 @@ import { exchangeTable } from '../exchange-table.js';
 import { type DialectOps, KyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
+import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
 import { scanSearchSqlite } from './search-scan.js';
 
@@ -16,7 +17,14 @@ function ftsQuery(words: string[]): string {
   return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
 }
 
-function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
+/** Rows in one commit from which checkpoints move to their own thread (see checkpointer.ts). */
+const BULK_ROWS = 1000;
+
+/** `checkpoints`: the database file's path, to start background checkpoints on the first bulk write. */
+function sqliteOps(
+  raw: SqliteDatabase.Database,
+  checkpoints: { path: string | null; thread: Checkpointer | null },
+): DialectOps {
   const statements = new Map<string, SqliteDatabase.Statement>();
   // better-sqlite3 binds Buffers, not bare Uint8Arrays.
   const bindable = (v: unknown) =>
@@ -103,13 +111,25 @@ function sqliteOps(raw: SqliteDatabase.Database): DialectOps {
       return rows;
     },
     scanSearch: scanSearchSqlite,
-    async afterBulkInsert() {
-      // SQLite's planner needs no statistics for these indexed range scans.
+    async afterBulkInsert(_db, rows) {
+      // SQLite's planner needs no statistics for these indexed range scans; bulk writes hand checkpoints over.
+      if (rows < BULK_ROWS || checkpoints.path === null || checkpoints.thread) return;
+      checkpoints.thread = startCheckpointer(checkpoints.path);
+      raw.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
     },
     async afterDestroy(db) {
       // R27: secure_delete zeroed the freed bytes and FTS5 secure-delete removed the terms; the WAL still holds
-      // the old page images until it is checkpointed and truncated.
-      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+      // the old page images until it is checkpointed and truncated. A background checkpoint running at this
+      // moment makes this one busy: try again until the whole WAL is copied back and truncated.
+      for (let attempt = 0; ; attempt++) {
+        const { rows } = await sql<{ busy: number; log: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(
+          db,
+        );
+        if (rows[0]?.busy === 0 && rows[0].log <= 0) return;
+        if (attempt >= 500)
+          throw new ReltoError('INTERNAL', 'the WAL could not be truncated after a destruction (R27)');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
   };
 }
@@ -137,5 +157,14 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, { ops: sqliteOps(raw), nodeKey, now, root: db, onClose: async () => {} });
+  const checkpoints = { path: path === ':memory:' ? null : path, thread: null as Checkpointer | null };
+  return new KyselyStore(db, {
+    ops: sqliteOps(raw, checkpoints),
+    nodeKey,
+    now,
+    root: db,
+    onClose: async () => {
+      await checkpoints.thread?.close();
+    },
+  });
 }
