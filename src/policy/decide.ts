@@ -218,6 +218,8 @@ class LabelView {
   orcon = false;
   /** Restrictive categories other than Designation, for need-to-know (R10). */
   needToKnow = false;
+  /** A prepared view's restrictive values but Designation, as keys (see needKey). */
+  needs: readonly string[] | undefined = undefined;
   /** The global tier (§4); valid once tierKnown. */
   tier: string | undefined = undefined;
   tierKnown = false;
@@ -260,6 +262,8 @@ class PrincipalView {
   unknown = 0;
   releasingOfficer = false;
   securityOfficer = false;
+  /** A prepared view's restrictive holdings, as keys (see needKey). */
+  holds: ReadonlySet<string> | undefined = undefined;
   registry: CompiledRegistry | undefined = undefined;
   /** A prepared view's frozen principal. */
   source: Principal | undefined = undefined;
@@ -432,6 +436,7 @@ export function prepareLabel(reg: CompiledRegistry, label: Label): PreparedLabel
   const source = deepFreeze(structuredClone(label));
   const view = fillLabel(new LabelView(), reg, source as unknown as Record<string, unknown>);
   view.source = source;
+  view.needs = view.restrictive ? needsOf(view.restrictive) : [];
   return view;
 }
 
@@ -440,6 +445,7 @@ export function preparePrincipal(reg: CompiledRegistry, principal: Principal): P
   const source = deepFreeze(structuredClone(principal));
   const view = fillPrincipal(new PrincipalView(), reg, source as unknown as Record<string, unknown>);
   view.source = source;
+  view.holds = holdingsOf(view.restrictive);
   return view;
 }
 
@@ -609,6 +615,50 @@ function readingOf(
   label.readRank = rank;
 }
 
+/** The key of one restrictive value, as prepared views index them. */
+function needKey(category: string, value: string): string {
+  return `${category}\u0000${value}`;
+}
+
+/** Every restrictive value of a label but Designation, as keys (for prepared views). */
+function needsOf(restrictive: Record<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const category in restrictive) {
+    if (category === 'Designation') continue;
+    for (const value of restrictive[category]) out.push(needKey(category, value));
+  }
+  return out;
+}
+
+/** Every restrictive value a principal holds, as keys (for prepared views). */
+function holdingsOf(restrictive: Record<string, string[]> | undefined): Set<string> {
+  const out = new Set<string>();
+  if (restrictive)
+    for (const category in restrictive) for (const v of restrictive[category]) out.add(needKey(category, v));
+  return out;
+}
+
+/**
+ * R10 need-to-know: does the principal hold every restrictive value of the label but Designation? Prepared
+ * views compare precomputed keys; others walk the two records.
+ */
+function needToKnowMet(label: LabelView, principal: PrincipalView): boolean {
+  const needs = label.needs;
+  const holds = principal.holds;
+  if (needs !== undefined && holds !== undefined) {
+    for (let i = 0; i < needs.length; i++) if (!holds.has(needs[i])) return false;
+    return true;
+  }
+  const restrictive = label.restrictive!;
+  for (const category in restrictive) {
+    if (category === 'Designation') continue;
+    const needed = restrictive[category];
+    const held = principal.restrictive?.[category];
+    for (let i = 0; i < needed.length; i++) if (!includes(held, needed[i])) return false;
+  }
+  return true;
+}
+
 /** A party's bit (its index in the registry's list), or 0 when unknown or beyond 31 parties. */
 function partyBit(reg: CompiledRegistry, code: string): number {
   const list = reg.partyList;
@@ -748,20 +798,7 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
   }
 
   // R10 need-to-know: every restrictive value but Designation (R13 handles that).
-  if (label.needToKnow) {
-    const restrictive = label.restrictive!;
-    for (const category in restrictive) {
-      if (category === 'Designation') continue;
-      const needed = restrictive[category];
-      const held = principal.restrictive?.[category];
-      for (let i = 0; i < needed.length; i++) {
-        if (!includes(held, needed[i])) {
-          mask |= BIT.NEED_TO_KNOW;
-          break;
-        }
-      }
-    }
-  }
+  if (label.needToKnow && !needToKnowMet(label, principal)) mask |= BIT.NEED_TO_KNOW;
 
   // R11: a reader of another party needs Releasable To or the originator's consent.
   if (foreign && !releasableTo(label, reader, principal.partyBit) && !hasToConsent(label, reader, atMs)) {
