@@ -43,6 +43,20 @@ describe('vectorBytes', () => {
 
   it('splits text into the terms the query side hashes', () => {
     expect(textTerms('Modbus/TCP: PLC-5 firmware')).toEqual(['modbus', 'tcp', 'plc', '5', 'firmware']);
+    expect(textTerms('Ｍｏｄｂｕｓ Çà 5')).toEqual(['modbus', 'çà', '5']);
+  });
+
+  it('splits ASCII text exactly as the full Unicode rule does (its shortcut)', () => {
+    const unicodeRule = (t: string) =>
+      t
+        .normalize('NFKC')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }), (t) => {
+        expect(textTerms(t)).toEqual(unicodeRule(t));
+      }),
+    );
   });
 });
 
