@@ -121,6 +121,8 @@ interface SignedRow {
  * again doubled what the receiver wrote and would outlive the item's destruction (R27).
  */
 interface SignedProofRow {
+  /** The object version the proof is for (the row is keyed by message and item). */
+  version: string;
   proof: SignedRecord['proof'];
   leafIndex: number;
   treeSize: number;
@@ -444,7 +446,8 @@ export class Exchange implements ExchangeService {
         message,
         held.map((h) => ({
           kind: ROWS.released,
-          key: `${h.stored.id}|${request.to}|${message.id}`,
+          // Keyed by message first: a batch's rows land side by side in the key index, not on a page each.
+          key: `${message.id}|${h.stored.id}`,
           ref: h.stored.id,
           partner: request.to,
           // Who holds a copy (R8 notices go to every holder): the outbox row says whether it was receipted.
@@ -489,7 +492,7 @@ export class Exchange implements ExchangeService {
     for (const h of held) {
       if (h.label.originator === this.party) continue;
       const object = h.stored.object!;
-      const objectRow = await this.store.getExchange(ROWS.signed, `${object.id}|${versionOf(object)}`);
+      const objectRow = await this.signedRowOf(object);
       const markingRow = await this.store.getExchange(ROWS.signed, h.labelId);
       if (!objectRow || !markingRow) {
         throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
@@ -506,13 +509,23 @@ export class Exchange implements ExchangeService {
     return items;
   }
 
+  /** The row holding the originator's proof for this version of a held object (R25). */
+  private async signedRowOf(object: StixObject): Promise<ExchangeRow | undefined> {
+    const version = versionOf(object);
+    const key = `${object.id}|${version}`;
+    return (await this.store.listExchange({ kind: ROWS.signed, ref: object.id })).find(
+      (r) => r.key === key || (r.body as Partial<SignedProofRow>).version === version,
+    );
+  }
+
   /**
    * The originator's signed record of a held object (R25): rows written before proofs were kept apart carry
    * the object; newer ones are joined to the held object, which must still be what the originator signed.
    */
   private heldRecord(object: StixObject, body: SignedRow | SignedProofRow): SignedRecord {
     if ('record' in body) return body.record;
-    const record: SignedRecord = { object, ...body };
+    const { proof, leafIndex, treeSize, originatorJws } = body;
+    const record: SignedRecord = { object, proof, leafIndex, treeSize, originatorJws };
     const originator = batchHeader(body.originatorJws)?.kid;
     const key = originator ? this.signingKeyOf(originator) : undefined;
     if (!key || !verifyItem(record, key).ok) {
@@ -917,6 +930,8 @@ export class Exchange implements ExchangeService {
       }
     }
     type Accepted = {
+      /** The item's place in the message. */
+      index: number;
       object: StixObject;
       record: SignedRecord;
       consents: { record: SignedRecord; consent: ConsentRecord }[];
@@ -990,6 +1005,7 @@ export class Exchange implements ExchangeService {
         continue;
       }
       accepted.push({
+        index: v.index,
         object: obj,
         record: v.item,
         consents,
@@ -1059,10 +1075,12 @@ export class Exchange implements ExchangeService {
         if (r.status !== 'added') continue;
         rows.push({
           kind: ROWS.signed,
-          key: `${a.object.id}|${versionOf(a.object)}`,
+          // Keyed by message and item: a message's rows land side by side in the key index (found by ref).
+          key: `${message.id}|${a.index}`,
           ref: a.object.id,
           status: 'held',
           body: {
+            version: versionOf(a.object),
             proof: a.record.proof,
             leafIndex: a.record.leafIndex,
             treeSize: a.record.treeSize,
