@@ -329,6 +329,27 @@ describe('per-item results (never half-way)', () => {
     expect(r.items[1]).toMatchObject({ code: 'BAD_ORIGINATOR_SIGNATURE', path: '/items/1/object' });
   });
 
+  it('a whole batch with one proof hash altered: that item alone is refused, the others verify', async () => {
+    const m = korRelease(5);
+    const proof = [...m.items[3].proof];
+    proof[0] = proof[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    m.items[3] = { ...m.items[3], proof };
+    const r = await receiveMessage(send(m, kor, jpn), openAs(jpn));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.items.map((i) => i.status)).toEqual(['verified', 'verified', 'verified', 'refused', 'verified']);
+    expect(r.items[3]).toMatchObject({ code: 'BAD_ORIGINATOR_SIGNATURE' });
+  });
+
+  it('a whole batch with two items swapped in place (index kept): both refused, the others verify', async () => {
+    const m = korRelease(4);
+    const [a, b] = [m.items[1], m.items[2]];
+    m.items[1] = { ...a, object: b.object };
+    m.items[2] = { ...b, object: a.object };
+    const r = await receiveMessage(send(m, kor, jpn), openAs(jpn));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.items.map((i) => i.status)).toEqual(['verified', 'refused', 'refused', 'verified']);
+  });
+
   it('an item whose originator is not a partner is UNKNOWN_ORIGINATOR', async () => {
     const records = signBatch({ party: 'CHN', key: chn.signing.privateJwk }, sampleReports(1, 'CHN'));
     const m = message({ sender: 'KOR', recipient: 'JPN', items: items(records) });

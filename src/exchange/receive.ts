@@ -1,6 +1,7 @@
+import { MerkleTree } from '../audit/index.js';
 import type { ErrorCode, ReasonCode } from '../errors/index.js';
 import { type Checker, compileChecker } from '../identity/index.js';
-import { batchHeader, recordRoot, verifyBatchSignature } from './batch.js';
+import { type BatchHeader, batchHeader, objectLeafHash, recordRoot, verifyBatchSignature } from './batch.js';
 import type { ExchangeKey } from './keys.js';
 import {
   ConsentRecord,
@@ -140,11 +141,83 @@ type Verdict =
  */
 class RecordVerifier {
   private readonly verified = new Map<string, boolean>();
+  private readonly headers = new Map<string, BatchHeader | undefined>();
+  /** Roots already established for records of a whole batch (see `prepareBatches`). */
+  private readonly roots = new Map<SignedRecord, Uint8Array>();
 
   constructor(private readonly keys: (party: string) => ExchangeKey | undefined) {}
 
+  private header(jws: string): BatchHeader | undefined {
+    if (!this.headers.has(jws)) this.headers.set(jws, batchHeader(jws));
+    return this.headers.get(jws);
+  }
+
+  /**
+   * When a message carries every leaf of a batch (the usual release), the tree is rebuilt from the objects
+   * once and each record's proof compared with the rebuilt path: the same root every proof would lead to,
+   * without hashing each proof up to the root. A record that does not match is left to `verify`, which
+   * then says what is wrong with it.
+   */
+  prepareBatches(records: readonly SignedRecord[]): void {
+    const groups = new Map<string, SignedRecord[]>();
+    for (const r of records) {
+      if (typeof r.originatorJws !== 'string') continue;
+      const g = groups.get(r.originatorJws);
+      if (g) g.push(r);
+      else groups.set(r.originatorJws, [r]);
+    }
+    for (const [jws, group] of groups) {
+      const n = group.length;
+      if (n < 2 || this.header(jws)?.treeSize !== n) continue;
+      const byLeaf: (SignedRecord | undefined)[] = new Array(n);
+      let whole = true;
+      for (const r of group) {
+        const i = r.leafIndex;
+        if (
+          r.treeSize !== n ||
+          !Number.isSafeInteger(i) ||
+          i < 0 ||
+          i >= n ||
+          byLeaf[i] ||
+          !Array.isArray(r.proof)
+        ) {
+          whole = false;
+          break;
+        }
+        byLeaf[i] = r;
+      }
+      if (!whole) continue;
+      const tree = new MerkleTree();
+      try {
+        for (const r of byLeaf) tree.appendLeafHash(objectLeafHash(r!.object));
+      } catch {
+        continue; // not canonical JSON: `verify` reports it
+      }
+      const root = tree.root();
+      // One altered object changes the rebuilt root: then every record goes its own way, so that only the
+      // altered one is refused (items are judged one by one).
+      const kid = this.header(jws)!.kid;
+      const key = this.keys(kid);
+      if (!key) continue;
+      const cacheKey = `${jws}|${root.toString('hex')}`;
+      let good = this.verified.get(cacheKey);
+      if (good === undefined) {
+        good = verifyBatchSignature(jws, root, key);
+        this.verified.set(cacheKey, good);
+      }
+      if (!good) continue;
+      for (let i = 0; i < n; i++) {
+        const r = byLeaf[i]!;
+        const path = tree.inclusionProof(i);
+        if (path.length === r.proof.length && path.every((h, k) => h.toString('hex') === r.proof[k])) {
+          this.roots.set(r, root);
+        }
+      }
+    }
+  }
+
   verify(record: SignedRecord, path: string): Verdict {
-    const header = batchHeader(record.originatorJws);
+    const header = this.header(record.originatorJws);
     if (!header) {
       return {
         ok: false,
@@ -170,7 +243,8 @@ class RecordVerifier {
         path: `${path}/treeSize`,
       };
     }
-    const r = recordRoot(record);
+    const known = this.roots.get(record);
+    const r = known ? { root: known } : recordRoot(record);
     if ('fault' in r) return { ...r.fault, path: `${path}${r.fault.path}` };
     const cacheKey = `${record.originatorJws}|${Buffer.from(r.root).toString('hex')}`;
     let good = this.verified.get(cacheKey);
@@ -213,6 +287,7 @@ export function checkItems<K extends MessageKind>(
   options: ItemCheckOptions,
 ): ItemResult<K>[] {
   const verifier = new RecordVerifier(options.originators);
+  verifier.prepareBatches(message.items);
   const body = bodyCheckers[message.kind];
   const time = Date.parse(message.time);
   const results: ItemResult<K>[] = [];
