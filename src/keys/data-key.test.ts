@@ -48,12 +48,16 @@ describe('data keys (R27)', () => {
     const nodeKey = newDataKey();
     const keys = Array.from({ length: 50 }, (_, i) => ({ dataKey: newDataKey(), itemId: `note--${i}` }));
     const wrapped = wrapMany(nodeKey, keys);
-    keys.forEach((k, i) => expect(wrapped[i]!.equals(wrap(nodeKey, k.dataKey, k.itemId))).toBe(true));
+    for (const [i, k] of keys.entries()) {
+      expect(wrapped[i]!.equals(wrap(nodeKey, k.dataKey, k.itemId))).toBe(true);
+    }
     const back = unwrapMany(
       nodeKey,
       wrapped.map((w, i) => ({ wrapped: w, itemId: keys[i]!.itemId })),
     );
-    back.forEach((k, i) => expect(Buffer.from(k).equals(Buffer.from(keys[i]!.dataKey))).toBe(true));
+    for (const [i, k] of back.entries()) {
+      expect(Buffer.from(k).equals(Buffer.from(keys[i]!.dataKey))).toBe(true);
+    }
     const altered = wrapped.map((w) => Buffer.from(w));
     altered[17]![20]! ^= 1;
     expect(() =>

@@ -271,8 +271,9 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     if (this.afterCommit) throw new ReltoError('INTERNAL', 'close the store, not a transaction');
-    await this.db.destroy();
+    // The dialect's own work first (a background checkpoint may still hold a connection to the file).
     await this.ctx.onClose();
+    await this.db.destroy();
   }
 
   // ---- meta
@@ -617,7 +618,9 @@ export class KyselyStore implements Store {
       if (wrapped) toUnwrap.set(input.object.id, { wrapped, itemId: input.object.id });
     }
     const unwrapped = [...toUnwrap.values()];
-    unwrapMany(this.ctx.nodeKey, unwrapped).forEach((k, n) => keys.set(unwrapped[n]!.itemId, k));
+    unwrapMany(this.ctx.nodeKey, unwrapped).forEach((k, n) => {
+      keys.set(unwrapped[n]!.itemId, k);
+    });
     const newKeys: { dataKey: Uint8Array; itemId: string }[] = [];
     plans.forEach((plan, k) => {
       const o = plan.input.object;
@@ -740,7 +743,9 @@ export class KyselyStore implements Store {
         .where('id', 'in', part)
         .execute();
       const wrapped = items.flatMap((i) => (i.wrapped_key ? [{ wrapped: i.wrapped_key, itemId: i.id }] : []));
-      unwrapMany(this.ctx.nodeKey, wrapped).forEach((k, n) => keys.set(wrapped[n]!.itemId, k));
+      unwrapMany(this.ctx.nodeKey, wrapped).forEach((k, n) => {
+        keys.set(wrapped[n]!.itemId, k);
+      });
     }
     return keys;
   }
