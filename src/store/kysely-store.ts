@@ -622,6 +622,7 @@ export class KyselyStore implements Store {
       keys.set(unwrapped[n]!.itemId, k);
     });
     const newKeys: { dataKey: Uint8Array; itemId: string }[] = [];
+    const toSeal: { key: Uint8Array; object: StixObject; texts: string[] | undefined }[] = [];
     plans.forEach((plan, k) => {
       const o = plan.input.object;
       const added = first + k;
@@ -645,12 +646,13 @@ export class KyselyStore implements Store {
       }
       const newest = newestById.get(o.id);
       if (newest === undefined || version > newest.version) newestById.set(o.id, { version, row: k });
-      const { object_marking_refs, granular_markings, ...rest } = o;
+      const { object_marking_refs, granular_markings } = o;
       let texts: string[] | undefined;
       if (seals) {
         texts = [];
         for (const t of plan.input.index ?? []) if (t.text.trim()) texts.push(t.text);
       }
+      toSeal.push({ key, object: o, texts });
       rows.push({
         added,
         id: o.id,
@@ -668,14 +670,8 @@ export class KyselyStore implements Store {
         level_rank: plan.input.levelRank ?? null,
         tier: plan.input.tier ?? null,
         topics: json(plan.input.topics ?? []),
-        // Markings stay out of the ciphertext: they live in clear columns and reclassification (R8) only
-        // rewrites those; the object is put back together on the way out.
-        content: seal(key, sealedPlaintext(json(rest), texts), `${o.id}\n${version}`),
+        content: EMPTY, // sealed below, while the database takes the search rows
       });
-    });
-
-    wrapMany(this.ctx.nodeKey, newKeys).forEach((w, n) => {
-      newItems[n]!.wrapped_key = w;
     });
 
     // Which new rows become the latest version, and which held rows stop being it.
@@ -692,8 +688,6 @@ export class KyselyStore implements Store {
       await this.db.updateTable('search_rows').set({ latest: 0 }).where('object_id', 'in', part).execute();
     }
     this.afterCommit!.push(() => this.ctx.ops.afterBulkInsert(this.ctx.root, rows.length));
-    await this.ctx.ops.insertMany(this.db, 'items', newItems);
-    await this.ctx.ops.insertMany(this.db, 'object_versions', rows as unknown as Record<string, unknown>[]);
 
     const search: SearchInsert[] = [];
     plans.forEach((plan, k) => {
@@ -718,11 +712,37 @@ export class KyselyStore implements Store {
         });
       }
     });
-    if (search.length > 0) {
-      const firstRow = (await this.bump('search', search.length)) - search.length + 1;
-      for (let k = 0; k < search.length; k++) search[k]!.row_id = firstRow + k;
-      await this.ctx.ops.insertSearch(this.db, search);
+    // The search rows go first and are not awaited at once: on PostgreSQL the server indexes them while this
+    // process seals the contents and wraps the keys, then the versions follow on the same connection.
+    const pending: Promise<void>[] = [];
+    const track = (p: Promise<void>) => {
+      p.catch(() => {}); // failures surface below, through Promise.all
+      pending.push(p);
+    };
+    try {
+      if (search.length > 0) {
+        const firstRow = (await this.bump('search', search.length)) - search.length + 1;
+        for (let k = 0; k < search.length; k++) search[k]!.row_id = firstRow + k;
+        track(this.ctx.ops.insertSearch(this.db, search));
+      }
+      toSeal.forEach(({ key, object, texts }, k) => {
+        const { object_marking_refs: _refs, granular_markings: _granular, ...rest } = object;
+        // Markings stay out of the ciphertext: they live in clear columns and reclassification (R8) only
+        // rewrites those; the object is put back together on the way out.
+        rows[k]!.content = seal(key, sealedPlaintext(json(rest), texts), `${object.id}\n${versionOf[k]!}`);
+      });
+      wrapMany(this.ctx.nodeKey, newKeys).forEach((w, n) => {
+        newItems[n]!.wrapped_key = w;
+      });
+      track(this.ctx.ops.insertMany(this.db, 'items', newItems));
+      track(
+        this.ctx.ops.insertMany(this.db, 'object_versions', rows as unknown as Record<string, unknown>[]),
+      );
+    } finally {
+      // Never leave a statement running behind an error: the transaction rolls back after them.
+      await Promise.allSettled(pending);
     }
+    await Promise.all(pending);
     return results;
   }
 
