@@ -29,19 +29,44 @@ function sqliteOps(
   // better-sqlite3 binds Buffers, not bare Uint8Arrays.
   const bindable = (v: unknown) =>
     v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
-  const insertMany: DialectOps['insertMany'] = async (_db, table, rows) => {
-    if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]!);
-    const key = `${table}(${columns.join(',')})`;
+  // Rows go INSERT_ROWS to a statement (one call into SQLite per block instead of per row), the rest one by one.
+  const INSERT_ROWS = 64;
+  const statement = (table: string, columns: string[], rows: number) => {
+    const key = `${table}(${columns.join(',')})x${rows}`;
     let stmt = statements.get(key);
     if (!stmt) {
       // Table and column names come from this module's code, never from input.
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
       stmt = raw.prepare(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`,
       );
       statements.set(key, stmt);
     }
-    for (const row of rows) stmt.run(columns.map((c) => bindable(row[c])));
+    return stmt;
+  };
+  const insertMany: DialectOps['insertMany'] = async (_db, table, rows) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const width = columns.length;
+    let from = 0;
+    if (rows.length >= INSERT_ROWS) {
+      const block = statement(table, columns, INSERT_ROWS);
+      const args: unknown[] = new Array(INSERT_ROWS * width);
+      for (; from + INSERT_ROWS <= rows.length; from += INSERT_ROWS) {
+        for (let k = 0; k < INSERT_ROWS; k++) {
+          const row = rows[from + k]!;
+          for (let c = 0; c < width; c++) args[k * width + c] = bindable(row[columns[c]!]);
+        }
+        block.run(args);
+      }
+    }
+    if (from < rows.length) {
+      const one = statement(table, columns, 1);
+      for (; from < rows.length; from++) {
+        const row = rows[from]!;
+        one.run(columns.map((c) => bindable(row[c])));
+      }
+    }
   };
   // Audit rows go in AUDIT_ROWS to a statement: one call into SQLite per block instead of per row.
   const AUDIT_ROWS = 64;
