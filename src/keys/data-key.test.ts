@@ -20,6 +20,12 @@ describe('data keys (R27)', () => {
     expect(() => open(key, altered, 'a')).toThrow(/integrity/);
   });
 
+  it('seals a list of strings as their concatenation', () => {
+    const key = newDataKey();
+    const sealed = seal(key, ['{"name":"Ünïcode"}', '\n', '["texts"]'], 'x');
+    expect(open(key, sealed, 'x').toString('utf8')).toBe('{"name":"Ünïcode"}\n["texts"]');
+  });
+
   it('uses a fresh nonce every time, so equal plaintexts give different ciphertexts', () => {
     const key = newDataKey();
     expect(seal(key, 'same', '').equals(seal(key, 'same', ''))).toBe(false);

@@ -170,8 +170,8 @@ function json(value: unknown): string {
  * 'delete' with the exact text (R27). JSON.stringify never writes a raw newline, so the first one splits.
  * Versions stored before this carry only the JSON (and their texts sealed in search_rows.sealed_text).
  */
-function sealedPlaintext(objectJson: string, texts: string[] | undefined): string {
-  return texts && texts.length > 0 ? `${objectJson}\n${JSON.stringify(texts)}` : objectJson;
+function sealedPlaintext(objectJson: string, texts: string[] | undefined): string | string[] {
+  return texts && texts.length > 0 ? [objectJson, '\n', JSON.stringify(texts)] : objectJson;
 }
 
 function splitSealed(plain: Buffer): { json: string; texts: string[] } {
