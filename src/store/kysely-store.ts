@@ -64,6 +64,11 @@ export interface DialectOps {
   /** Whether search rows keep their text sealed (needed to delete FTS5 terms securely). */
   readonly sealsSearchText: boolean;
   /**
+   * Whether statements run elsewhere (a server), so a bulk write gains by yielding between blocks: the
+   * connection then sends the queued statements while this process prepares the next block.
+   */
+  readonly pipelines: boolean;
+  /**
    * Inserts many rows into one table. Called only inside a transaction this store holds (SQLite runs cached
    * prepared statements on the same connection, which is why it must never be called outside one).
    */
@@ -123,6 +128,9 @@ export interface StoreContext {
  * over 100,000 items) while rarer words, whose matches fit in the window, are ranked in full.
  */
 const DEFAULT_SEARCH_WINDOW = 5_000;
+
+/** Versions (with their search rows) per block of a bulk write, see putObjectsNow. */
+const PIPELINE_BLOCK = 512;
 
 // SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535: stay under both.
 const MAX_PARAMS = 30_000;
@@ -690,7 +698,9 @@ export class KyselyStore implements Store {
     this.afterCommit!.push(() => this.ctx.ops.afterBulkInsert(this.ctx.root, rows.length));
 
     const search: SearchInsert[] = [];
+    const searchFrom: number[] = []; // the first search row of each version
     plans.forEach((plan, k) => {
+      searchFrom.push(search.length);
       const row = rows[k]!;
       const stamp = normaliseStamp(row.modified ?? row.created ?? microsToStamp(row.added));
       for (const t of plan.input.index ?? []) {
@@ -712,8 +722,10 @@ export class KyselyStore implements Store {
         });
       }
     });
-    // The search rows go first and are not awaited at once: on PostgreSQL the server indexes them while this
-    // process seals the contents and wraps the keys, then the versions follow on the same connection.
+    searchFrom.push(search.length);
+    // Statements are not awaited one by one: on PostgreSQL the server inserts and indexes a block's search
+    // rows and versions while this process builds and seals the next block (one connection runs them in
+    // order; between blocks the event loop sends what is queued and reads the replies).
     const pending: Promise<void>[] = [];
     const track = (p: Promise<void>) => {
       p.catch(() => {}); // failures surface below, through Promise.all
@@ -723,21 +735,31 @@ export class KyselyStore implements Store {
       if (search.length > 0) {
         const firstRow = (await this.bump('search', search.length)) - search.length + 1;
         for (let k = 0; k < search.length; k++) search[k]!.row_id = firstRow + k;
-        track(this.ctx.ops.insertSearch(this.db, search));
       }
-      toSeal.forEach(({ key, object, texts }, k) => {
-        const { object_marking_refs: _refs, granular_markings: _granular, ...rest } = object;
-        // Markings stay out of the ciphertext: they live in clear columns and reclassification (R8) only
-        // rewrites those; the object is put back together on the way out.
-        rows[k]!.content = seal(key, sealedPlaintext(json(rest), texts), `${object.id}\n${versionOf[k]!}`);
-      });
       wrapMany(this.ctx.nodeKey, newKeys).forEach((w, n) => {
         newItems[n]!.wrapped_key = w;
       });
       track(this.ctx.ops.insertMany(this.db, 'items', newItems));
-      track(
-        this.ctx.ops.insertMany(this.db, 'object_versions', rows as unknown as Record<string, unknown>[]),
-      );
+      for (let from = 0; from < rows.length; from += PIPELINE_BLOCK) {
+        const to = Math.min(rows.length, from + PIPELINE_BLOCK);
+        const blockSearch = search.slice(searchFrom[from]!, searchFrom[to]!);
+        if (blockSearch.length > 0) track(this.ctx.ops.insertSearch(this.db, blockSearch));
+        for (let k = from; k < to; k++) {
+          const { key, object, texts } = toSeal[k]!;
+          const { object_marking_refs: _refs, granular_markings: _granular, ...rest } = object;
+          // Markings stay out of the ciphertext: they live in clear columns and reclassification (R8) only
+          // rewrites those; the object is put back together on the way out.
+          rows[k]!.content = seal(key, sealedPlaintext(json(rest), texts), `${object.id}\n${versionOf[k]!}`);
+        }
+        track(
+          this.ctx.ops.insertMany(
+            this.db,
+            'object_versions',
+            rows.slice(from, to) as unknown as Record<string, unknown>[],
+          ),
+        );
+        if (this.ctx.ops.pipelines && to < rows.length) await new Promise((r) => setImmediate(r));
+      }
     } finally {
       // Never leave a statement running behind an error: the transaction rolls back after them.
       await Promise.allSettled(pending);

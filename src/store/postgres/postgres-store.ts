@@ -82,6 +82,7 @@ function postgresOps(nodeKey: Uint8Array): DialectOps {
     name: 'postgres',
     greatest: 'greatest',
     sealsSearchText: false,
+    pipelines: true,
     insertMany: insertRows,
     async insertSearch(db, rows) {
       // The vector is built here (keyed term hashes, as to_tsvector would give it) and sent in binary:

@@ -85,6 +85,7 @@ function sqliteOps(
     name: 'sqlite',
     greatest: 'max',
     sealsSearchText: true,
+    pipelines: false,
     insertMany,
     async insertAudit(_db, first, at, entries) {
       for (let from = 0; from < entries.length; from += AUDIT_ROWS) {
