@@ -8,7 +8,7 @@ import { PORTIONS_EXTENSION_ID } from './ids.js';
 import { oasisValidator } from './load-schemas.js';
 import { labelMarkingId, labelToMarking } from './marking.js';
 import { isRedacted, portionSelector, portionsOf, withPortions } from './portions.js';
-import { bannerInputs, floorMarkingId, redact, textScopes } from './redact.js';
+import { bannerInputs, floorMarkingId, redact, scopesOf, textScopes } from './redact.js';
 import type { StixValidator } from './validator.js';
 
 let v: StixValidator;
@@ -435,6 +435,22 @@ describe('floor, banner inputs and search scopes', () => {
     expect(conf2.text).toBe('Trajectory consistent with an IRBM.');
     // Three scopes: the floor, floor + SECRET, floor + CONF2 (portion 0's explicit floor marking adds none).
     expect(scopes).toHaveLength(3);
+  });
+
+  it('gives an object without granular relto labels one floor scope, as the general split would', () => {
+    const ics = (
+      JSON.parse(readFileSync(sharedData('attack/ics-attack-18.1.json'), 'utf8')) as {
+        objects: Record<string, unknown>[];
+      }
+    ).objects;
+    let compared = 0;
+    for (const o of ics) {
+      if (o.type === 'marking-definition') continue;
+      const object = { ...o, object_marking_refs: [FLOOR_ID] };
+      expect(textScopes(object, isRelto)).toEqual(scopesOf(object, FLOOR_ID, []));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 
   it('gives no scopes for an object without a floor label', () => {

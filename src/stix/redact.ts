@@ -241,6 +241,35 @@ export function textScopes(object: StixObject, isReltoLabel: (markingId: string)
     if (g.marking_ref === undefined || !isReltoLabel(g.marking_ref)) continue;
     for (const s of g.selectors ?? []) marked.push({ path: unitOf(s).path, id: g.marking_ref });
   }
+  if (marked.length === 0) {
+    // No granular relto label: every text is the floor's, in the same order (no paths to compare).
+    const texts: string[] = [];
+    collectTexts(object, texts);
+    return [{ markingIds: [floor], text: texts.join('\n') }];
+  }
+  return scopesOf(object, floor, marked);
+}
+
+/** collectText without the paths, for an object whose text all falls under its floor label. */
+function collectTexts(value: unknown, out: string[]): void {
+  if (typeof value === 'string') {
+    if (value !== '' && !TIMESTAMP.test(value)) out.push(value);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) collectTexts(value[i], out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const k of Object.keys(value)) {
+      if (NOT_TEXT.has(k) || k.endsWith('_ref') || k.endsWith('_refs')) continue;
+      collectTexts((value as Record<string, unknown>)[k], out);
+    }
+  }
+}
+
+/** textScopes when granular relto labels cover parts of the object (exported for its test only). */
+export function scopesOf(
+  object: StixObject,
+  floor: string,
+  marked: readonly { path: SelectorPath; id: string }[],
+): TextScope[] {
   const leaves: { path: SelectorPath; text: string }[] = [];
   collectText(object, [], leaves);
   const scopes = new Map<string, TextScope>();

@@ -168,6 +168,12 @@ function isoInstant(text: string, path: string): string {
 
 const EMPTY = new Uint8Array(0);
 
+// What trim() leaves something of (\s and trim() know the same white space), without building the trimmed copy.
+const NON_BLANK = /\S/;
+function hasText(text: string): boolean {
+  return NON_BLANK.test(text);
+}
+
 function json(value: unknown): string {
   return JSON.stringify(value);
 }
@@ -658,7 +664,7 @@ export class KyselyStore implements Store {
       let texts: string[] | undefined;
       if (seals) {
         texts = [];
-        for (const t of plan.input.index ?? []) if (t.text.trim()) texts.push(t.text);
+        for (const t of plan.input.index ?? []) if (hasText(t.text)) texts.push(t.text);
       }
       toSeal.push({ key, object: o, texts });
       rows.push({
@@ -704,7 +710,7 @@ export class KyselyStore implements Store {
       const row = rows[k]!;
       const stamp = normaliseStamp(row.modified ?? row.created ?? microsToStamp(row.added));
       for (const t of plan.input.index ?? []) {
-        if (!t.text.trim()) continue;
+        if (!hasText(t.text)) continue;
         search.push({
           // Set once the row ids are allocated; first here so every row has the same shape (and column order).
           row_id: 0,
