@@ -12,6 +12,7 @@ import type {
   StixObject,
 } from '../store/index.js';
 import { deciderFor, type NodeContext, nowIso } from './context.js';
+import { forgetDestroyedContent } from './exchange/destruction.js';
 import { knownMarking } from './labels.js';
 import { visibleLatest } from './serve.js';
 import type { Person } from './service.js';
@@ -108,8 +109,10 @@ export async function listCustody(
 
 /**
  * Destruction (R27): decide(destroy) (a security officer, who must be able to read the item), then in one
- * transaction the store's crypto-erasure (data key, content, index rows), the custody record and the audit
- * entries. False when the person cannot see the item (TAXII 404).
+ * transaction the store's crypto-erasure (data key, content, index rows), any exchange row still carrying the
+ * content slimmed, the custody record and the audit entries. A release already approved still reaches its
+ * partner as sealed for it when queued (this node cannot read that back); sealed anew after a long wait, the
+ * message leaves the destroyed item out. False when the person cannot see the item (TAXII 404).
  */
 export async function destroyObject(ctx: NodeContext, person: Person, itemId: string): Promise<boolean> {
   const decider = deciderFor(ctx, person);
@@ -130,6 +133,8 @@ export async function destroyObject(ctx: NodeContext, person: Person, itemId: st
   return ctx.audit.appendWithin(async (tx) => {
     const done = await tx.destroyObject(itemId);
     if (!done) return { result: false, entries: decider.auditEntries('destroy') };
+    // R27: exchange rows written before content stayed out of them may still carry it.
+    await forgetDestroyedContent(tx, itemId);
     const record = await tx.addCustody({ itemId, kind: 'destruction', by: person.name, at: decider.at });
     return { result: true, entries: [...decider.auditEntries('destroy'), custodyEntry(person, record)] };
   });

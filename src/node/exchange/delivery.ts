@@ -6,7 +6,7 @@ import {
   type Receipt,
 } from '../../exchange/index.js';
 import type { ExchangeRow } from '../../store/index.js';
-import { type Exchange, type OutboxBody, ROWS, type SettledBody } from './exchange.js';
+import { type Exchange, type LegacyOutboxBody, type OutboxBody, ROWS, type SettledBody } from './exchange.js';
 import { postToPartner } from './transport.js';
 
 /**
@@ -26,10 +26,21 @@ export interface DeliveryOptions {
 }
 
 /** What a settled outbox row keeps of its message: the envelope and the item ids (the receipt lists versions). */
-function settledSummary(message: Message): SettledBody['message'] {
-  const { items, ...envelope } = message;
-  return { ...envelope, items: items.map((i) => String((i.object as { id?: unknown }).id ?? '')) };
+function settledSummary(body: OutboxBody | LegacyOutboxBody): SettledBody['message'] {
+  const { items, ...envelope } = 'message' in body ? body.message : { ...body.envelope, items: body.items };
+  return {
+    ...envelope,
+    items: items.map((i) =>
+      'held' in i ? i.held.id : String(((i as Message['items'][number]).object as { id?: unknown }).id ?? ''),
+    ),
+  };
 }
+
+/**
+ * A message sealed longer ago than this is sealed anew (same id, fresh time) before it is sent again: the
+ * receiver refuses one older than its window (24 h by default, receive.ts), so half of it leaves room for skew.
+ */
+const RESEAL_AFTER_MS = 12 * 60 * 60_000;
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -140,12 +151,16 @@ export class Delivery {
 
   /** One attempt; true when the message is settled (receipted, or refused for good). */
   private async sendOne(row: ExchangeRow): Promise<boolean> {
-    const { message } = row.body as OutboxBody;
+    const ctx = this.ex.ctx;
+    let body = row.body as OutboxBody | LegacyOutboxBody;
+    // Rows queued before messages were sealed when queued hold the message in clear: seal it (and keep that).
+    if ('message' in body || ctx.clock() - Date.parse(body.envelope.time) > RESEAL_AFTER_MS) {
+      body = await this.ex.resealQueued(row);
+    }
+    const message = body.envelope;
     const partner = await this.ex.partner(message.recipient);
     if (!partner) return false;
-    const jwe = await this.ex.sealForDelivery(message);
-    const res = await postToPartner(this.ex, partner, jwe);
-    const ctx = this.ex.ctx;
+    const res = await postToPartner(this.ex, partner, body.jwe);
     const at = new Date(ctx.clock()).toISOString();
     if (res.status === 200) {
       const opened = await openMessage(res.body.trim(), {
@@ -166,7 +181,7 @@ export class Delivery {
         // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
         await tx.updateExchange(ROWS.outbox, message.id, {
           status: 'delivered',
-          body: { message: settledSummary(message), receipt } satisfies SettledBody,
+          body: { message: settledSummary(body), receipt } satisfies SettledBody,
         });
         return {
           result: undefined,
@@ -191,17 +206,22 @@ export class Delivery {
       return true;
     }
     if (RETRYABLE.has(res.status) || res.status === 0) return false;
-    // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
     let code = `HTTP_${res.status}`;
     try {
       code = (JSON.parse(res.body) as { error?: { code?: string } }).error?.code ?? code;
     } catch {
       // not JSON
     }
+    // Outside the partner's window (its clock, or a long wait): sealed anew with a fresh time, tried again.
+    if (code === 'STALE_MESSAGE') {
+      await this.ex.resealQueued(row);
+      return false;
+    }
+    // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
     await ctx.audit.appendWithin(async (tx) => {
       await tx.updateExchange(ROWS.outbox, message.id, {
         status: 'refused',
-        body: { message: settledSummary(message), refusal: code } satisfies SettledBody,
+        body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
       });
       return {
         result: undefined,

@@ -73,8 +73,27 @@ export const ROWS = {
   compromiseSent: 'compromise-sent',
 } as const;
 
-/** A pending outbox row: the whole message, to send (again) until receipted. */
+/**
+ * A queued item as the outbox keeps it: an object this node holds, by reference (id and version; its content
+ * stays sealed in the store under its own data key, R27), with its proof and signatures; anything else (the
+ * labels' marking-definitions, notices, consents) inline.
+ */
+export type QueuedItem = Item | (Omit<Item, 'object'> & { held: { id: string; version: string } });
+
+/**
+ * A pending outbox row (contracts §9): the message sealed for the partner as it goes on the wire (signed with
+ * `envelope.time`, encrypted to the partner's key: this node cannot read it back), and what it takes to seal it
+ * again once the partner's window for its time has passed — the envelope and the items, held objects by
+ * reference. No item plaintext is written to the exchange table (R27, issue 3: content encrypted at rest).
+ */
 export interface OutboxBody {
+  jwe: string;
+  envelope: Omit<Message, 'items'>;
+  items: QueuedItem[];
+}
+
+/** A pending outbox row as written before messages were sealed when queued: the whole message in clear. */
+export interface LegacyOutboxBody {
   message: Message;
 }
 
@@ -256,10 +275,51 @@ export class Exchange implements ExchangeService {
     return principal;
   }
 
-  /** Queues a message for a partner inside `tx` (the transactional outbox), with rows written beside it. */
-  private async enqueue(tx: Store, message: Message, beside: ExchangeRowInput[] = []): Promise<void> {
+  /**
+   * The outbox row of a message: sealed for its partner now (signed, encrypted), its held objects kept by
+   * reference. Made before the transaction that queues it (the partner's key is read from the store).
+   */
+  async outboxRow(message: Message): Promise<ExchangeRowInput> {
+    const jwe = await this.seal(message);
+    const { items, ...envelope } = message;
+    const heldObjects = message.kind === 'release';
+    const body: OutboxBody = {
+      jwe,
+      envelope,
+      items: items.map((item) => {
+        const o = item.object as StixObject;
+        if (!heldObjects || o.type === 'marking-definition') return item;
+        const { object: _o, ...rest } = item;
+        return { ...rest, held: { id: o.id, version: versionOf(o) } };
+      }),
+    };
+    return { kind: ROWS.outbox, key: message.id, partner: message.recipient, status: 'pending', body };
+  }
+
+  /** Queues a sealed message for a partner inside `tx` (the transactional outbox), with rows written beside it. */
+  private async enqueue(tx: Store, row: ExchangeRowInput, beside: ExchangeRowInput[] = []): Promise<void> {
     // Not putExchange: it reads the row back, and a batch's message is hundreds of KB to parse for nothing.
-    await tx.putExchangeRows([outboxRow(message), ...beside]);
+    await tx.putExchangeRows([row, ...beside]);
+  }
+
+  /**
+   * A queued message whole again (to seal it anew, or for tests): held objects read back from the store at the
+   * version queued. An object destroyed since (R27) cannot travel any more and is left out.
+   */
+  async queuedMessage(body: OutboxBody | LegacyOutboxBody): Promise<Message> {
+    if ('message' in body) return body.message;
+    const items: Item[] = [];
+    for (const q of body.items) {
+      if (!('held' in q)) {
+        items.push(q);
+        continue;
+      }
+      const stored = await this.store.getObject(q.held.id, q.held.version);
+      if (!stored?.object) continue;
+      const { held: _h, ...rest } = q;
+      items.push({ ...rest, object: stored.object });
+    }
+    return { ...body.envelope, items };
   }
 
   private signOwn<T extends object>(objects: T[]): SignedRecord[] {
@@ -279,16 +339,32 @@ export class Exchange implements ExchangeService {
     };
   }
 
-  /** Signs and encrypts a queued message with a fresh time (retries are re-signed, same id). */
-  async sealForDelivery(message: Message): Promise<string> {
+  /** Signs and encrypts a message as it is, to its recipient (a partner). */
+  private async seal(message: Message): Promise<string> {
     const partner = await this.partner(message.recipient);
     if (!partner) throw new ReltoError('CONFLICT', `${message.recipient} is not a partner of ${this.party}`);
-    const fresh = { ...message, time: nowIso(this.ctx) };
     return buildMessage(
-      fresh,
+      message,
       { party: this.party, key: this.identity.signing.privateJwk as ExchangeKey },
       { party: partner.party, key: partner.identity.encryptionKey as ExchangeKey },
     );
+  }
+
+  /** Signs and encrypts a message with a fresh time (same id): a message sealed anew for a retry. */
+  async sealForDelivery(message: Message): Promise<string> {
+    return this.seal({ ...message, time: nowIso(this.ctx) });
+  }
+
+  /**
+   * Seals a pending outbox row anew with a fresh time (same id) and keeps it: its partner refuses a message
+   * older than its window (24 h by default), so one queued long ago is re-signed before it is sent again.
+   */
+  async resealQueued(row: ExchangeRow): Promise<OutboxBody> {
+    const message = await this.queuedMessage(row.body as OutboxBody | LegacyOutboxBody);
+    const fresh = { ...message, time: nowIso(this.ctx) };
+    const next = (await this.outboxRow(fresh)).body as OutboxBody;
+    await this.store.updateExchange(ROWS.outbox, row.key, { body: next });
+    return next;
   }
 
   // ---- release (R14–R18, R34)
@@ -439,11 +515,13 @@ export class Exchange implements ExchangeService {
       decision: held[0]!.answer,
       message: message.id,
     };
+    // Sealed for the partner before the transaction; queued (or not) with the audit entries in it.
+    const queued = await this.outboxRow(message);
     await this.ctx.audit.appendWithin(async (tx) => {
       await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'approved', body: approved });
       await this.enqueue(
         tx,
-        message,
+        queued,
         held.map((h) => ({
           kind: ROWS.released,
           // Keyed by message first: a batch's rows land side by side in the key index, not on a page each.
@@ -570,6 +648,7 @@ export class Exchange implements ExchangeService {
     } as ConsentRequest;
     const [record] = this.signOwn([request]);
     const message = this.newMessage('consent-request', label.originator, [toItem(record!)]);
+    const queued = await this.outboxRow(message);
     await this.ctx.audit.appendWithin(async (tx) => {
       await tx.putExchange({
         kind: ROWS.consentRequestOut,
@@ -579,7 +658,7 @@ export class Exchange implements ExchangeService {
         status: 'pending',
         body: { request, askedBy: me.name },
       });
-      await this.enqueue(tx, message);
+      await this.enqueue(tx, queued);
       return {
         result: undefined,
         entries: [
@@ -647,6 +726,7 @@ export class Exchange implements ExchangeService {
     const [record] = this.signOwn([answer]);
     const message = this.newMessage('consent', request.by, [toItem(record!)]);
     const status = refuse ? 'refused' : 'granted';
+    const queued = await this.outboxRow(message);
     await this.ctx.audit.appendWithin(async (tx) => {
       await tx.updateExchange(ROWS.consentRequestIn, requestId, { status });
       if (!refuse) {
@@ -658,7 +738,7 @@ export class Exchange implements ExchangeService {
           body: { record: record!, consent: answer as ConsentRecord } satisfies ConsentRow,
         });
       }
-      await this.enqueue(tx, message);
+      await this.enqueue(tx, queued);
       return {
         result: undefined,
         entries: [
@@ -702,8 +782,9 @@ export class Exchange implements ExchangeService {
     };
     const [signed] = this.signOwn([record]);
     const message = this.newMessage('audit-head', partnerParty, [toItem(signed!)]);
+    const queued = await this.outboxRow(message);
     await this.store.transaction(async (tx) => {
-      await this.enqueue(tx, message);
+      await this.enqueue(tx, queued);
       if (sent) await tx.updateExchange(ROWS.headSent, partnerParty, { body: { treeSize: head.treeSize } });
       else
         await tx.putExchange({
@@ -732,7 +813,8 @@ export class Exchange implements ExchangeService {
       };
       const [signed] = this.signOwn([notice]);
       const message = this.newMessage('reclassification', holder, [toItem(signed!)]);
-      await this.store.transaction((tx) => this.enqueue(tx, message));
+      const queued = await this.outboxRow(message);
+      await this.store.transaction((tx) => this.enqueue(tx, queued));
       this.onQueued(holder);
     }
     return holders;
@@ -762,6 +844,7 @@ export class Exchange implements ExchangeService {
         report.originator,
         this.signOwn(objects).map((r) => toItem(r)),
       );
+      const queued = await this.outboxRow(message);
       await this.store.transaction(async (tx) => {
         await tx.putExchange({
           kind: ROWS.compromiseSent,
@@ -769,7 +852,7 @@ export class Exchange implements ExchangeService {
           status: 'queued',
           body: { message: message.id },
         });
-        await this.enqueue(tx, message);
+        await this.enqueue(tx, queued);
       });
       this.onQueued(report.originator);
       n++;
@@ -1434,16 +1517,6 @@ export class Exchange implements ExchangeService {
   pending(partner: string, limit = 100): Promise<ExchangeRow[]> {
     return this.store.listExchange({ kind: ROWS.outbox, partner, status: 'pending', limit });
   }
-}
-
-function outboxRow(message: Message): ExchangeRowInput {
-  return {
-    kind: ROWS.outbox,
-    key: message.id,
-    partner: message.recipient,
-    status: 'pending',
-    body: { message } satisfies OutboxBody,
-  };
 }
 
 function toSigned(item: Item): SignedRecord {

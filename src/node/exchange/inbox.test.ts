@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, type ExchangeKey, type Message } from '../../exchange/index.js';
-import { ROWS } from './exchange.js';
+import { type OutboxBody, ROWS } from './exchange.js';
 import { type InProcessNode, inProcessNodes } from './test-support/in-process.js';
 import { eventually, labelledReport } from './test-support/three-nodes.js';
 
@@ -36,7 +36,8 @@ async function queuedRelease(): Promise<{ message: Message; item: string }> {
   });
   const approved = await kor.ex.exchange.approveRelease(await kor.person('officer'), request.id);
   const row = await kor.node.store.getExchange(ROWS.outbox, approved.message!);
-  return { message: (row!.body as { message: Message }).message, item: report.id };
+  // The outbox keeps the message sealed for JPN, the object by reference: whole again from KOR's store.
+  return { message: await kor.ex.exchange.queuedMessage(row!.body as OutboxBody), item: report.id };
 }
 
 async function refusals(node: InProcessNode, code: string): Promise<number> {
@@ -120,6 +121,33 @@ describe('the inbox (contracts §9)', () => {
     expect(answer.status).toBe(200); // a receipt saying refused
     expect(await refusals(nodes.JPN!, 'BAD_ORIGINATOR_SIGNATURE')).toBe(before + 1);
     expect(await nodes.JPN!.node.store.getObject(item)).toBeNull();
+  });
+
+  it('a message queued longer ago than the partner accepts is sealed anew (same id, fresh time) and delivered; so is a row queued in clear by an earlier version', async () => {
+    const kor = nodes.KOR!;
+    const old = await queuedRelease();
+    const legacy = await queuedRelease();
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000).toISOString();
+    const stale = await kor.ex.exchange.outboxRow({ ...old.message, time: dayAgo });
+    await kor.node.store.updateExchange(ROWS.outbox, old.message.id, { body: stale.body });
+    await kor.node.store.updateExchange(ROWS.outbox, legacy.message.id, {
+      body: { message: legacy.message },
+    });
+    // As sealed a day ago, JPN refuses it as stale (and stores nothing).
+    const refused = await nodes.JPN!.ex.exchange.receive((stale.body as OutboxBody).jwe, 'KOR');
+    expect(JSON.parse(refused.body).error.code).toBe('STALE_MESSAGE');
+    kor.ex.delivery = new (kor.ex.delivery.constructor as typeof import('./delivery.js').Delivery)(
+      kor.ex.exchange,
+      { minBackoffMs: 50, pollMs: 200, headEveryMs: 0 },
+    );
+    kor.ex.delivery.start();
+    for (const { message, item } of [old, legacy]) {
+      await eventually(async () => (await nodes.JPN!.node.store.getObject(item)) !== null);
+      await eventually(
+        async () => (await kor.node.store.getExchange(ROWS.outbox, message.id))?.status === 'delivered',
+      );
+    }
+    await kor.ex.delivery.stop();
   });
 
   it('the delivery worker sends what was queued and settles it on the signed receipt', async () => {

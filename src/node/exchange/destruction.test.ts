@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StixObject } from '../../store/index.js';
+import { ROWS } from './exchange.js';
+import { startExchange } from './start.js';
+import { type InProcessNode, inProcessNodes } from './test-support/in-process.js';
+import { eventually, labelledReport } from './test-support/three-nodes.js';
+
+/**
+ * R27 and the exchange (issue 3: content encrypted at rest): a release queued for a partner that is offline
+ * keeps no item plaintext in the sender's exchange rows, so destroying the item at the sender leaves none of it
+ * in the sender's database files; the approved release still reaches the partner, and the partner's
+ * destruction of its copy leaves none in its files either. Two nodes in this process, real mutual-TLS inboxes.
+ */
+
+let nodes: Record<string, InProcessNode>;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ nodes, cleanup } = await inProcessNodes(['KOR', 'JPN']));
+}, 60_000);
+
+afterAll(async () => cleanup?.());
+
+/** Every byte a node's SQLite store keeps on disk: the main file, the WAL and the shared-memory index. */
+function holders(node: InProcessNode, word: string): string[] {
+  const path = join(node.dataDir, 'relto.db');
+  return ['', '-wal', '-shm']
+    .filter((suffix) => existsSync(path + suffix) && readFileSync(path + suffix).includes(word))
+    .map((suffix) => `relto.db${suffix}`);
+}
+
+/** The exchange rows of a node, read raw (a second connection), holding `word`. */
+function exchangeRowsHolding(node: InProcessNode, word: string): string[] {
+  const db = new SqliteDatabase(join(node.dataDir, 'relto.db'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT kind, key, body FROM exchange_rows').all() as {
+      kind: string;
+      key: string;
+      body: string;
+    }[];
+    return rows.filter((r) => r.body.includes(word)).map((r) => `${r.kind}/${r.key}`);
+  } finally {
+    db.close();
+  }
+}
+
+describe('destruction and the exchange (R27)', () => {
+  it('an item released to an offline partner and destroyed at the sender leaves no plaintext in its files; the release is still delivered, and its destruction at the partner leaves none there', async () => {
+    const kor = nodes.KOR!;
+    const jpn = nodes.JPN!;
+    const port = jpn.ex.server.port;
+    await jpn.ex.close(); // JPN offline
+    const word = `quokkasecret${Date.now().toString(36)}`;
+    const { report, bundle } = labelledReport(
+      { originator: 'KOR', classification: 'II', releasableTo: ['JPN', 'KOR'], topics: ['DPRK-MISSILE'] },
+      'offline release',
+    );
+    (report as StixObject).description = `launch site near ${word} observed`;
+    await kor.node.postObjects(await kor.person('analyst'), (bundle as { objects: unknown[] }).objects);
+    const request = await kor.ex.exchange.fileRelease(await kor.person('analyst'), {
+      item: report.id,
+      to: 'JPN',
+    });
+    const approved = await kor.ex.exchange.approveRelease(await kor.person('officer'), request.id);
+    expect(approved.status).toBe('approved');
+    // The queued message is sealed for JPN: no row of the exchange table holds the content, pending or not.
+    expect((await kor.node.store.getExchange(ROWS.outbox, approved.message!))?.status).toBe('pending');
+    expect(exchangeRowsHolding(kor, word)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300)); // the worker tries JPN and backs off meanwhile
+    expect((await kor.node.store.getExchange(ROWS.outbox, approved.message!))?.status).toBe('pending');
+
+    expect(await kor.node.destroyObject(await kor.person('security'), report.id, {})).toBe(true);
+    expect(holders(kor, word)).toEqual([]);
+
+    // JPN back on its address: the approved release arrives as sealed, once, and is receipted.
+    jpn.ex = await startExchange(jpn.node, jpn.dataDir, {
+      host: '127.0.0.1',
+      port,
+      delivery: { minBackoffMs: 50, maxBackoffMs: 500, pollMs: 200, headEveryMs: 0 },
+    });
+    await jpn.ex.exchange.loadPartners();
+    await eventually(async () => (await jpn.node.store.getObject(report.id)) !== null, 30_000);
+    await eventually(
+      async () => (await kor.node.store.getExchange(ROWS.outbox, approved.message!))?.status === 'delivered',
+      30_000,
+    );
+    expect((await jpn.node.store.getObject(report.id))?.object?.description).toContain(word);
+    expect(exchangeRowsHolding(jpn, word)).toEqual([]);
+    expect(exchangeRowsHolding(kor, word)).toEqual([]);
+
+    expect(await jpn.node.destroyObject(await jpn.person('security'), report.id, {})).toBe(true);
+    expect(holders(jpn, word)).toEqual([]);
+    expect(holders(kor, word)).toEqual([]);
+  }, 60_000);
+});
