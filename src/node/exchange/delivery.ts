@@ -118,39 +118,57 @@ export class Delivery {
   }
 
   private async run(partner: string): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      // A few at a time: each row holds a whole message.
-      const rows = await this.ex.pending(partner, 4);
-      if (rows.length === 0) {
-        this.backoff.delete(partner);
-        return;
-      }
-      for (const row of rows) {
+    // The settlement of the message last receipted, being written while the next one is on its way.
+    let settling: Promise<boolean> = Promise.resolve(true);
+    const backOff = () => {
+      const wait = Math.min(this.maxBackoffMs, (this.backoff.get(partner) ?? this.minBackoffMs / 2) * 2);
+      this.backoff.set(partner, wait);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.kick(partner);
+      }, wait);
+      this.timers.add(t);
+    };
+    try {
+      for (;;) {
+        // The outbox is read again only once what was receipted is settled in it.
+        if (!(await settling)) return backOff();
         if (this.stopped) return;
-        let ok: boolean;
-        try {
-          ok = await this.sendOne(row);
-        } catch {
-          ok = false;
-        }
-        if (!ok) {
-          const wait = Math.min(this.maxBackoffMs, (this.backoff.get(partner) ?? this.minBackoffMs / 2) * 2);
-          this.backoff.set(partner, wait);
-          const t = setTimeout(() => {
-            this.timers.delete(t);
-            this.kick(partner);
-          }, wait);
-          this.timers.add(t);
+        // A few at a time: each row holds a whole sealed message.
+        const rows = await this.ex.pending(partner, 4);
+        if (rows.length === 0) {
+          this.backoff.delete(partner);
           return;
         }
-        this.backoff.delete(partner);
+        for (const row of rows) {
+          if (this.stopped) return;
+          let settle: (() => Promise<void>) | false;
+          try {
+            settle = await this.sendOne(row);
+          } catch {
+            settle = false;
+          }
+          if (!settle || !(await settling)) return backOff();
+          // The partner holds this message (its signed receipt is verified): the next one may go out — it
+          // arrives after this one, in order — while the receipt is written here. A crash before that commit
+          // sends this message again, and the partner answers its replay with the same receipt.
+          settling = settle().then(
+            () => true,
+            () => false,
+          );
+          this.backoff.delete(partner);
+        }
       }
+    } finally {
+      await settling;
     }
   }
 
-  /** One attempt; true when the message is settled (receipted, or refused for good). */
-  private async sendOne(row: ExchangeRow): Promise<boolean> {
+  /**
+   * One attempt: false to retry later, else how to settle the row (receipted, or refused for good), to be
+   * written while the next message goes out.
+   */
+  private async sendOne(row: ExchangeRow): Promise<(() => Promise<void>) | false> {
     const ctx = this.ex.ctx;
     let body = row.body as OutboxBody | LegacyOutboxBody;
     // Rows queued before messages were sealed when queued hold the message in clear: seal it (and keep that).
@@ -176,34 +194,34 @@ export class Delivery {
       if (item?.status !== 'verified') return false;
       const receipt = item.object as Receipt;
       if (receipt.message !== message.id || receipt.by !== partner.party) return false;
-      await ctx.audit.appendWithin(async (tx) => {
-        // The row keeps the signed receipt and what the message was, not its items again: rewriting the
-        // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
-        await tx.updateExchange(ROWS.outbox, message.id, {
-          status: 'delivered',
-          body: { message: settledSummary(body), receipt } satisfies SettledBody,
-        });
-        return {
-          result: undefined,
-          entries: [
-            {
-              kind: message.kind === 'release' ? 'release' : 'receipt',
-              at,
-              actor: `node:${partner.party}`,
-              action: 'delivered',
-              subjects: receipt.items.map((i) => i.id).slice(0, 1000),
-              details: {
-                message: message.id,
-                kind: message.kind,
-                stored: receipt.items.filter((i) => i.status === 'stored').length,
-                duplicate: receipt.items.filter((i) => i.status === 'duplicate').length,
-                refused: receipt.items.filter((i) => i.status === 'refused').map((i) => i.code),
+      return () =>
+        ctx.audit.appendWithin(async (tx) => {
+          // The row keeps the signed receipt and what the message was, not its items again: rewriting the
+          // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
+          await tx.updateExchange(ROWS.outbox, message.id, {
+            status: 'delivered',
+            body: { message: settledSummary(body), receipt } satisfies SettledBody,
+          });
+          return {
+            result: undefined,
+            entries: [
+              {
+                kind: message.kind === 'release' ? 'release' : 'receipt',
+                at,
+                actor: `node:${partner.party}`,
+                action: 'delivered',
+                subjects: receipt.items.map((i) => i.id).slice(0, 1000),
+                details: {
+                  message: message.id,
+                  kind: message.kind,
+                  stored: receipt.items.filter((i) => i.status === 'stored').length,
+                  duplicate: receipt.items.filter((i) => i.status === 'duplicate').length,
+                  refused: receipt.items.filter((i) => i.status === 'refused').map((i) => i.code),
+                },
               },
-            },
-          ],
-        };
-      });
-      return true;
+            ],
+          };
+        });
     }
     if (RETRYABLE.has(res.status) || res.status === 0) return false;
     let code = `HTTP_${res.status}`;
@@ -218,26 +236,26 @@ export class Delivery {
       return false;
     }
     // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
-    await ctx.audit.appendWithin(async (tx) => {
-      await tx.updateExchange(ROWS.outbox, message.id, {
-        status: 'refused',
-        body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
+    return () =>
+      ctx.audit.appendWithin(async (tx) => {
+        await tx.updateExchange(ROWS.outbox, message.id, {
+          status: 'refused',
+          body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
+        });
+        return {
+          result: undefined,
+          entries: [
+            {
+              kind: 'refusal',
+              at,
+              actor: `node:${partner.party}`,
+              action: 'deliver',
+              decision: 'deny',
+              reasons: [code],
+              details: { message: message.id, kind: message.kind },
+            },
+          ],
+        };
       });
-      return {
-        result: undefined,
-        entries: [
-          {
-            kind: 'refusal',
-            at,
-            actor: `node:${partner.party}`,
-            action: 'deliver',
-            decision: 'deny',
-            reasons: [code],
-            details: { message: message.id, kind: message.kind },
-          },
-        ],
-      };
-    });
-    return true;
   }
 }

@@ -162,17 +162,22 @@ describe('consent and TISA relay (R15, R24, R25, R34)', () => {
     await env.nodes.JPN!.stop();
     const node = await openNode({ dataDir: env.nodes.JPN!.dataDir });
     try {
-      const rows = await node.store.listExchange({ kind: 'signed', ref: report.id });
-      expect(rows).toHaveLength(1);
-      // The proof and the batch JWS are kept beside the held (sealed) object, not a plaintext copy of it.
-      const held = rows[0]!.body as { originatorJws: string; proof: string[]; object?: unknown };
-      expect(held.object).toBeUndefined();
+      // The proof and the batch JWS are kept beside the held (sealed) object, not a plaintext copy of it: in
+      // the row of the message it came in, which its custody receipt names.
+      const custody = await node.store.listCustody(report.id);
+      const receipts = custody.filter((c) => c.kind === 'receipt');
+      expect(receipts).toHaveLength(1);
+      const row = await node.store.getExchange(
+        'signed-message',
+        String((receipts[0]!.details as { message: string }).message),
+      );
+      const held = row!.body as { jws: string[]; items: { id: string; proof: string[]; jws: number }[] };
+      const item = held.items.find((i) => i.id === report.id)!;
+      expect(item.proof).toBeInstanceOf(Array);
       expect(JSON.stringify(held)).not.toContain('2015 nuclear test assessment');
-      const jws = held.originatorJws;
+      const jws = held.jws[item.jws]!;
       const header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()) as { kid: string };
       expect(header.kid).toBe('KOR');
-      const custody = await node.store.listCustody(report.id);
-      expect(custody.map((c) => c.kind)).toContain('receipt');
     } finally {
       await node.close();
     }

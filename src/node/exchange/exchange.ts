@@ -65,6 +65,7 @@ export const ROWS = {
   consentRequestIn: 'consent-request-in',
   consent: 'consent',
   signed: 'signed',
+  signedMessage: 'signed-message',
   released: 'released',
   partnerHead: 'partner-head',
   headSent: 'head-sent',
@@ -146,6 +147,17 @@ interface SignedProofRow {
   leafIndex: number;
   treeSize: number;
   originatorJws: string;
+}
+
+/**
+ * The originator proofs of a received release message's stored objects, in one row per message (relaying
+ * needs them, R25): a row per object was the largest part of what the receiver wrote beside the objects. An
+ * object's row is found through its custody receipt, which names the message. Batch signatures are listed
+ * once and named by position.
+ */
+interface SignedMessageRow {
+  jws: string[];
+  items: { id: string; version: string; proof: string[]; leafIndex: number; treeSize: number; jws: number }[];
 }
 
 interface ConsentRow {
@@ -570,9 +582,9 @@ export class Exchange implements ExchangeService {
     for (const h of held) {
       if (h.label.originator === this.party) continue;
       const object = h.stored.object!;
-      const objectRow = await this.signedRowOf(object);
+      const proofRow = await this.signedProofOf(object);
       const markingRow = await this.store.getExchange(ROWS.signed, h.labelId);
-      if (!objectRow || !markingRow) {
+      if (!proofRow || !markingRow) {
         throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
       }
       const consents = (await this.consentsOf(object.id))
@@ -582,18 +594,33 @@ export class Exchange implements ExchangeService {
         relayedMarkings.add(h.labelId);
         items.push(toItem((markingRow.body as SignedRow).record));
       }
-      items.push(toItem(this.heldRecord(object, objectRow.body as SignedRow | SignedProofRow), consents));
+      items.push(toItem(this.heldRecord(object, proofRow), consents));
     }
     return items;
   }
 
-  /** The row holding the originator's proof for this version of a held object (R25). */
-  private async signedRowOf(object: StixObject): Promise<ExchangeRow | undefined> {
+  /**
+   * The originator's proof for this version of a held object (R25): in the row of the message it came in
+   * (named by its custody receipt), or in a row of its own as kept before.
+   */
+  private async signedProofOf(object: StixObject): Promise<SignedRow | SignedProofRow | undefined> {
     const version = versionOf(object);
+    for (const c of await this.store.listCustody(object.id)) {
+      const message = c.kind === 'receipt' ? (c.details as { message?: unknown } | null)?.message : undefined;
+      if (typeof message !== 'string') continue;
+      const row = await this.store.getExchange(ROWS.signedMessage, message);
+      const body = row?.body as SignedMessageRow | undefined;
+      const item = body?.items.find((i) => i.id === object.id && i.version === version);
+      if (body && item) {
+        const { id: _id, jws, ...proof } = item;
+        return { ...proof, originatorJws: body.jws[jws]! };
+      }
+    }
     const key = `${object.id}|${version}`;
-    return (await this.store.listExchange({ kind: ROWS.signed, ref: object.id })).find(
+    const row = (await this.store.listExchange({ kind: ROWS.signed, ref: object.id })).find(
       (r) => r.key === key || (r.body as Partial<SignedProofRow>).version === version,
     );
+    return row?.body as SignedRow | SignedProofRow | undefined;
   }
 
   /**
@@ -1143,6 +1170,8 @@ export class Exchange implements ExchangeService {
         body: { record: markings.get(id)!.record } satisfies SignedRow,
       }));
       const custody: CustodyInput[] = [];
+      const proofs: SignedMessageRow = { jws: [], items: [] };
+      const jwsIndex = new Map<string, number>();
       for (let i = 0; i < accepted.length; i++) {
         const a = accepted[i]!;
         const r = results[i]!;
@@ -1156,19 +1185,18 @@ export class Exchange implements ExchangeService {
           status: r.status === 'added' ? 'stored' : 'duplicate',
         });
         if (r.status !== 'added') continue;
-        rows.push({
-          kind: ROWS.signed,
-          // Keyed by message and item: a message's rows land side by side in the key index (found by ref).
-          key: `${message.id}|${a.index}`,
-          ref: a.object.id,
-          status: 'held',
-          body: {
-            version: versionOf(a.object),
-            proof: a.record.proof,
-            leafIndex: a.record.leafIndex,
-            treeSize: a.record.treeSize,
-            originatorJws: a.record.originatorJws,
-          } satisfies SignedProofRow,
+        let jws = jwsIndex.get(a.record.originatorJws);
+        if (jws === undefined) {
+          jws = proofs.jws.push(a.record.originatorJws) - 1;
+          jwsIndex.set(a.record.originatorJws, jws);
+        }
+        proofs.items.push({
+          id: a.object.id,
+          version: versionOf(a.object),
+          proof: a.record.proof,
+          leafIndex: a.record.leafIndex,
+          treeSize: a.record.treeSize,
+          jws,
         });
         for (const c of a.consents) {
           rows.push({
@@ -1202,6 +1230,9 @@ export class Exchange implements ExchangeService {
           ? receiptItems
           : [{ id: message.id, version: message.time, status: 'refused', code: 'MALFORMED_REQUEST' }],
       };
+      if (proofs.items.length > 0) {
+        rows.push({ kind: ROWS.signedMessage, key: message.id, status: 'held', body: proofs });
+      }
       rows.push({
         kind: ROWS.inbox,
         key: message.id,
