@@ -95,4 +95,64 @@ describe('destruction and the exchange (R27)', () => {
     expect(holders(jpn, word)).toEqual([]);
     expect(holders(kor, word)).toEqual([]);
   }, 60_000);
+
+  it('rows written by the earlier version with the content in them (a signed record, a message pending in clear) are slimmed when the item is destroyed', async () => {
+    const kor = nodes.KOR!;
+    await kor.ex.delivery.stop(); // the legacy row below stays pending
+    const word = `wombatsecret${Date.now().toString(36)}`;
+    const { report, bundle } = labelledReport(
+      { originator: 'KOR', classification: 'II', releasableTo: ['JPN', 'KOR'], topics: ['DPRK-MISSILE'] },
+      'legacy rows',
+    );
+    (report as StixObject).description = `launch site near ${word} observed`;
+    const objects = (bundle as { objects: StixObject[] }).objects;
+    await kor.node.postObjects(await kor.person('analyst'), objects);
+    const version = String(report.modified);
+    const record = { proof: [], leafIndex: 1, treeSize: 2, originatorJws: 'eyJ9..sig' };
+    const message = {
+      sender: 'KOR',
+      recipient: 'JPN',
+      id: `legacy-${Date.now()}`,
+      time: new Date().toISOString(),
+      kind: 'release',
+      under: null,
+      decision: null,
+      items: objects.map((object) => ({ object, ...record, consents: [] })),
+    };
+    await kor.node.store.putExchangeRows([
+      {
+        kind: 'signed',
+        key: `${report.id}|${version}`,
+        ref: report.id,
+        status: 'held',
+        body: { record: { object: report, ...record } },
+      },
+      {
+        kind: ROWS.released,
+        key: `${message.id}|${report.id}`,
+        ref: report.id,
+        partner: 'JPN',
+        status: 'released',
+        body: { item: report.id, version, to: 'JPN', message: message.id },
+      },
+      { kind: ROWS.outbox, key: message.id, partner: 'JPN', status: 'pending', body: { message } },
+    ]);
+    expect(exchangeRowsHolding(kor, word).sort()).toEqual([
+      `outbox/${message.id}`,
+      `signed/${report.id}|${version}`,
+    ]);
+
+    expect(await kor.node.destroyObject(await kor.person('security'), report.id, {})).toBe(true);
+    expect(exchangeRowsHolding(kor, word)).toEqual([]);
+    expect(holders(kor, word)).toEqual([]);
+    // The proof stays (R25 needs nothing else of it now); the pending message goes without the item.
+    const signed = await kor.node.store.getExchange('signed', `${report.id}|${version}`);
+    expect(signed?.body).toEqual({ version, ...record });
+    const pending = await kor.node.store.getExchange(ROWS.outbox, message.id);
+    expect(
+      (pending?.body as { message: { items: { object: StixObject }[] } }).message.items.map(
+        (i) => i.object.id,
+      ),
+    ).toEqual([objects[0]!.id]);
+  }, 60_000);
 });
