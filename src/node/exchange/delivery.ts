@@ -52,6 +52,7 @@ export class Delivery {
   private stopped = false;
   private poll: NodeJS.Timeout | null = null;
   private lastHeads = 0;
+  private lastSweep = 0;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly pollMs: number;
@@ -73,6 +74,12 @@ export class Delivery {
     const tick = async () => {
       if (this.stopped) return;
       try {
+        // Files of messages settled, or never queued (a crash, a failed transaction), at start and hourly; a
+        // pending message's file is kept (one removed while its row commits is sealed anew when sent).
+        if (Date.now() - this.lastSweep >= 60 * 60_000) {
+          this.lastSweep = Date.now();
+          await this.ex.sweepOutboxFiles();
+        }
         const partners = await this.ex.loadPartners();
         await this.ex.forwardCompromises();
         if (this.headEveryMs > 0 && Date.now() - this.lastHeads >= this.headEveryMs) {
@@ -175,10 +182,17 @@ export class Delivery {
     if ('message' in body || ctx.clock() - Date.parse(body.envelope.time) > RESEAL_AFTER_MS) {
       body = await this.ex.resealQueued(row);
     }
+    let jwe = await this.ex.queuedJwe(body);
+    // Its file missing or damaged (a crash before the disk had it): sealed anew from the row.
+    if (!jwe) {
+      body = await this.ex.resealQueued(row);
+      jwe = await this.ex.queuedJwe(body);
+      if (!jwe) return false;
+    }
     const message = body.envelope;
     const partner = await this.ex.partner(message.recipient);
     if (!partner) return false;
-    const res = await postToPartner(this.ex, partner, body.jwe);
+    const res = await postToPartner(this.ex, partner, jwe);
     const at = new Date(ctx.clock()).toISOString();
     if (res.status === 200) {
       const opened = await openMessage(res.body.trim(), {
@@ -194,8 +208,8 @@ export class Delivery {
       if (item?.status !== 'verified') return false;
       const receipt = item.object as Receipt;
       if (receipt.message !== message.id || receipt.by !== partner.party) return false;
-      return () =>
-        ctx.audit.appendWithin(async (tx) => {
+      return async () => {
+        await ctx.audit.appendWithin(async (tx) => {
           // The row keeps the signed receipt and what the message was, not its items again: rewriting the
           // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
           await tx.updateExchange(ROWS.outbox, message.id, {
@@ -222,6 +236,8 @@ export class Delivery {
             ],
           };
         });
+        await this.ex.dropQueuedJwe(message.id);
+      };
     }
     if (RETRYABLE.has(res.status) || res.status === 0) return false;
     let code = `HTTP_${res.status}`;
@@ -236,8 +252,8 @@ export class Delivery {
       return false;
     }
     // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
-    return () =>
-      ctx.audit.appendWithin(async (tx) => {
+    return async () => {
+      await ctx.audit.appendWithin(async (tx) => {
         await tx.updateExchange(ROWS.outbox, message.id, {
           status: 'refused',
           body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
@@ -257,5 +273,7 @@ export class Delivery {
           ],
         };
       });
+      await this.ex.dropQueuedJwe(message.id);
+    };
   }
 }

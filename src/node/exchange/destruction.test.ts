@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +26,13 @@ afterAll(async () => cleanup?.());
 
 /** Every byte a node's SQLite store keeps on disk: the main file, the WAL and the shared-memory index. */
 function holders(node: InProcessNode, word: string): string[] {
-  const path = join(node.dataDir, 'relto.db');
-  return ['', '-wal', '-shm']
-    .filter((suffix) => existsSync(path + suffix) && readFileSync(path + suffix).includes(word))
-    .map((suffix) => `relto.db${suffix}`);
+  const outbox = join(node.dataDir, 'outbox');
+  // The sealed messages waiting for a partner too (ciphertext to the partner: never the word).
+  const queued = existsSync(outbox) ? readdirSync(outbox).map((f) => join('outbox', f)) : [];
+  return ['relto.db', 'relto.db-wal', 'relto.db-shm', ...queued].filter((f) => {
+    const p = join(node.dataDir, f);
+    return existsSync(p) && readFileSync(p).includes(word);
+  });
 }
 
 /** The exchange rows of a node, read raw (a second connection), holding `word`. */
@@ -69,6 +72,7 @@ describe('destruction and the exchange (R27)', () => {
     // The queued message is sealed for JPN: no row of the exchange table holds the content, pending or not.
     expect((await kor.node.store.getExchange(ROWS.outbox, approved.message!))?.status).toBe('pending');
     expect(exchangeRowsHolding(kor, word)).toEqual([]);
+    expect(existsSync(join(kor.dataDir, 'outbox', `${approved.message}.jwe`))).toBe(true);
     await new Promise((r) => setTimeout(r, 300)); // the worker tries JPN and backs off meanwhile
     expect((await kor.node.store.getExchange(ROWS.outbox, approved.message!))?.status).toBe('pending');
 
@@ -150,7 +154,7 @@ describe('destruction and the exchange (R27)', () => {
     expect(signed?.body).toEqual({ version, ...record });
     const pending = await kor.node.store.getExchange(ROWS.outbox, message.id);
     expect(
-      (pending?.body as { message: { items: { object: StixObject }[] } }).message.items.map(
+      (pending!.body as { message: { items: { object: StixObject }[] } }).message.items.map(
         (i) => i.object.id,
       ),
     ).toEqual([objects[0]!.id]);

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AuditEntryInput } from '../../audit/index.js';
 import { type ErrorCode, errorCodes, ReltoError } from '../../errors/index.js';
 import {
@@ -88,7 +90,15 @@ export type QueuedItem = Item | (Omit<Item, 'object'> & { held: { id: string; ve
  * reference. No item plaintext is written to the exchange table (R27, issue 3: content encrypted at rest).
  */
 export interface OutboxBody {
-  jwe: string;
+  /** The sealed message, in the row (a node without an outbox folder). */
+  jwe?: string;
+  /**
+   * The sealed message kept in the node's outbox folder instead (named by the message id), with its length
+   * and SHA-256 so a missing or damaged file is known: the message is then sealed anew from `items`. Hundreds
+   * of KB of ciphertext written, then zeroed (secure_delete) and checkpointed per message were a tenth of
+   * the sender's CPU; a file is written once and unlinked when the message is settled.
+   */
+  file?: { length: number; sha256: string };
   envelope: Omit<Message, 'items'>;
   items: QueuedItem[];
 }
@@ -191,7 +201,58 @@ export class Exchange implements ExchangeService {
   constructor(
     readonly ctx: NodeContext,
     readonly identity: NodeIdentity,
+    /** Where sealed queued messages are kept (DIR/outbox); without it they are kept in their rows. */
+    readonly outboxDir?: string,
   ) {}
+
+  private outboxFile(id: string): string | undefined {
+    // Ids this node made are UUIDs; anything else stays in its row.
+    return this.outboxDir && /^[A-Za-z0-9-]{1,100}$/.test(id) ? join(this.outboxDir, `${id}.jwe`) : undefined;
+  }
+
+  /** The sealed message of a pending row: from its row, or its file when that is whole; else undefined. */
+  async queuedJwe(body: OutboxBody): Promise<string | undefined> {
+    if (body.jwe) return body.jwe;
+    const path = body.file ? this.outboxFile(body.envelope.id) : undefined;
+    if (!path || !body.file) return undefined;
+    try {
+      const bytes = await readFile(path);
+      if (bytes.length !== body.file.length || sha256Hex(bytes) !== body.file.sha256) return undefined;
+      return bytes.toString('ascii');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Removes the file of a settled message (after its settlement committed). */
+  async dropQueuedJwe(id: string): Promise<void> {
+    const path = this.outboxFile(id);
+    if (path) await rm(path, { force: true });
+  }
+
+  /**
+   * Files of messages no longer pending (settled, or never queued: a transaction that failed or a process
+   * that died between the file and its commit). A message whose file is removed while still queued is sealed
+   * anew when sent, so this may run at any time.
+   */
+  async sweepOutboxFiles(): Promise<number> {
+    if (!this.outboxDir) return 0;
+    let removed = 0;
+    let names: string[];
+    try {
+      names = await readdir(this.outboxDir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.jwe')) continue;
+      const row = await this.store.getExchange(ROWS.outbox, name.slice(0, -4));
+      if (row?.status === 'pending') continue;
+      await rm(join(this.outboxDir, name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
 
   get party(): string {
     return this.ctx.party;
@@ -295,8 +356,16 @@ export class Exchange implements ExchangeService {
     const jwe = await this.seal(message);
     const { items, ...envelope } = message;
     const heldObjects = message.kind === 'release';
+    const path = this.outboxFile(message.id);
+    let kept: Pick<OutboxBody, 'jwe' | 'file'> = { jwe };
+    if (path) {
+      const bytes = Buffer.from(jwe, 'ascii');
+      await mkdir(this.outboxDir!, { recursive: true });
+      await writeFile(path, bytes);
+      kept = { file: { length: bytes.length, sha256: sha256Hex(bytes) } };
+    }
     const body: OutboxBody = {
-      jwe,
+      ...kept,
       envelope,
       items: items.map((item) => {
         const o = item.object as StixObject;
@@ -1548,6 +1617,10 @@ export class Exchange implements ExchangeService {
   pending(partner: string, limit = 100): Promise<ExchangeRow[]> {
     return this.store.listExchange({ kind: ROWS.outbox, partner, status: 'pending', limit });
   }
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function toSigned(item: Item): SignedRecord {

@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, type ExchangeKey, type Message } from '../../exchange/index.js';
 import { type OutboxBody, ROWS } from './exchange.js';
@@ -123,10 +125,13 @@ describe('the inbox (contracts §9)', () => {
     expect(await nodes.JPN!.node.store.getObject(item)).toBeNull();
   });
 
-  it('a message queued longer ago than the partner accepts is sealed anew (same id, fresh time) and delivered; so is a row queued in clear by an earlier version', async () => {
+  it('a message queued longer ago than the partner accepts is sealed anew (same id, fresh time) and delivered; so is a row queued in clear by an earlier version, and one whose sealed file was lost', async () => {
     const kor = nodes.KOR!;
     const old = await queuedRelease();
     const legacy = await queuedRelease();
+    const lostFile = await queuedRelease();
+    // A sealed message's file lost (a crash before the disk had it): the row is enough to seal it anew.
+    rmSync(join(kor.dataDir, 'outbox', `${lostFile.message.id}.jwe`));
     const dayAgo = new Date(Date.now() - 25 * 60 * 60_000).toISOString();
     const stale = await kor.ex.exchange.outboxRow({ ...old.message, time: dayAgo });
     await kor.node.store.updateExchange(ROWS.outbox, old.message.id, { body: stale.body });
@@ -134,20 +139,25 @@ describe('the inbox (contracts §9)', () => {
       body: { message: legacy.message },
     });
     // As sealed a day ago, JPN refuses it as stale (and stores nothing).
-    const refused = await nodes.JPN!.ex.exchange.receive((stale.body as OutboxBody).jwe, 'KOR');
+    const staleJwe = await kor.ex.exchange.queuedJwe(stale.body as OutboxBody);
+    const refused = await nodes.JPN!.ex.exchange.receive(staleJwe!, 'KOR');
     expect(JSON.parse(refused.body).error.code).toBe('STALE_MESSAGE');
     kor.ex.delivery = new (kor.ex.delivery.constructor as typeof import('./delivery.js').Delivery)(
       kor.ex.exchange,
       { minBackoffMs: 50, pollMs: 200, headEveryMs: 0 },
     );
     kor.ex.delivery.start();
-    for (const { message, item } of [old, legacy]) {
+    for (const { message, item } of [old, legacy, lostFile]) {
       await eventually(async () => (await nodes.JPN!.node.store.getObject(item)) !== null);
       await eventually(
         async () => (await kor.node.store.getExchange(ROWS.outbox, message.id))?.status === 'delivered',
       );
     }
     await kor.ex.delivery.stop();
+    // Settled messages leave no file behind.
+    for (const { message } of [old, legacy, lostFile]) {
+      expect(existsSync(join(kor.dataDir, 'outbox', `${message.id}.jwe`))).toBe(false);
+    }
   });
 
   it('the delivery worker sends what was queued and settles it on the signed receipt', async () => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ensureIdentity } from '../../identity/index.js';
 import type { ReltoNode } from '../node-service.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
@@ -22,7 +23,8 @@ export async function startExchange(
   options: { host: string; port: number; delivery?: DeliveryOptions },
 ): Promise<RunningExchange> {
   const identity = await ensureIdentity(dataDir, node.party);
-  const exchange = new Exchange(node.context, identity);
+  // Sealed queued messages wait in DIR/outbox, beside the store (see OutboxBody).
+  const exchange = new Exchange(node.context, identity, join(dataDir, 'outbox'));
   const server = await startInboxServer(exchange, { host: options.host, port: options.port });
   const delivery = new Delivery(exchange, options.delivery);
   node.exchange = exchange;
