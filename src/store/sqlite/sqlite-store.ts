@@ -169,6 +169,10 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // Statement journals, sorts and transient indices in memory, never in /var/tmp: a big post's temporary
+  // files cost megabytes of writes, and they would hold page images (search text in clear) outside the
+  // store's files, where destruction (R27) cannot reach.
+  raw.pragma('temp_store = MEMORY');
   // 64 MiB of page cache (SQLite's default is 2 MiB): a search reads index, search-row and version pages
   // scattered over the whole file, and re-reading them from the OS cost a third of a search's time.
   raw.pragma('cache_size = -65536');
