@@ -10,11 +10,11 @@ import { type Exchange, type LegacyOutboxBody, type OutboxBody, ROWS, type Settl
 import { postToPartner } from './transport.js';
 
 /**
- * The delivery worker (contracts §9): per partner, the outbox in order, one message at a time, re-signed with a
- * fresh time on every attempt (same id), until the partner answers with a signed receipt for it; retries with
- * exponential backoff. The outbox lives in the store, so a restart (or `kill -9`) resumes where the store says:
- * a message whose receipt was lost is sent again, and the partner answers its replay with the stored receipt,
- * so nothing is lost or stored twice.
+ * The delivery worker (contracts §9): per partner, the outbox in order, one message at a time, sent as it was
+ * sealed when queued (sealed anew, same id and a fresh time, once older than half the partner's window), until
+ * the partner answers with a signed receipt for it; retries with exponential backoff. The outbox lives in the
+ * store, so a restart (or `kill -9`) resumes where the store says: a message whose receipt was lost is sent
+ * again, and the partner answers its replay with the stored receipt, so nothing is lost or stored twice.
  */
 export interface DeliveryOptions {
   minBackoffMs?: number;
