@@ -583,7 +583,12 @@ export class Exchange implements ExchangeService {
     if (!(await this.partner(request.to))) {
       throw new ReltoError('CONFLICT', `${request.to} is not a partner of this node (relto partner add)`);
     }
+    // A batch's approval is tens of ms of synchronous work (the store's calls, signing): it lets the event loop
+    // run between its steps, so a receipt that arrived meanwhile is handled and the next message goes out
+    // to the partner now, not after the whole approval.
+    await yieldToIo();
     const items = await this.releaseItems(held, request.to);
+    await yieldToIo();
     const under = request.under ?? this.ctx.registry.bilateral(this.party, request.to)?.id ?? null;
     const message: Message = {
       ...this.newMessage('release', request.to, items, under),
@@ -598,6 +603,7 @@ export class Exchange implements ExchangeService {
     };
     // Sealed for the partner before the transaction; queued (or not) with the audit entries in it.
     const queued = await this.outboxRow(message);
+    await yieldToIo();
     await this.ctx.audit.appendWithin(async (tx) => {
       await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'approved', body: approved });
       await this.enqueue(
@@ -1617,6 +1623,11 @@ export class Exchange implements ExchangeService {
   pending(partner: string, limit = 100): Promise<ExchangeRow[]> {
     return this.store.listExchange({ kind: ROWS.outbox, partner, status: 'pending', limit });
   }
+}
+
+/** One turn of the event loop (I/O callbacks run before the caller goes on). */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sha256Hex(bytes: Uint8Array): string {
