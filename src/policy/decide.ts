@@ -218,8 +218,9 @@ class LabelView {
   orcon = false;
   /** Restrictive categories other than Designation, for need-to-know (R10). */
   needToKnow = false;
-  /** A prepared view's restrictive values but Designation, as keys (see needKey). */
-  needs: readonly string[] | undefined = undefined;
+  /** A prepared view's restrictive values but Designation (see valueId): bits, and ids beyond them. */
+  needBits = 0;
+  needRest: readonly number[] | undefined = undefined;
   /** The global tier (§4); valid once tierKnown. */
   tier: string | undefined = undefined;
   tierKnown = false;
@@ -262,8 +263,9 @@ class PrincipalView {
   unknown = 0;
   releasingOfficer = false;
   securityOfficer = false;
-  /** A prepared view's restrictive holdings, as keys (see needKey). */
-  holds: ReadonlySet<string> | undefined = undefined;
+  /** A prepared view's restrictive holdings (see valueId): bits, and ids beyond them. */
+  holdBits = 0;
+  holdRest: ReadonlySet<number> | undefined = undefined;
   registry: CompiledRegistry | undefined = undefined;
   /** A prepared view's frozen principal. */
   source: Principal | undefined = undefined;
@@ -436,7 +438,7 @@ export function prepareLabel(reg: CompiledRegistry, label: Label): PreparedLabel
   const source = deepFreeze(structuredClone(label));
   const view = fillLabel(new LabelView(), reg, source as unknown as Record<string, unknown>);
   view.source = source;
-  view.needs = view.restrictive ? needsOf(view.restrictive) : [];
+  prepareNeeds(view);
   return view;
 }
 
@@ -445,7 +447,7 @@ export function preparePrincipal(reg: CompiledRegistry, principal: Principal): P
   const source = deepFreeze(structuredClone(principal));
   const view = fillPrincipal(new PrincipalView(), reg, source as unknown as Record<string, unknown>);
   view.source = source;
-  view.holds = holdingsOf(view.restrictive);
+  prepareHoldings(view);
   return view;
 }
 
@@ -615,38 +617,68 @@ function readingOf(
   label.readRank = rank;
 }
 
-/** The key of one restrictive value, as prepared views index them. */
-function needKey(category: string, value: string): string {
-  return `${category}\u0000${value}`;
-}
-
-/** Every restrictive value of a label but Designation, as keys (for prepared views). */
-function needsOf(restrictive: Record<string, string[]>): string[] {
-  const out: string[] = [];
-  for (const category in restrictive) {
-    if (category === 'Designation') continue;
-    for (const value of restrictive[category]) out.push(needKey(category, value));
+/*
+ * Prepared views hold restrictive values as small numbers: each distinct (category, value) pair gets one
+ * the first time a view is prepared with it, the first 31 as bits. A need-to-know check is then a mask test.
+ */
+const valueIds = new Map<string, number>();
+function valueId(category: string, value: string): number {
+  const key = `${category}\u0000${value}`;
+  let id = valueIds.get(key);
+  if (id === undefined) {
+    id = valueIds.size;
+    valueIds.set(key, id);
   }
-  return out;
+  return id;
 }
 
-/** Every restrictive value a principal holds, as keys (for prepared views). */
-function holdingsOf(restrictive: Record<string, string[]> | undefined): Set<string> {
-  const out = new Set<string>();
-  if (restrictive)
-    for (const category in restrictive) for (const v of restrictive[category]) out.add(needKey(category, v));
-  return out;
+/** Every restrictive value of a prepared label but Designation: bits, and ids beyond the bits. */
+function prepareNeeds(v: LabelView): void {
+  let bits = 0;
+  const rest: number[] = [];
+  const restrictive = v.restrictive;
+  if (restrictive) {
+    for (const category in restrictive) {
+      if (category === 'Designation') continue;
+      for (const value of restrictive[category]) {
+        const id = valueId(category, value);
+        if (id < 31) bits |= 1 << id;
+        else rest.push(id);
+      }
+    }
+  }
+  v.needBits = bits;
+  v.needRest = rest;
+}
+
+/** Every restrictive value a prepared principal holds: bits, and ids beyond the bits. */
+function prepareHoldings(v: PrincipalView): void {
+  let bits = 0;
+  const rest = new Set<number>();
+  const restrictive = v.restrictive;
+  if (restrictive) {
+    for (const category in restrictive) {
+      for (const value of restrictive[category]) {
+        const id = valueId(category, value);
+        if (id < 31) bits |= 1 << id;
+        else rest.add(id);
+      }
+    }
+  }
+  v.holdBits = bits;
+  v.holdRest = rest;
 }
 
 /**
  * R10 need-to-know: does the principal hold every restrictive value of the label but Designation? Prepared
- * views compare precomputed keys; others walk the two records.
+ * views compare value ids; others walk the two records.
  */
 function needToKnowMet(label: LabelView, principal: PrincipalView): boolean {
-  const needs = label.needs;
-  const holds = principal.holds;
-  if (needs !== undefined && holds !== undefined) {
-    for (let i = 0; i < needs.length; i++) if (!holds.has(needs[i])) return false;
+  const needRest = label.needRest;
+  const holdRest = principal.holdRest;
+  if (needRest !== undefined && holdRest !== undefined) {
+    if ((label.needBits & ~principal.holdBits) !== 0) return false;
+    for (let i = 0; i < needRest.length; i++) if (!holdRest.has(needRest[i])) return false;
     return true;
   }
   const restrictive = label.restrictive!;

@@ -138,4 +138,42 @@ describe('prepared labels and principals decide exactly as the raw request does'
     expect(underOther).toEqual(decide(other, { ...request(), item: { label } }));
     expect(underOther.reasons.map((r) => r.code)).toEqual(['OUT_OF_SCOPE']);
   });
+
+  it('R10 need-to-know agrees beyond the first 31 restrictive values (ids past the bit mask)', () => {
+    // 80 distinct compartments: whatever ids earlier tests took, many of these lie past the 31 bits.
+    const all = Array.from({ length: 80 }, (_, i) => `COMP-${i}`);
+    const principal = (held: string[]): Principal => ({
+      id: 'k',
+      party: 'KOR',
+      clearance: 'I',
+      roles: ['analyst'],
+      official: true,
+      restrictive: { Compartment: held },
+    });
+    const label = (needed: string[]): Label => ({
+      originator: 'KOR',
+      classification: 'II',
+      restrictive: { Compartment: needed },
+    });
+    const cases: [string[], string[]][] = [
+      [all, all],
+      [all.slice(0, 79), all],
+      [all, all.slice(40)],
+      [all.slice(60), all.slice(50)],
+      [all.slice(50), all.slice(60)],
+      [[all[75]!], [all[75]!]],
+      [[all[74]!], [all[75]!]],
+    ];
+    for (const [held, needed] of cases) {
+      const raw = {
+        at: '2024-03-01T00:00:00Z',
+        action: 'read' as const,
+        principal: principal(held),
+        item: { label: label(needed) },
+      };
+      const expected = needed.every((n) => held.includes(n)) ? 'permit' : 'deny';
+      expect(decide(builtin, raw).decision).toBe(expected);
+      expect(decide(builtin, prepared(builtin, raw))).toEqual(decide(builtin, raw));
+    }
+  });
 });
