@@ -181,11 +181,45 @@ function malformed(message: string, path: string): never {
   throw new ReltoError('MALFORMED_REQUEST', message, path);
 }
 
-/** A consent counts only if the originator gave it, at or before `at`, unexpired and unrevoked (§3). */
-function consentCounts(c: Consent, originator: string, atMs: number): boolean {
-  if (c.by !== originator || c.revoked === true) return false;
-  if (instant(c.at) > atMs) return false;
+/*
+ * The request's instant, read only when a rule needs it (consents, an agreement's state): most reads never
+ * do, and skipping them spares each such decision a parse and a string's cache miss. Decisions are
+ * synchronous, so one slot serves every call.
+ */
+let requestAt = '';
+let requestAtMs = 0;
+let requestAtParsed = false;
+function requestInstant(): number {
+  if (!requestAtParsed) {
+    requestAtMs = instant(requestAt);
+    requestAtParsed = true;
+  }
+  return requestAtMs;
+}
+
+/**
+ * Does the label's i-th consent count: given by the originator, at or before `at`, unexpired and unrevoked
+ * (§3)? A prepared view holds its consents' instants parsed; others are parsed here.
+ */
+function consentCounts(label: LabelView, i: number): boolean {
+  const c = label.consents![i];
+  if (c.by !== label.originator || c.revoked === true) return false;
+  const atMs = requestInstant();
+  const times = label.consentTimes;
+  if (times !== undefined) return times[2 * i] <= atMs && times[2 * i + 1] > atMs;
+  // Written so that an instant that does not parse (NaN) never counts.
+  if (!(instant(c.at) <= atMs)) return false;
   return c.expires === undefined || instant(c.expires) > atMs;
+}
+
+/** A prepared label's consents' instants: given at and expiring at (Infinity: never), two per consent. */
+function consentTimesOf(consents: readonly Consent[] | undefined): number[] {
+  const out: number[] = [];
+  if (consents) {
+    for (const c of consents)
+      out.push(instant(c.at), c.expires === undefined ? Infinity : instant(c.expires));
+  }
+  return out;
 }
 
 /*
@@ -198,32 +232,30 @@ function consentCounts(c: Consent, originator: string, atMs: number): boolean {
  * built when it was prepared. Either way the same rule code below reads it.
  */
 class LabelView {
+  // The fields every decision reads come first: V8 lays them out in this order, so most decisions touch
+  // the first two or three cache lines of a view.
+  /** The registry this view was derived with (a prepared view is reused only with it). */
+  registry: CompiledRegistry | undefined = undefined;
+  /** UNKNOWN_PARTY / UNKNOWN_LEVEL bits the label alone causes (R1). */
+  unknown = 0;
   originator = '';
-  classification = '';
-  releasableTo: readonly string[] | undefined = undefined;
-  /** Releasable To as bits of the registry's party list (see partyBit), for the hot R11 check. */
-  releasableBits = 0;
-  restrictive: Record<string, string[]> | undefined = undefined;
-  caveats: readonly string[] | undefined = undefined;
-  topics: readonly string[] | undefined = undefined;
-  purpose: string | undefined = undefined;
-  consents: readonly Consent[] | undefined = undefined;
-  designations: readonly string[] = EMPTY;
   /** The originator's party and the label's level, when the registry knows them. */
   party: CompiledParty | undefined = undefined;
   level: Level | undefined = undefined;
-  /** UNKNOWN_PARTY / UNKNOWN_LEVEL bits the label alone causes (R1). */
-  unknown = 0;
-  noforn = false;
-  orcon = false;
+  designations: readonly string[] = EMPTY;
+  /** Releasable To as bits of the registry's party list (see partyBit), for the hot R11 check. */
+  releasableBits = 0;
   /** Restrictive categories other than Designation, for need-to-know (R10). */
   needToKnow = false;
   /** A prepared view's restrictive values but Designation (see valueId): bits, and ids beyond them. */
   needBits = 0;
   needRest: readonly number[] | undefined = undefined;
-  /** The global tier (§4); valid once tierKnown. */
-  tier: string | undefined = undefined;
-  tierKnown = false;
+  noforn = false;
+  orcon = false;
+  purpose: string | undefined = undefined;
+  consents: readonly Consent[] | undefined = undefined;
+  /** A prepared view's consents' instants (see consentTimesOf). */
+  consentTimes: readonly number[] | undefined = undefined;
   /*
    * How the last reader party reads a classified foreign item under `readUnder` (R2, R3, R6, R14, R24):
    * the agreement it is held under, the bits that reading alone sets, and the equivalent level with its
@@ -232,41 +264,49 @@ class LabelView {
    */
   readReader = '';
   readUnder: string | undefined = undefined;
-  readVia: CompiledAgreement | undefined = undefined;
   readMask = 0;
-  readMark: string | undefined = undefined;
   readRank = -1;
+  readMark: string | undefined = undefined;
+  readVia: CompiledAgreement | undefined = undefined;
   /** The last marked permit answered for this label, by reader and level (answers are shared values). */
   permitReader = '';
   permitLevel = '';
   permitAnswer: Answer | undefined = undefined;
-  /** The registry this view was derived with (a prepared view is reused only with it). */
-  registry: CompiledRegistry | undefined = undefined;
+  // Read on some paths only.
+  releasableTo: readonly string[] | undefined = undefined;
+  restrictive: Record<string, string[]> | undefined = undefined;
+  topics: readonly string[] | undefined = undefined;
+  caveats: readonly string[] | undefined = undefined;
+  classification = '';
+  /** The global tier (§4); valid once tierKnown. */
+  tier: string | undefined = undefined;
+  tierKnown = false;
   /** A prepared view's frozen label. */
   source: Label | undefined = undefined;
 }
 
 class PrincipalView {
+  // The fields every decision reads first (see LabelView).
+  registry: CompiledRegistry | undefined = undefined;
+  /** UNKNOWN_PARTY / UNKNOWN_LEVEL bits the principal alone causes (R1). */
+  unknown = 0;
   party = '';
-  clearance = '';
-  designations: readonly string[] | undefined = undefined;
-  restrictive: Record<string, string[]> | undefined = undefined;
-  roles: readonly string[] = EMPTY;
-  official = false;
-  contractor = false;
   /** The reader's party and the rank of their clearance (-1 when unknown). */
   partyOf: CompiledParty | undefined = undefined;
   /** The reader's party as a bit of the registry's party list (0 beyond 31 parties: the lists are scanned). */
   partyBit = 0;
   clearanceRank = -1;
-  /** UNKNOWN_PARTY / UNKNOWN_LEVEL bits the principal alone causes (R1). */
-  unknown = 0;
-  releasingOfficer = false;
-  securityOfficer = false;
+  official = false;
+  contractor = false;
   /** A prepared view's restrictive holdings (see valueId): bits, and ids beyond them. */
   holdBits = 0;
   holdRest: ReadonlySet<number> | undefined = undefined;
-  registry: CompiledRegistry | undefined = undefined;
+  releasingOfficer = false;
+  securityOfficer = false;
+  designations: readonly string[] | undefined = undefined;
+  restrictive: Record<string, string[]> | undefined = undefined;
+  roles: readonly string[] = EMPTY;
+  clearance = '';
   /** A prepared view's frozen principal. */
   source: Principal | undefined = undefined;
 }
@@ -439,6 +479,7 @@ export function prepareLabel(reg: CompiledRegistry, label: Label): PreparedLabel
   const view = fillLabel(new LabelView(), reg, source as unknown as Record<string, unknown>);
   view.source = source;
   prepareNeeds(view);
+  view.consentTimes = consentTimesOf(view.consents);
   return view;
 }
 
@@ -487,36 +528,36 @@ function tierOfView(reg: CompiledRegistry, v: LabelView): string | undefined {
 }
 
 /** R11/R15: a `{"to"}` consent by the originator naming the party. */
-function hasToConsent(label: LabelView, party: string, atMs: number): boolean {
+function hasToConsent(label: LabelView, party: string): boolean {
   const consents = label.consents;
   if (!consents) return false;
   for (let i = 0; i < consents.length; i++) {
     const c = consents[i];
-    if (c.to === party && consentCounts(c, label.originator, atMs)) return true;
+    if (c.to === party && consentCounts(label, i)) return true;
   }
   return false;
 }
 
 /** R16: an `{"actions"}` consent for this action and holder. */
-function hasActionConsent(label: LabelView, action: string, holder: string, atMs: number): boolean {
+function hasActionConsent(label: LabelView, action: string, holder: string): boolean {
   const consents = label.consents;
   if (!consents) return false;
   for (let i = 0; i < consents.length; i++) {
     const c = consents[i];
     if (c.actions === undefined || (c.holder !== undefined && c.holder !== holder)) continue;
-    if ((c.actions as string[]).includes(action) && consentCounts(c, label.originator, atMs)) return true;
+    if ((c.actions as string[]).includes(action) && consentCounts(label, i)) return true;
   }
   return false;
 }
 
 /** R17: a `{"purpose"}` consent for this purpose and holder. */
-function hasPurposeConsent(label: LabelView, purpose: string, holder: string, atMs: number): boolean {
+function hasPurposeConsent(label: LabelView, purpose: string, holder: string): boolean {
   const consents = label.consents;
   if (!consents) return false;
   for (let i = 0; i < consents.length; i++) {
     const c = consents[i];
     if (c.purpose !== purpose || (c.holder !== undefined && c.holder !== holder)) continue;
-    if (consentCounts(c, label.originator, atMs)) return true;
+    if (consentCounts(label, i)) return true;
   }
   return false;
 }
@@ -753,13 +794,12 @@ let lastLabel: LabelView = L;
 
 function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
   lastMarkLevel = undefined;
-  // The request's objects are first loaded together, so their cache misses overlap instead of queueing.
   const item = req.item;
-  const at = req.at;
   const principalIn = req.principal;
   const labelIn = item.label;
   const action = req.action;
-  const atMs = instant(at);
+  requestAt = req.at;
+  requestAtParsed = false;
   const label = labelView(reg, labelIn);
   const principal = principalView(reg, principalIn);
   const reader = principal.party;
@@ -833,7 +873,7 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
   if (label.needToKnow && !needToKnowMet(label, principal)) mask |= BIT.NEED_TO_KNOW;
 
   // R11: a reader of another party needs Releasable To or the originator's consent.
-  if (foreign && !releasableTo(label, reader, principal.partyBit) && !hasToConsent(label, reader, atMs)) {
+  if (foreign && !releasableTo(label, reader, principal.partyBit) && !hasToConsent(label, reader)) {
     mask |= BIT.NOT_RELEASABLE_TO_PARTY;
   }
 
@@ -854,7 +894,7 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
     label.orcon &&
     foreign &&
     (action === 'copy' || action === 'translate' || action === 'print' || action === 'export') &&
-    !hasActionConsent(label, action, holder, atMs)
+    !hasActionConsent(label, action, holder)
   ) {
     mask |= BIT.ORCON_CONSENT_REQUIRED;
   }
@@ -862,11 +902,7 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
   // R17: another purpose than the one the item was provided for (foreign items, both purposes stated).
   if (foreign && label.purpose !== undefined) {
     const purpose = req.purpose;
-    if (
-      purpose !== undefined &&
-      purpose !== label.purpose &&
-      !hasPurposeConsent(label, purpose, holder, atMs)
-    ) {
+    if (purpose !== undefined && purpose !== label.purpose && !hasPurposeConsent(label, purpose, holder)) {
       mask |= BIT.PURPOSE_CONSENT_REQUIRED;
     }
   }
@@ -874,7 +910,7 @@ function evaluateMask(reg: CompiledRegistry, req: DecisionInput): number {
   // R18: roles.
   if (action === 'release') {
     if (!principal.releasingOfficer) mask |= BIT.ROLE_REQUIRED;
-    mask |= releaseMask(reg, release!, label, holder, tierOfView(reg, label), unclassified, atMs);
+    mask |= releaseMask(reg, release!, label, holder, tierOfView(reg, label), unclassified);
   } else if (action === 'destroy' && !principal.securityOfficer) {
     mask |= BIT.ROLE_REQUIRED;
   }
@@ -902,8 +938,8 @@ function releaseMask(
   holder: string,
   tier: string | undefined,
   unclassified: boolean,
-  atMs: number,
 ): number {
+  const atMs = requestInstant();
   const originator = label.originator;
   const to = release.to;
   const level = label.classification;
@@ -912,9 +948,8 @@ function releaseMask(
 
   if (holder === originator) {
     // R11 for the originator: Releasable To, or its own consent naming the recipient.
-    if (!includes(label.releasableTo, to) && !hasToConsent(label, to, atMs))
-      mask |= BIT.NOT_RELEASABLE_TO_PARTY;
-  } else if (to !== originator && !hasToConsent(label, to, atMs)) {
+    if (!includes(label.releasableTo, to) && !hasToConsent(label, to)) mask |= BIT.NOT_RELEASABLE_TO_PARTY;
+  } else if (to !== originator && !hasToConsent(label, to)) {
     mask |= BIT.THIRD_PARTY_CONSENT_REQUIRED; // R15, R16: whatever Releasable To says
   }
 
