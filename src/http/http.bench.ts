@@ -194,7 +194,8 @@ async function postDirect(node: ReltoNode, copies: number): Promise<Rate> {
 }
 
 registerBench('http:taxii-post', async (ctx) => {
-  const copies = 4;
+  // Eight posts of the bundle (after one warm-up): fewer let one slow post move the figure by a tenth.
+  const copies = 8;
   // Per CPU-second counts this process only (PostgreSQL's server works in its own processes).
   const record = (subject: string, unit: string, r: Rate) => {
     ctx.record(subject, unit, r.wall);
