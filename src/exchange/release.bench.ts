@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +11,7 @@ import { addPartner, type RunningExchange, startExchange } from '../node/exchang
 import { createNode, openNode, type Person, type ReltoNode } from '../node/index.js';
 import { labelToMarking, partyIdentityId } from '../stix/index.js';
 import type { StixObject } from '../store/index.js';
+import { freePort } from '../test-support/ports.js';
 import { buildMessage, checkItems, type ExchangeKey, type Message, openMessage, signBatch } from './index.js';
 
 /**
@@ -71,18 +71,6 @@ interface Jpn {
   dataDir: string;
   identity: NodeIdentity;
   proc: ChildProcess;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function serve(dataDir: string, port: number): Promise<ChildProcess> {

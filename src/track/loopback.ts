@@ -3,7 +3,11 @@
  * what the track tests and the network bench (src/track/network.bench.ts) run against.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
+import { freePort } from '../test-support/ports.js';
+
+export { freePort };
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
@@ -22,19 +26,6 @@ export const WATCH_PASSWORD = 'watch-password-long';
 
 /** The top level of each scheme: the watch officers' clearance. */
 export const TOP: Record<Party, string> = { KOR: 'I', JPN: 'KIMITSU', USA: 'TS' };
-
-/** A free TCP port on loopback (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ThreeNodes {
   ca: CertificateAuthority;
