@@ -243,7 +243,7 @@ class LabelView {
   party: CompiledParty | undefined = undefined;
   level: Level | undefined = undefined;
   designations: readonly string[] = EMPTY;
-  /** Releasable To as bits of the registry's party list (see partyBit), for the hot R11 check. */
+  /** Releasable To as bits of the registry's party list (see bitOf), for the hot R11 check. */
   releasableBits = 0;
   /** Restrictive categories other than Designation, for need-to-know (R10). */
   needToKnow = false;
@@ -379,10 +379,10 @@ function fillLabel(v: LabelView, reg: CompiledRegistry, label: Record<string, un
   const rt = v.releasableTo;
   let bits = 0;
   if (rt !== undefined) {
-    const known = reg.partyCodes;
     for (let i = 0; i < rt.length; i++) {
-      if (!known.has(rt[i])) unknown |= BIT.UNKNOWN_PARTY;
-      bits |= partyBit(reg, rt[i]);
+      const index = partyIndex(reg, rt[i]);
+      if (index < 0) unknown |= BIT.UNKNOWN_PARTY;
+      bits |= bitOf(index);
     }
   }
   v.releasableBits = bits;
@@ -439,10 +439,11 @@ function fillPrincipal(
   v.releasingOfficer = includes(v.roles, 'releasing-officer');
   v.securityOfficer = includes(v.roles, 'security-officer');
   v.registry = reg;
-  const party = partyOf(reg, v.party);
+  const index = partyIndex(reg, v.party);
+  const party = index < 0 ? undefined : reg.partyList[index];
   v.partyOf = party;
   if (party) v.party = party.def.code;
-  v.partyBit = partyBit(reg, v.party);
+  v.partyBit = bitOf(index);
   const clearance = party?.levels.get(v.clearance);
   v.clearanceRank = clearance === undefined ? -1 : clearance.rank;
   v.unknown = party === undefined ? BIT.UNKNOWN_PARTY : clearance === undefined ? BIT.UNKNOWN_LEVEL : 0;
@@ -596,10 +597,15 @@ function contractorsAllowed(
  * A party by code. Registries hold a handful of parties, so a scan comparing (usually interned) strings
  * beats hashing the code on every lookup of this hot path.
  */
-function partyOf(reg: CompiledRegistry, code: string): CompiledParty | undefined {
+function partyIndex(reg: CompiledRegistry, code: string): number {
   const list = reg.partyList;
-  for (let i = 0; i < list.length; i++) if (list[i].def.code === code) return list[i];
-  return undefined;
+  for (let i = 0; i < list.length; i++) if (list[i].def.code === code) return i;
+  return -1;
+}
+
+function partyOf(reg: CompiledRegistry, code: string): CompiledParty | undefined {
+  const i = partyIndex(reg, code);
+  return i < 0 ? undefined : reg.partyList[i];
 }
 
 /**
@@ -733,11 +739,8 @@ function needToKnowMet(label: LabelView, principal: PrincipalView): boolean {
 }
 
 /** A party's bit (its index in the registry's list), or 0 when unknown or beyond 31 parties. */
-function partyBit(reg: CompiledRegistry, code: string): number {
-  const list = reg.partyList;
-  const n = Math.min(list.length, 31);
-  for (let i = 0; i < n; i++) if (list[i].def.code === code) return 1 << i;
-  return 0;
+function bitOf(index: number): number {
+  return index >= 0 && index < 31 ? 1 << index : 0;
 }
 
 /** R11: is `reader` (of `bit`) in the label's Releasable To? */
