@@ -194,6 +194,14 @@ function toItem(r: SignedRecord, consents: SignedRecord[] = []): Item {
 
 export class Exchange implements ExchangeService {
   private partners = new Map<string, Partner>();
+  /**
+   * Messages this process sealed and queued, by id, with the length and SHA-256 their row names: the delivery
+   * worker sends them from here instead of reading and hashing the file again (hundreds of KB per batch, and
+   * an event-loop turn on the thread pool between a receipt and the next message, which left the partner
+   * idle). The file stays the durable copy; an entry whose row names other bytes is not used.
+   */
+  private readonly sealed = new Map<string, { jwe: string; length: number; sha256: string }>();
+  private sealedBytes = 0;
   private partnersLoadedAt = 0;
   /** Called when an outbox row is added for a partner (the delivery worker listens). */
   onQueued: (partner: string) => void = () => {};
@@ -213,6 +221,8 @@ export class Exchange implements ExchangeService {
   /** The sealed message of a pending row: from its row, or its file when that is whole; else undefined. */
   async queuedJwe(body: OutboxBody): Promise<string | undefined> {
     if (body.jwe) return body.jwe;
+    const held = this.sealed.get(body.envelope.id);
+    if (held && body.file && held.length === body.file.length && held.sha256 === body.file.sha256) return held.jwe;
     const path = body.file ? this.outboxFile(body.envelope.id) : undefined;
     if (!path || !body.file) return undefined;
     try {
@@ -226,8 +236,30 @@ export class Exchange implements ExchangeService {
 
   /** Removes the file of a settled message (after its settlement committed). */
   async dropQueuedJwe(id: string): Promise<void> {
+    this.forgetSealed(id);
     const path = this.outboxFile(id);
     if (path) await rm(path, { force: true });
+  }
+
+  /** At most this many bytes of sealed messages are held in memory; the oldest go first (their files stay). */
+  private static readonly SEALED_BYTES = 64 * 1024 * 1024;
+
+  private keepSealed(id: string, jwe: string, file: { length: number; sha256: string }): void {
+    this.forgetSealed(id);
+    this.sealed.set(id, { jwe, ...file });
+    this.sealedBytes += file.length;
+    for (const [oldest, entry] of this.sealed) {
+      if (this.sealedBytes <= Exchange.SEALED_BYTES) break;
+      this.sealed.delete(oldest);
+      this.sealedBytes -= entry.length;
+    }
+  }
+
+  private forgetSealed(id: string): void {
+    const entry = this.sealed.get(id);
+    if (!entry) return;
+    this.sealed.delete(id);
+    this.sealedBytes -= entry.length;
   }
 
   /**
@@ -248,6 +280,7 @@ export class Exchange implements ExchangeService {
       if (!name.endsWith('.jwe')) continue;
       const row = await this.store.getExchange(ROWS.outbox, name.slice(0, -4));
       if (row?.status === 'pending') continue;
+      this.forgetSealed(name.slice(0, -4));
       await rm(join(this.outboxDir, name), { force: true });
       removed++;
     }
@@ -362,7 +395,9 @@ export class Exchange implements ExchangeService {
       const bytes = Buffer.from(jwe, 'ascii');
       await mkdir(this.outboxDir!, { recursive: true });
       await writeFile(path, bytes);
-      kept = { file: { length: bytes.length, sha256: sha256Hex(bytes) } };
+      const file = { length: bytes.length, sha256: sha256Hex(bytes) };
+      kept = { file };
+      this.keepSealed(message.id, jwe, file);
     }
     const body: OutboxBody = {
       ...kept,
@@ -463,7 +498,9 @@ export class Exchange implements ExchangeService {
     if (wanted.length === 0) throw new ReltoError('MALFORMED_REQUEST', 'name the item to release', '/item');
     const ids: string[] = [];
     // Filing decides on labels only: the content is read (and signed) at approval.
-    for (const { stored, labelId } of await this.heldItems(wanted, false)) {
+    const heldRows = await this.heldItems(wanted, false);
+    await yieldToIo();
+    for (const { stored, labelId } of heldRows) {
       const id = stored.id;
       // One may ask to release only what one may read.
       const read = deciderAnswer(this.ctx, me, labelId, 'read', stored.id);
@@ -536,7 +573,11 @@ export class Exchange implements ExchangeService {
     const held: { stored: StoredObject; label: Label; labelId: string; answer: Answer }[] = [];
     // One audit entry per distinct (label, consents, answer): subjects list the items it covered.
     const entries = new Map<string, AuditEntryInput>();
-    for (const { stored, label, labelId } of await this.heldItems(request.items ?? [request.item])) {
+    const heldRows = await this.heldItems(request.items ?? [request.item]);
+    // Reading and decrypting a batch's items is milliseconds of synchronous work: a receipt waiting meanwhile
+    // is handled, and the next message sent, before the decisions (see below).
+    await yieldToIo();
+    for (const { stored, label, labelId } of heldRows) {
       const withConsents = await this.labelWithConsents(stored.id, label);
       const receivedUnder =
         label.originator === this.party ? undefined : this.ctx.book.receivedUnder(labelId);
@@ -636,6 +677,7 @@ export class Exchange implements ExchangeService {
       };
     });
     this.onQueued(request.to);
+    await yieldToIo();
     return approved;
   }
 
