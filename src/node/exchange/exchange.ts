@@ -222,7 +222,8 @@ export class Exchange implements ExchangeService {
   async queuedJwe(body: OutboxBody): Promise<string | undefined> {
     if (body.jwe) return body.jwe;
     const held = this.sealed.get(body.envelope.id);
-    if (held && body.file && held.length === body.file.length && held.sha256 === body.file.sha256) return held.jwe;
+    if (held && body.file && held.length === body.file.length && held.sha256 === body.file.sha256)
+      return held.jwe;
     const path = body.file ? this.outboxFile(body.envelope.id) : undefined;
     if (!path || !body.file) return undefined;
     try {

@@ -216,7 +216,11 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
     await db.destroy();
     throw err;
   }
-  const checkpoints = { path: path === ':memory:' ? null : path, thread: null as Checkpointer | null, written: 0 };
+  const checkpoints = {
+    path: path === ':memory:' ? null : path,
+    thread: null as Checkpointer | null,
+    written: 0,
+  };
   return new KyselyStore(db, {
     ops: sqliteOps(raw, checkpoints),
     nodeKey,
