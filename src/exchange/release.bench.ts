@@ -321,12 +321,15 @@ async function releaseBench(ctx: BenchContext): Promise<void> {
     await stop(JPN.proc);
     const jpn = await openNode({ dataDir: JPN.dataDir });
     try {
-      const page = await jpn.store.fetchObjects(
+      let held = 0;
+      for await (const _ of jpn.store.scanObjects(
         { types: ['report'], versions: ['all'], withContent: false },
-        { limit: 100_000 },
-      );
+        { batchSize: 5_000 },
+      )) {
+        held++;
+      }
       const want = objects.length + urgent.length;
-      if (page.rows.length !== want) throw new Error(`JPN holds ${page.rows.length} reports, not ${want}`);
+      if (held !== want) throw new Error(`JPN holds ${held} reports, not ${want}`);
     } finally {
       await jpn.close();
     }

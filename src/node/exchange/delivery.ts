@@ -7,6 +7,7 @@ import {
 } from '../../exchange/index.js';
 import type { ExchangeRow } from '../../store/index.js';
 import { type Exchange, type LegacyOutboxBody, type OutboxBody, ROWS, type SettledBody } from './exchange.js';
+import type { Partner } from './partners.js';
 import { postToPartner } from './transport.js';
 
 /**
@@ -35,6 +36,28 @@ function settledSummary(body: OutboxBody | LegacyOutboxBody): SettledBody['messa
     ),
   };
 }
+
+/** A queued message ready to post. */
+interface Prepared {
+  row: ExchangeRow;
+  body: OutboxBody;
+  jwe: string;
+  partner: Partner;
+}
+
+type Answer = { status: number; contentType: string; body: string };
+
+/** How to settle a message the partner answered for good; `receipted` when it answered with its receipt. */
+interface Settlement {
+  receipted: boolean;
+  settle: () => Promise<void>;
+}
+
+/**
+ * Messages on their way to one partner at once: the next is sent while the partner stores the one before,
+ * so it never waits for this node between messages (the transport keeps them in order, transport.ts).
+ */
+const IN_FLIGHT = 2;
 
 /**
  * A message sealed longer ago than this is sealed anew (same id, fresh time) before it is sent again: the
@@ -141,31 +164,73 @@ export class Delivery {
         // The outbox is read again only once what was receipted is settled in it.
         if (!(await settling)) return backOff();
         if (this.stopped) return;
-        // A few at a time: each row holds a whole sealed message.
-        const rows = await this.ex.pending(partner, 4);
-        if (rows.length === 0) {
-          this.backoff.delete(partner);
-          return;
-        }
-        for (const row of rows) {
-          if (this.stopped) return;
-          let settle: (() => Promise<void>) | false;
-          try {
-            settle = await this.sendOne(row);
-          } catch {
-            settle = false;
+        // Up to IN_FLIGHT messages on their way, posted in queue order; their answers are taken in that order.
+        // The outbox is read a few rows at a time (each holds a message's item list), the next few read while
+        // the last ones are still on their way, so the partner is not left waiting at the seam.
+        const window: { prepared: Prepared; answer: Promise<Answer> }[] = [];
+        let rows: ExchangeRow[] = [];
+        let next = 0;
+        let lastSeq: number | undefined;
+        let exhausted = false;
+        let stuck = false;
+        let sent = 0;
+        for (;;) {
+          while (!stuck && !this.stopped && window.length < IN_FLIGHT) {
+            if (next >= rows.length && !exhausted) {
+              rows = await this.ex.pending(partner, 4, lastSeq);
+              next = 0;
+              exhausted = rows.length === 0;
+            }
+            const row = rows[next];
+            if (!row) break;
+            let prepared: Prepared | false;
+            try {
+              prepared = await this.prepare(row);
+            } catch {
+              prepared = false;
+            }
+            if (!prepared) {
+              // Nothing after it may go before it: what is on its way is answered, then the worker backs off.
+              stuck = true;
+              break;
+            }
+            next++;
+            lastSeq = row.seq;
+            sent++;
+            window.push({ prepared, answer: this.post(prepared) });
           }
-          if (!settle || !(await settling)) return backOff();
-          // The partner holds this message (its signed receipt is verified): the next one may go out — it
-          // arrives after this one, in order — while the receipt is written here. A crash before that commit
-          // sends this message again, and the partner answers its replay with the same receipt.
-          // The settlement's transaction runs once the next message is written (a turn of the event loop
-          // later), so the partner, idle until it arrives, gets it sooner.
+          const head = window.shift();
+          if (!head) break;
+          let settlement: Settlement | false;
+          try {
+            settlement = await this.answered(head.prepared, await head.answer);
+          } catch {
+            settlement = false;
+          }
+          // What followed a message that is tried again is tried again too, after it (the partner refused it
+          // unread, or holds it and answers its replay with the same receipt).
+          if (!settlement || !(await settling)) return backOff();
+          // The partner holds this message (its signed receipt is verified), or refused it for good: settled
+          // here while the next one is on its way. A crash before that commit sends this message again, and
+          // the partner answers its replay with the same receipt. The settlement's transaction runs a turn of
+          // the event loop later, once the next message is written, so the partner gets that one sooner.
+          const { settle } = settlement;
           settling = new Promise<void>((resolve) => setImmediate(resolve)).then(settle).then(
             () => true,
             () => false,
           );
           this.backoff.delete(partner);
+          // A refusal ended the partner's connection, and with it what was sent behind this message: read
+          // the outbox again (after the settlement) and send the rest anew.
+          if (!settlement.receipted) break;
+        }
+        if (stuck) {
+          await settling;
+          return backOff();
+        }
+        if (sent === 0) {
+          this.backoff.delete(partner);
+          return;
         }
       }
     } finally {
@@ -173,11 +238,8 @@ export class Delivery {
     }
   }
 
-  /**
-   * One attempt: false to retry later, else how to settle the row (receipted, or refused for good), to be
-   * written while the next message goes out.
-   */
-  private async sendOne(row: ExchangeRow): Promise<(() => Promise<void>) | false> {
+  /** A queued message ready to go: its sealed JWE and partner (false: try again later). */
+  private async prepare(row: ExchangeRow): Promise<Prepared | false> {
     const ctx = this.ex.ctx;
     let body = row.body as OutboxBody | LegacyOutboxBody;
     // Rows queued before messages were sealed when queued hold the message in clear: seal it (and keep that).
@@ -191,10 +253,27 @@ export class Delivery {
       jwe = await this.ex.queuedJwe(body);
       if (!jwe) return false;
     }
-    const message = body.envelope;
-    const partner = await this.ex.partner(message.recipient);
+    const partner = await this.ex.partner(body.envelope.recipient);
     if (!partner) return false;
-    const res = await postToPartner(this.ex, partner, jwe);
+    return { row, body, jwe, partner };
+  }
+
+  /** Posts a prepared message; a failure to reach the partner is an answer with status 0. */
+  private post(p: Prepared): Promise<Answer> {
+    return postToPartner(this.ex, p.partner, p.jwe).catch((e: Error) => ({
+      status: 0,
+      contentType: '',
+      body: e.message,
+    }));
+  }
+
+  /**
+   * The partner's answer to one message: false to retry later, else how to settle the row (receipted, or
+   * refused for good), to be written while the next message goes out.
+   */
+  private async answered({ row, body, partner }: Prepared, res: Answer): Promise<Settlement | false> {
+    const ctx = this.ex.ctx;
+    const message = body.envelope;
     const at = new Date(ctx.clock()).toISOString();
     if (res.status === 200) {
       const opened = await openMessage(res.body.trim(), {
@@ -210,35 +289,38 @@ export class Delivery {
       if (item?.status !== 'verified') return false;
       const receipt = item.object as Receipt;
       if (receipt.message !== message.id || receipt.by !== partner.party) return false;
-      return async () => {
-        await ctx.audit.appendWithin(async (tx) => {
-          // The row keeps the signed receipt and what the message was, not its items again: rewriting the
-          // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
-          await tx.updateExchange(ROWS.outbox, message.id, {
-            status: 'delivered',
-            body: { message: settledSummary(body), receipt } satisfies SettledBody,
-          });
-          return {
-            result: undefined,
-            entries: [
-              {
-                kind: message.kind === 'release' ? 'release' : 'receipt',
-                at,
-                actor: `node:${partner.party}`,
-                action: 'delivered',
-                subjects: receipt.items.map((i) => i.id).slice(0, 1000),
-                details: {
-                  message: message.id,
-                  kind: message.kind,
-                  stored: receipt.items.filter((i) => i.status === 'stored').length,
-                  duplicate: receipt.items.filter((i) => i.status === 'duplicate').length,
-                  refused: receipt.items.filter((i) => i.status === 'refused').map((i) => i.code),
+      return {
+        receipted: true,
+        settle: async () => {
+          await ctx.audit.appendWithin(async (tx) => {
+            // The row keeps the signed receipt and what the message was, not its items again: rewriting the
+            // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
+            await tx.updateExchange(ROWS.outbox, message.id, {
+              status: 'delivered',
+              body: { message: settledSummary(body), receipt } satisfies SettledBody,
+            });
+            return {
+              result: undefined,
+              entries: [
+                {
+                  kind: message.kind === 'release' ? 'release' : 'receipt',
+                  at,
+                  actor: `node:${partner.party}`,
+                  action: 'delivered',
+                  subjects: receipt.items.map((i) => i.id).slice(0, 1000),
+                  details: {
+                    message: message.id,
+                    kind: message.kind,
+                    stored: receipt.items.filter((i) => i.status === 'stored').length,
+                    duplicate: receipt.items.filter((i) => i.status === 'duplicate').length,
+                    refused: receipt.items.filter((i) => i.status === 'refused').map((i) => i.code),
+                  },
                 },
-              },
-            ],
-          };
-        });
-        await this.ex.dropQueuedJwe(message.id);
+              ],
+            };
+          });
+          await this.ex.dropQueuedJwe(message.id);
+        },
       };
     }
     if (RETRYABLE.has(res.status) || res.status === 0) return false;
@@ -254,28 +336,31 @@ export class Delivery {
       return false;
     }
     // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
-    return async () => {
-      await ctx.audit.appendWithin(async (tx) => {
-        await tx.updateExchange(ROWS.outbox, message.id, {
-          status: 'refused',
-          body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
+    return {
+      receipted: false,
+      settle: async () => {
+        await ctx.audit.appendWithin(async (tx) => {
+          await tx.updateExchange(ROWS.outbox, message.id, {
+            status: 'refused',
+            body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
+          });
+          return {
+            result: undefined,
+            entries: [
+              {
+                kind: 'refusal',
+                at,
+                actor: `node:${partner.party}`,
+                action: 'deliver',
+                decision: 'deny',
+                reasons: [code],
+                details: { message: message.id, kind: message.kind },
+              },
+            ],
+          };
         });
-        return {
-          result: undefined,
-          entries: [
-            {
-              kind: 'refusal',
-              at,
-              actor: `node:${partner.party}`,
-              action: 'deliver',
-              decision: 'deny',
-              reasons: [code],
-              details: { message: message.id, kind: message.kind },
-            },
-          ],
-        };
-      });
-      await this.ex.dropQueuedJwe(message.id);
+        await this.ex.dropQueuedJwe(message.id);
+      },
     };
   }
 }

@@ -1662,9 +1662,15 @@ export class Exchange implements ExchangeService {
     if (altMarking) ctx.book.add(knownMarking(altMarking, 'alternative'));
   }
 
-  /** Pending outbox rows of a partner, oldest first. */
-  pending(partner: string, limit = 100): Promise<ExchangeRow[]> {
-    return this.store.listExchange({ kind: ROWS.outbox, partner, status: 'pending', limit });
+  /** Pending outbox rows of a partner, oldest first (after `afterSeq`, when given). */
+  pending(partner: string, limit = 100, afterSeq?: number): Promise<ExchangeRow[]> {
+    return this.store.listExchange({
+      kind: ROWS.outbox,
+      partner,
+      status: 'pending',
+      limit,
+      ...(afterSeq === undefined ? {} : { afterSeq }),
+    });
   }
 }
 
