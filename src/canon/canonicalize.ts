@@ -9,7 +9,8 @@ import { ReltoError } from '../errors/index.js';
  *
  * @example canonicalize({ b: 1, a: [true, null] }) === '{"a":[true,null],"b":1}'
  */
-export function canonicalize(value: unknown): string {
+export function canonicalize(value: unknown, known?: CanonicalForms): string {
+  known_ = known;
   try {
     return write(value);
   } catch (e) {
@@ -17,8 +18,20 @@ export function canonicalize(value: unknown): string {
     // The fast writer keeps no path; walk again to say where the problem is.
     const problem = locate(value, '');
     throw new ReltoError('NOT_CANONICAL_JSON', problem?.message, problem?.path ?? '');
+  } finally {
+    known_ = undefined;
   }
 }
+
+/**
+ * Canonical forms already written, by object: a message that carries objects just canonicalized to be hashed
+ * (a signed batch) writes their text as it is instead of walking them again. An entry is only right while its
+ * object is not changed: keep such a map for one piece of work, never beyond it.
+ */
+export type CanonicalForms = Map<object, string>;
+
+// The forms of the canonicalize() call under way (it is synchronous, so one at a time).
+let known_: CanonicalForms | undefined;
 
 /** The UTF-8 bytes of `canonicalize(value)`: what gets hashed and signed. */
 export function canonicalBytes(value: unknown): Buffer {
@@ -74,6 +87,10 @@ function write(value: unknown): string {
           out += item === undefined ? 'null' : write(item);
         }
         return `${out}]`;
+      }
+      if (known_ !== undefined) {
+        const text = known_.get(value);
+        if (text !== undefined) return text;
       }
       if (!isPlainObject(value)) throw NOT_JSON;
       const record = value as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { leafHash, MerkleTree } from '../audit/index.js';
-import { canonicalBytes, sha256 } from '../canon/index.js';
+import { type CanonicalForms, canonicalBytes, canonicalize, sha256 } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { signDetachedJws, verifyJws } from './compact-jose.js';
 import { type ExchangeKey, toKeyObject } from './keys.js';
@@ -32,7 +32,19 @@ const oneShot = (crypto as { hash?: (alg: string, data: crypto.BinaryLike, enc: 
 
 /** The leaf entry of an object: SHA-256 of its RFC 8785 form. */
 export function objectDigest(object: unknown): Buffer {
-  const bytes = canonicalBytes(object);
+  return digestKeeping(object);
+}
+
+/** objectDigest, keeping the object's canonical form in `forms` when given. */
+function digestKeeping(object: unknown, forms?: CanonicalForms): Buffer {
+  let bytes: Buffer;
+  if (forms && typeof object === 'object' && object !== null) {
+    const text = canonicalize(object);
+    forms.set(object, text);
+    bytes = Buffer.from(text, 'utf8');
+  } else {
+    bytes = canonicalBytes(object);
+  }
   return oneShot ? oneShot('sha256', bytes, 'buffer') : sha256(bytes);
 }
 
@@ -41,7 +53,11 @@ const leafScratch = Buffer.alloc(33, 0x00);
 
 /** The Merkle leaf hash of an object: SHA-256(0x00 ‖ SHA-256(JCS(object))). */
 export function objectLeafHash(object: unknown): Buffer {
-  const digest = objectDigest(object);
+  return leafKeeping(object);
+}
+
+function leafKeeping(object: unknown, forms?: CanonicalForms): Buffer {
+  const digest = digestKeeping(object, forms);
   if (!oneShot) return leafHash(digest);
   leafScratch.set(digest, 1);
   return oneShot('sha256', leafScratch, 'buffer');
@@ -67,10 +83,12 @@ export interface BatchHeader {
 export function signBatch<T extends object>(
   originator: Originator,
   objects: readonly T[],
+  /** Where to keep each object's canonical form, for the message that carries them (see CanonicalForms). */
+  forms?: CanonicalForms,
 ): SignedBatchRecord<T>[] {
   if (objects.length === 0) throw new ReltoError('INVALID_ARGUMENT', 'a batch needs at least one object');
   const tree = new MerkleTree();
-  for (const o of objects) tree.appendLeafHash(objectLeafHash(o));
+  for (const o of objects) tree.appendLeafHash(leafKeeping(o, forms));
   const root = tree.root();
   const header: BatchHeader = {
     alg: 'EdDSA',

@@ -112,6 +112,20 @@ describe('message round trip (contracts §9)', () => {
     expect(Buffer.from(p, 'base64url').toString()).toBe(canonicalize(m));
   });
 
+  it('written with the canonical forms its batch kept when signed, the message is byte for byte the RFC 8785 JSON of it', () => {
+    const forms = new Map<object, string>();
+    const objects = sampleReports(5, 'KOR');
+    const records = signBatch({ party: 'KOR', key: kor.signing.privateJwk }, objects, forms);
+    expect(forms.size).toBe(objects.length);
+    const m = message({ sender: 'KOR', recipient: 'JPN', items: items(records) });
+    expect(encodeMessage(m, forms)).toBe(canonicalize(m));
+    // A form is used as it is: one that does not match its object changes what is written.
+    forms.set(objects[0]!, '{"changed":true}');
+    expect(encodeMessage(m, forms)).not.toBe(canonicalize(m));
+    // Outside the call the forms are forgotten: canonicalize alone walks the objects again.
+    expect(canonicalize(m)).toBe(encodeMessage(m));
+  });
+
   it('refuses to build a message whose sender or recipient is not the key holder', async () => {
     const m = korRelease(1);
     expect(() => send(m, usa, jpn)).toThrow(

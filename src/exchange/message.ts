@@ -1,4 +1,4 @@
-import { canonicalize } from '../canon/index.js';
+import { type CanonicalForms, canonicalize } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { compileChecker } from '../identity/index.js';
 import { decryptJwe, encryptJwe, peekHeader, signJws, verifyJws } from './compact-jose.js';
@@ -29,9 +29,9 @@ export function decodeMessage(value: unknown): Message {
   return checkMessage.assert(value);
 }
 
-/** The RFC 8785 JSON of a message: what the sender signs. */
-export function encodeMessage(message: Message): string {
-  return canonicalize(message);
+/** The RFC 8785 JSON of a message: what the sender signs (`forms`: its objects' forms already written). */
+export function encodeMessage(message: Message, forms?: CanonicalForms): string {
+  return canonicalize(message, forms);
 }
 
 /** The sending node: its party (the JWS `kid`, equal to the message's `sender`) and Ed25519 private key. */
@@ -50,7 +50,13 @@ export interface Recipient {
  * Signs and encrypts a message; returns the compact JWE to POST. The message is validated first, its
  * sender must be the signing party and its recipient the party encrypted to.
  */
-export function buildMessage(message: Message, sender: Sender, recipient: Recipient): string {
+export function buildMessage(
+  message: Message,
+  sender: Sender,
+  recipient: Recipient,
+  /** Canonical forms of the message's objects kept when their batch was signed (signBatch). */
+  forms?: CanonicalForms,
+): string {
   decodeMessage(message);
   if (message.sender !== sender.party) {
     throw new ReltoError(
@@ -67,7 +73,7 @@ export function buildMessage(message: Message, sender: Sender, recipient: Recipi
     );
   }
   const jws = signJws(
-    Buffer.from(encodeMessage(message), 'utf8'),
+    Buffer.from(encodeMessage(message, forms), 'utf8'),
     { alg: 'EdDSA', typ: MESSAGE_TYP, kid: sender.party },
     toKeyObject(sender.key),
   );

@@ -157,9 +157,12 @@ export async function startInboxServer(
             status = 503;
             body = json('RETRY_IN_ORDER', 'a message before this one on the connection was not receipted');
           } else {
-            const fingerprints = new Map<string, string[]>();
-            for (const p of await exchange.loadPartners()) fingerprints.set(p.party, [p.caFingerprint]);
-            const peer = peerParty(peerCertificate(req), (party) => fingerprints.get(party));
+            const peerOf = (list: Partner[]) => {
+              const fingerprints = new Map(list.map((p) => [p.party, [p.caFingerprint]]));
+              return peerParty(peerCertificate(req), (party) => fingerprints.get(party));
+            };
+            // Partners as read at most 2 s ago; read again before a peer is taken for no partner.
+            const peer = peerOf(await exchange.currentPartners()) ?? peerOf(await exchange.loadPartners());
             const answer = await exchange.receive(jwe.trim(), peer);
             ({ status, contentType, body } = answer);
           }
