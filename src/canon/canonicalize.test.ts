@@ -126,6 +126,23 @@ describe('canonicalize (RFC 8785)', () => {
     );
   });
 
+  it('writes the same text whether the keys come in canonical order or not, at every depth', () => {
+    const sorted = { a: [1, -0, 1e21, 'x\u0001"\\'], b: { c: null, d: true, e: 'é😀' }, f: undefined };
+    const unsorted = { f: undefined, b: { e: 'é😀', d: true, c: null }, a: [1, -0, 1e21, 'x\u0001"\\'] };
+    expect(canonicalize(sorted)).toBe(
+      '{"a":[1,0,1e+21,"x\\u0001\\"\\\\"],"b":{"c":null,"d":true,"e":"é😀"}}',
+    );
+    expect(canonicalize(unsorted)).toBe(canonicalize(sorted));
+  });
+
+  it('refuses what JSON cannot carry even when the keys are in canonical order', () => {
+    expect(() => canonicalize({ a: 1, b: Number.NaN })).toThrow(/NaN/);
+    expect(() => canonicalize({ a: '\uD800' })).toThrow(/surrogate/);
+    expect(() => canonicalize({ a: new Date(0) })).toThrow(/plain objects/);
+    expect(() => canonicalize({ a: () => 1 })).toThrow();
+    expect(canonicalize([1, undefined])).toBe('[1,null]');
+  });
+
   it('gives UTF-8 bytes of the canonical text', () => {
     expect(canonicalBytes({ k: '€' }).equals(Buffer.from('{"k":"€"}', 'utf8'))).toBe(true);
   });

@@ -12,6 +12,9 @@ import { ReltoError } from '../errors/index.js';
 export function canonicalize(value: unknown, known?: CanonicalForms): string {
   known_ = known;
   try {
+    // Already in canonical order (as JSON parsed from canonical text is): JSON.stringify writes exactly
+    // RFC 8785's text for it (RFC 8785 §3.2.2 is ECMAScript's serialization), several times faster.
+    if (known === undefined && inCanonicalOrder(value)) return JSON.stringify(value);
     return write(value);
   } catch (e) {
     if (e !== NOT_JSON) throw e;
@@ -59,6 +62,44 @@ function writeString(s: string): string {
   if (!wellFormed(s)) throw NOT_JSON;
   // JSON.stringify's escaping is exactly RFC 8785 §3.2.2.2 (ECMAScript's QuoteJSONString).
   return JSON.stringify(s);
+}
+
+/**
+ * True when JSON.stringify(value) is its canonical text: every object plain with its keys already sorted by
+ * UTF-16 code units, every string and key well formed, every number finite, nothing JSON cannot carry (an
+ * undefined property is left out by both). Anything else goes to the writer, which sorts or refuses.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return wellFormed(value);
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          if (item === undefined || !inCanonicalOrder(item)) return false;
+        }
+        return true;
+      }
+      if (!isPlainObject(value)) return false;
+      const record = value as Record<string, unknown>;
+      let previous: string | undefined;
+      for (const key of Object.keys(record)) {
+        if ((previous !== undefined && !(previous < key)) || !wellFormed(key)) return false;
+        previous = key;
+        const v = record[key];
+        if (v !== undefined && !inCanonicalOrder(v)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function isPlainObject(value: object): boolean {

@@ -521,10 +521,12 @@ export class Exchange implements ExchangeService {
     // Filing decides on labels only: the content is read (and signed) at approval.
     const heldRows = await this.heldItems(wanted, false);
     await yieldToIo();
+    // One decider for the request: items of one label (and the same held consents) share its answer.
+    const decider = deciderFor(this.ctx, me);
     for (const { stored, labelId } of heldRows) {
       const id = stored.id;
       // One may ask to release only what one may read.
-      const read = deciderAnswer(this.ctx, me, labelId, 'read', stored.id);
+      const read = decider.answer(labelId, 'read', stored.id);
       if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${id}`);
       ids.push(stored.id);
     }
