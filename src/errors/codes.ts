@@ -103,6 +103,11 @@ export const errorCodes = {
   WRONG_RECIPIENT: { status: 421, exit: 1, message: 'the message is addressed to another node' },
   REPLAY: { status: 409, exit: 1, message: 'a message with this id was received before (replay)' },
   STALE_MESSAGE: { status: 400, exit: 1, message: "the message's time is outside the accepted window" },
+  RETRY_IN_ORDER: {
+    status: 503,
+    exit: 1,
+    message: 'a message before this one on the connection was not receipted: send both again, in order',
+  },
   UNKNOWN_ORIGINATOR: {
     status: 422,
     exit: 1,

@@ -7,6 +7,7 @@ import {
   constants as http2Constants,
 } from 'node:http2';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { errorCodes } from '../../errors/index.js';
 import { peerParty } from '../../identity/index.js';
 import type { Exchange } from './exchange.js';
 import type { Partner } from './partners.js';
@@ -154,8 +155,8 @@ export async function startInboxServer(
           if (lane.broken) {
             // A message before this one on the connection was not receipted: this one is not read, so it can
             // never be stored ahead of that one; the sender sends both again on a new connection.
-            status = 503;
-            body = json('RETRY_IN_ORDER', 'a message before this one on the connection was not receipted');
+            status = errorCodes.RETRY_IN_ORDER.status;
+            body = json('RETRY_IN_ORDER', errorCodes.RETRY_IN_ORDER.message);
           } else {
             const peerOf = (list: Partner[]) => {
               const fingerprints = new Map(list.map((p) => [p.party, [p.caFingerprint]]));
