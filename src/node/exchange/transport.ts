@@ -117,7 +117,9 @@ export async function startInboxServer(
       requestCert: true,
       rejectUnauthorized: true,
       allowHTTP1: true,
-      settings: { initialWindowSize: WINDOW },
+      // A partner keeps two messages on their way; a few more streams leave room, and bound what one
+      // connection can make this node hold (each body up to MAX_BODY).
+      settings: { initialWindowSize: WINDOW, maxConcurrentStreams: 4 },
       maxSessionMemory: SESSION_MEMORY_MB,
     },
     (req, res) => {
