@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, type ExchangeKey, type Message } from '../../exchange/index.js';
 import { type OutboxBody, ROWS } from './exchange.js';
-import { type InProcessNode, inProcessNodes } from './test-support/in-process.js';
-import { eventually, labelledReport } from './test-support/three-nodes.js';
+import {
+  type InProcessNode,
+  inProcessNodes,
+  queuedRelease as queueRelease,
+  tamperedJwe,
+} from './test-support/in-process.js';
+import { eventually } from './test-support/three-nodes.js';
 
 /**
  * The inbox refuses and audits what must not be stored (contracts §9): tampered, replayed, wrongly addressed
@@ -23,23 +28,8 @@ afterAll(async () => cleanup?.());
 
 /** A release KOR → JPN approved on KOR but held back from delivery: returns the queued message. */
 async function queuedRelease(): Promise<{ message: Message; item: string }> {
-  const kor = nodes.KOR!;
-  await kor.ex.delivery.stop();
-  const { report, bundle } = labelledReport({
-    originator: 'KOR',
-    classification: 'II',
-    releasableTo: ['JPN', 'KOR'],
-    topics: ['DPRK-MISSILE'],
-  });
-  await kor.node.postObjects(await kor.person('analyst'), (bundle as { objects: unknown[] }).objects);
-  const request = await kor.ex.exchange.fileRelease(await kor.person('analyst'), {
-    item: report.id,
-    to: 'JPN',
-  });
-  const approved = await kor.ex.exchange.approveRelease(await kor.person('officer'), request.id);
-  const row = await kor.node.store.getExchange(ROWS.outbox, approved.message!);
-  // The outbox keeps the message sealed for JPN, the object by reference: whole again from KOR's store.
-  return { message: await kor.ex.exchange.queuedMessage(row!.body as OutboxBody), item: report.id };
+  await nodes.KOR!.ex.delivery.stop();
+  return queueRelease(nodes.KOR!);
 }
 
 async function refusals(node: InProcessNode, code: string): Promise<number> {
@@ -71,13 +61,9 @@ describe('the inbox (contracts §9)', () => {
 
   it('refuses and audits a tampered message (BAD_ENCRYPTION) and stores nothing of it', async () => {
     const { message, item } = await queuedRelease();
-    const jwe = await nodes.KOR!.ex.exchange.sealForDelivery(message);
-    const parts = jwe.split('.');
-    const ct = Buffer.from(parts[3]!, 'base64url');
-    ct[10] = ct[10]! ^ 0xff;
-    parts[3] = ct.toString('base64url');
+    const jwe = tamperedJwe(await nodes.KOR!.ex.exchange.sealForDelivery(message));
     const before = await refusals(nodes.JPN!, 'BAD_ENCRYPTION');
-    const answer = await nodes.JPN!.ex.exchange.receive(parts.join('.'), 'KOR');
+    const answer = await nodes.JPN!.ex.exchange.receive(jwe, 'KOR');
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body).error.code).toBe('BAD_ENCRYPTION');
     expect(await refusals(nodes.JPN!, 'BAD_ENCRYPTION')).toBe(before + 1);

@@ -1,11 +1,15 @@
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../../exchange/index.js';
 import { publicIdentity } from '../../identity/index.js';
 import { Delivery } from './delivery.js';
 import { type OutboxBody, ROWS } from './exchange.js';
-import { type InProcessNode, inProcessNodes } from './test-support/in-process.js';
-import { eventually, labelledReport } from './test-support/three-nodes.js';
+import {
+  type InProcessNode,
+  inProcessNodes,
+  queuedRelease as queueRelease,
+  tamperedJwe,
+} from './test-support/in-process.js';
+import { eventually } from './test-support/three-nodes.js';
 import { closeAgents, INBOX_PATH, postToPartner } from './transport.js';
 
 /**
@@ -25,32 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => cleanup?.());
 
-/** A KOR → JPN release approved and queued at KOR (not delivered): its message and item. */
-async function queuedRelease(): Promise<{ message: Message; item: string }> {
-  const kor = nodes.KOR!;
-  const { report, bundle } = labelledReport({
-    originator: 'KOR',
-    classification: 'II',
-    releasableTo: ['JPN', 'KOR'],
-    topics: ['DPRK-MISSILE'],
-  });
-  await kor.node.postObjects(await kor.person('analyst'), (bundle as { objects: unknown[] }).objects);
-  const request = await kor.ex.exchange.fileRelease(await kor.person('analyst'), {
-    item: report.id,
-    to: 'JPN',
-  });
-  const approved = await kor.ex.exchange.approveRelease(await kor.person('officer'), request.id);
-  const row = await kor.node.store.getExchange(ROWS.outbox, approved.message!);
-  return { message: await kor.ex.exchange.queuedMessage(row!.body as OutboxBody), item: report.id };
-}
-
-function tamper(jwe: string): string {
-  const parts = jwe.split('.');
-  const ct = Buffer.from(parts[3]!, 'base64url');
-  ct[10] = ct[10]! ^ 0xff;
-  parts[3] = ct.toString('base64url');
-  return parts.join('.');
-}
+const queuedRelease = () => queueRelease(nodes.KOR!);
 
 describe('the inbox wire (contracts §9)', () => {
   it('messages sent back to back without waiting are all stored, each answered with its own receipt', async () => {
@@ -77,7 +56,7 @@ describe('the inbox wire (contracts §9)', () => {
     const partner = (await kor.partner('JPN'))!;
     const bad = await queuedRelease();
     const good = await queuedRelease();
-    const badJwe = tamper(await kor.sealForDelivery(bad.message));
+    const badJwe = tamperedJwe(await kor.sealForDelivery(bad.message));
     const goodJwe = await kor.sealForDelivery(good.message);
     const [first, second] = await Promise.all([
       postToPartner(kor, partner, badJwe),
@@ -102,7 +81,7 @@ describe('the inbox wire (contracts §9)', () => {
     // The first queued message is damaged: JPN refuses it for good (BAD_ENCRYPTION).
     const row = await kor.node.store.getExchange(ROWS.outbox, bad.message.id);
     const { file: _file, ...body } = row!.body as OutboxBody;
-    const damaged = tamper((await kor.ex.exchange.queuedJwe(row!.body as OutboxBody))!);
+    const damaged = tamperedJwe((await kor.ex.exchange.queuedJwe(row!.body as OutboxBody))!);
     await kor.node.store.updateExchange(ROWS.outbox, bad.message.id, { body: { ...body, jwe: damaged } });
     const delivery = new Delivery(kor.ex.exchange, { minBackoffMs: 20, pollMs: 200, headEveryMs: 0 });
     delivery.start();

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Message } from '../../../exchange/index.js';
 import { createDemoCa, ensureIdentity, publicIdentity } from '../../../identity/index.js';
 import { createNode, openNode, type ReltoNode } from '../../node-service.js';
 import type { Person } from '../../service.js';
+import { type OutboxBody, ROWS } from '../exchange.js';
 import { addPartner } from '../partners.js';
 import { type RunningExchange, startExchange } from '../start.js';
-import { PASSWORD, PEOPLE, SECRET } from './three-nodes.js';
+import { labelledReport, PASSWORD, PEOPLE, SECRET } from './three-nodes.js';
 
 export interface InProcessNode {
   party: string;
@@ -68,4 +70,35 @@ export async function inProcessNodes(
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A KOR → JPN release of a new report, filed and approved at `kor` and queued there (delivered only if its
+ * delivery worker runs): the queued message whole again, and the report's id.
+ */
+export async function queuedRelease(kor: InProcessNode): Promise<{ message: Message; item: string }> {
+  const { report, bundle } = labelledReport({
+    originator: 'KOR',
+    classification: 'II',
+    releasableTo: ['JPN', 'KOR'],
+    topics: ['DPRK-MISSILE'],
+  });
+  await kor.node.postObjects(await kor.person('analyst'), (bundle as { objects: unknown[] }).objects);
+  const request = await kor.ex.exchange.fileRelease(await kor.person('analyst'), {
+    item: report.id,
+    to: 'JPN',
+  });
+  const approved = await kor.ex.exchange.approveRelease(await kor.person('officer'), request.id);
+  const row = await kor.node.store.getExchange(ROWS.outbox, approved.message!);
+  // The outbox keeps the message sealed for JPN, the object by reference: whole again from KOR's store.
+  return { message: await kor.ex.exchange.queuedMessage(row!.body as OutboxBody), item: report.id };
+}
+
+/** A compact JWE with one ciphertext byte flipped (its tag no longer matches). */
+export function tamperedJwe(jwe: string): string {
+  const parts = jwe.split('.');
+  const ct = Buffer.from(parts[3]!, 'base64url');
+  ct[10] = ct[10]! ^ 0xff;
+  parts[3] = ct.toString('base64url');
+  return parts.join('.');
 }
