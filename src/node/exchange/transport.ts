@@ -155,8 +155,8 @@ export async function startInboxServer(
             },
           );
           if (lane.broken) {
-            // A message before this one on the connection was not receipted: this one is not read, so it can
-            // never be stored ahead of that one; the sender sends both again on a new connection.
+            // A message before this one on the connection was not receipted: this one is not handled, so it
+            // can never be stored ahead of that one; the sender sends both again on a new connection.
             status = errorCodes.RETRY_IN_ORDER.status;
             body = json('RETRY_IN_ORDER', errorCodes.RETRY_IN_ORDER.message);
           } else {
