@@ -1,13 +1,14 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../database.js';
 import type { DialectOps } from '../kysely-store.js';
 
 type Row = Awaited<ReturnType<DialectOps['scanSearch']>>['rows'][number];
 
 /**
- * Above this many matching rows (the planner's estimate), walking the row id index backwards and stopping
- * at a batch is cheaper than reading every match through the GIN index and sorting: a batch of 1,000 then
- * costs at most ~123 rows read per match in 10,000 (100,000 items), against 10,000 matches read the other way.
+ * Above this many rows kept (the planner's estimate of the words with the reader's filters), walking the row
+ * id index backwards and stopping at a batch is cheaper than reading every match through the GIN index and
+ * sorting: a batch of 1,000 then costs at most ~123 rows read per match in 10,000 (100,000 items), against
+ * 10,000 matches read the other way.
  */
 const WALK_ABOVE = 10_000;
 const ESTIMATES_KEPT = 1_000;
@@ -23,22 +24,29 @@ const ESTIMATE_FOR_MS = 60_000;
  */
 export function scanSearchPostgres(hashWords: (words: string[]) => string): DialectOps['scanSearch'] {
   const estimates = new Map<string, { rows: number; at: number }>();
-  const estimate = async (db: Kysely<Database>, q: string): Promise<number> => {
-    const known = estimates.get(q);
+  // The estimate is of the rows the scan keeps: the words with the reader's filters (labels, level, type…).
+  // Of the words alone, a common word the reader may read in few labels was walked through the whole table.
+  const estimate = async (
+    db: Kysely<Database>,
+    q: string,
+    filters: RawBuilder<unknown>[],
+  ): Promise<number> => {
+    const where = sql.join([sql`s.tsv @@ plainto_tsquery('simple', ${q})`, ...filters], sql` AND `);
+    const compiled = where.compile(db);
+    const key = `${compiled.sql}\0${JSON.stringify(compiled.parameters)}`;
+    const known = estimates.get(key);
     if (known && Date.now() - known.at < ESTIMATE_FOR_MS) return known.rows;
     const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`
-      EXPLAIN (FORMAT JSON) SELECT 1 FROM search_rows s WHERE s.tsv @@ plainto_tsquery('simple', ${q})`.execute(
-      db,
-    );
+      EXPLAIN (FORMAT JSON) SELECT 1 FROM search_rows s WHERE ${where}`.execute(db);
     const n = Number(rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
     if (estimates.size >= ESTIMATES_KEPT) estimates.clear();
-    estimates.set(q, { rows: n, at: Date.now() });
+    estimates.set(key, { rows: n, at: Date.now() });
     return n;
   };
   return async (db, words, filters, floors, before, limit) => {
     const q = hashWords(words);
     // `row_id + 0` keeps the planner off the row id index: every match through GIN, then a top-N sort.
-    const order = (await estimate(db, q)) > WALK_ABOVE ? sql`s.row_id DESC` : sql`s.row_id + 0 DESC`;
+    const order = (await estimate(db, q, filters)) > WALK_ABOVE ? sql`s.row_id DESC` : sql`s.row_id + 0 DESC`;
     const { rows } = await sql<Row>`
       WITH m AS MATERIALIZED (
         SELECT s.row_id, s.object_id, s.version, s.marking_id, s.type, s.originator,
