@@ -47,15 +47,20 @@ export function scanSearchPostgres(hashWords: (words: string[]) => string): Dial
     const q = hashWords(words);
     // `row_id + 0` keeps the planner off the row id index: every match through GIN, then a top-N sort.
     const order = (await estimate(db, q, filters)) > WALK_ABOVE ? sql`s.row_id DESC` : sql`s.row_id + 0 DESC`;
+    // The rows are taken first, then ranked: in one step PostgreSQL computed ts_rank for every match the GIN
+    // index gave (thousands for a common word) before keeping the newest `limit`.
     const { rows } = await sql<Row>`
-      WITH m AS MATERIALIZED (
-        SELECT s.row_id, s.object_id, s.version, s.marking_id, s.type, s.originator,
-               -ts_rank(s.tsv, plainto_tsquery('simple', ${q})) AS score
+      WITH k AS MATERIALIZED (
+        SELECT s.row_id
         FROM search_rows s
         WHERE s.tsv @@ plainto_tsquery('simple', ${q}) AND s.row_id < ${before}
           AND ${sql.join(filters, sql` AND `)}
         ORDER BY ${order}
-        LIMIT ${limit})
+        LIMIT ${limit}),
+      m AS MATERIALIZED (
+        SELECT s.row_id, s.object_id, s.version, s.marking_id, s.type, s.originator,
+               -ts_rank(s.tsv, plainto_tsquery('simple', ${q})) AS score
+        FROM k JOIN search_rows s ON s.row_id = k.row_id)
       SELECT m.row_id AS "rowId", m.object_id AS id, m.version AS version, m.marking_id AS "markingId",
              m.type AS type, m.originator AS originator, m.score AS score, v.floor AS floor,
              v.granular_markings AS granular,
