@@ -20,7 +20,10 @@ function ftsQuery(words: string[]): string {
 /** Rows in one commit from which checkpoints move to their own thread (see checkpointer.ts). */
 const BULK_ROWS = 1000;
 
-/** `checkpoints`: the database file's path, to start background checkpoints on the first bulk write. */
+/**
+ * `checkpoints`: the database file's path, to start background checkpoints once `written` (versions written
+ * by this connection) reaches BULK_ROWS.
+ */
 function sqliteOps(
   raw: SqliteDatabase.Database,
   checkpoints: { path: string | null; thread: Checkpointer | null; written: number },
