@@ -679,41 +679,38 @@ function valueId(category: string, value: string): number {
   return id;
 }
 
-/** Every restrictive value of a prepared label but Designation: bits, and ids beyond the bits. */
-function prepareNeeds(v: LabelView): void {
+/** The interned ids of restrictive values (but those of `skip`): the first 31 as bits, the rest listed. */
+function restrictiveIds(
+  restrictive: Record<string, readonly string[]> | undefined,
+  skip?: string,
+): { bits: number; rest: number[] } {
   let bits = 0;
   const rest: number[] = [];
-  const restrictive = v.restrictive;
   if (restrictive) {
     for (const category in restrictive) {
-      if (category === 'Designation') continue;
-      for (const value of restrictive[category]) {
+      if (category === skip) continue;
+      for (const value of restrictive[category]!) {
         const id = valueId(category, value);
         if (id < 31) bits |= 1 << id;
         else rest.push(id);
       }
     }
   }
+  return { bits, rest };
+}
+
+/** Every restrictive value of a prepared label but Designation: bits, and ids beyond the bits. */
+function prepareNeeds(v: LabelView): void {
+  const { bits, rest } = restrictiveIds(v.restrictive, 'Designation');
   v.needBits = bits;
   v.needRest = rest;
 }
 
 /** Every restrictive value a prepared principal holds: bits, and ids beyond the bits. */
 function prepareHoldings(v: PrincipalView): void {
-  let bits = 0;
-  const rest = new Set<number>();
-  const restrictive = v.restrictive;
-  if (restrictive) {
-    for (const category in restrictive) {
-      for (const value of restrictive[category]) {
-        const id = valueId(category, value);
-        if (id < 31) bits |= 1 << id;
-        else rest.add(id);
-      }
-    }
-  }
+  const { bits, rest } = restrictiveIds(v.restrictive);
   v.holdBits = bits;
-  v.holdRest = rest;
+  v.holdRest = new Set(rest);
 }
 
 /**
