@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { LABEL_EXTENSION_ID } from './ids.js';
 
 /*
  * The JSON Schema of the value under the relto label extension (contracts §6), which the extension
@@ -68,7 +67,6 @@ const AlternativeLabel = Type.Object(
 /** The schema, built with TypeBox (the one definition). */
 export const LabelExtensionSchema = Type.Union([OriginatorLabel, AlternativeLabel], {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: `https://relto.invalid/schemas/${LABEL_EXTENSION_ID}.json`,
   title: 'relto confidentiality label',
   description:
     'The value under the relto label extension of a marking-definition: a label in its normal form ' +
