@@ -123,6 +123,14 @@ export function registerClient(program: Command): void {
     action(async (requestId: string, opts: ClientOptions) => withClient(opts, (c) => c.approve(requestId))),
   );
 
+  command('refuse <requestId>', 'refuse a release request as a releasing officer; nothing is sent')
+    .option('--note <text>', 'why, for the person who filed it')
+    .action(
+      action(async (requestId: string, opts: ClientOptions & { note?: string }) =>
+        withClient(opts, (c) => c.refuse(requestId, opts.note)),
+      ),
+    );
+
   command('request-consent <id>', "ask the originator's consent (to a party, for a purpose, or for actions)")
     .option('--to <party>', 'release to this party')
     .option('--purpose <text>', 'use for this purpose')

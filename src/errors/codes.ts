@@ -92,6 +92,19 @@ export const errorCodes = {
     message: 'the CoT event is refused: malformed, without a point, with bad times, unlabelled or oversize',
   },
   BUS_UNAVAILABLE: { status: 503, exit: 1, message: 'the track bus cannot be reached' },
+  // Release and consent requests (checked when filed, decided once).
+  UNKNOWN_PARTY: { status: 404, exit: 2, message: 'no party with that code in the registry' },
+  UNDER_REQUIRED: {
+    status: 400,
+    exit: 2,
+    message: 'no agreement between the two parties allows this release: name the agreement to release under',
+  },
+  NOT_A_PARTNER: { status: 409, exit: 1, message: 'the party is not a partner of this node' },
+  ALREADY_DECIDED: {
+    status: 409,
+    exit: 1,
+    message: 'the request was already approved, refused or denied',
+  },
   // Exchange between nodes (contracts §9): why a message or one of its items is refused (and audited).
   BAD_ENCRYPTION: {
     status: 400,

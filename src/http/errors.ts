@@ -19,10 +19,27 @@ const fastifyCodes: Record<string, ErrorCode> = {
 /** Any error met while serving a request, as the one error type the API shows. */
 export function asReltoError(error: unknown): ReltoError {
   if (error instanceof ReltoError) return error;
-  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
+  const e = error as Partial<FastifyError> & {
+    validation?: {
+      instancePath?: string;
+      message?: string;
+      keyword?: string;
+      params?: Record<string, unknown>;
+    }[];
+  };
   if (e?.validation && e.validation.length > 0) {
     const first = e.validation[0]!;
     const where = e.validationContext ?? 'request';
+    // A property the route does not define is refused by name, never ignored.
+    const extra = first.keyword === 'additionalProperties' ? first.params?.additionalProperty : undefined;
+    if (typeof extra === 'string') {
+      const at = first.instancePath ?? '';
+      return new ReltoError(
+        'MALFORMED_REQUEST',
+        `${where}${at} has the property "${extra}", which this route does not take`,
+        `${at}/${extra.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+      );
+    }
     return new ReltoError(
       'MALFORMED_REQUEST',
       `${where}${first.instancePath ?? ''} ${first.message ?? 'is not valid'}`,
