@@ -56,6 +56,12 @@ export const errorCodes = {
   FORBIDDEN: { status: 403, exit: 1, message: 'the rules do not permit this' },
   NOT_FOUND: { status: 404, exit: 1, message: 'no such thing, or not for you' },
   CONFLICT: { status: 409, exit: 1, message: 'the operation conflicts with the current state' },
+  FOREIGN_ORIGINATOR: {
+    status: 403,
+    exit: 1,
+    message:
+      "a partner's objects, versions and labels enter this node only through the exchange, signed by their originator",
+  },
   FOUR_EYES: { status: 403, exit: 1, message: 'a releasing officer may not approve their own request (R34)' },
   NODE_NOT_INITIALISED: { status: 500, exit: 2, message: 'the data folder holds no relto node' },
   INTERNAL: { status: 500, exit: 1, message: 'an internal error' },
