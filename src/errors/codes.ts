@@ -46,6 +46,8 @@ export const errorCodes = {
   MALFORMED_REQUEST: { status: 400, exit: 2, message: 'the input does not have the expected form' },
   INVALID_REGISTRY: { status: 400, exit: 2, message: 'the registry is invalid' },
   INVALID_ARGUMENT: { status: 400, exit: 2, message: 'a command-line argument is invalid' },
+  UNSUPPORTED_LANGUAGE: { status: 400, exit: 2, message: 'the language asked for is not one of ko, ja, en' },
+  METHOD_NOT_ALLOWED: { status: 405, exit: 2, message: 'this address does not take that method' },
   UNKNOWN_AGREEMENT: { status: 404, exit: 2, message: 'no agreement with that id' },
   INVALID_STIX: { status: 400, exit: 2, message: 'the STIX content is invalid' },
   INVALID_LABEL: { status: 400, exit: 2, message: 'a label is invalid or cannot be resolved' },
