@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
-import { ReltoClient } from '../http/index.js';
+// The client alone, not the http index (which would load Fastify and the server for every client verb).
+import { ReltoClient } from '../http/client.js';
+import { registerClientLists } from './client-lists.js';
 import { parseJson, readInput } from './input.js';
 import { action, printJson } from './output.js';
 
@@ -11,7 +13,7 @@ import { action, printJson } from './output.js';
  * reason) on stderr; malformed input exits 2.
  */
 
-interface ClientOptions {
+export interface ClientOptions {
   node: string;
   user: string;
 }
@@ -32,8 +34,8 @@ function readPassword(): string {
   return password;
 }
 
-/** Signs in, runs `fn`, signs out (the bearer token is revoked even when `fn` fails). */
-async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
+/** Signs in, runs `fn`, prints its answer, signs out (the bearer token is revoked even when `fn` fails). */
+export async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
   const client = new ReltoClient({ node: opts.node, user: opts.user, password: readPassword() });
   await client.signIn();
   try {
@@ -64,6 +66,8 @@ export function registerClient(program: Command): void {
       .description(description)
       .option('--node <url>', "the node's HTTP address", 'http://127.0.0.1:7410')
       .requiredOption('--user <name>', 'who signs in (the password is read from standard input)');
+
+  registerClientLists(command, withClient);
 
   command('post <file>', 'post a STIX 2.1 bundle (stored whole or not at all); prints the stored ids').action(
     action(async (file: string, opts: ClientOptions) => {
