@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { ReltoClient } from '../http/index.js';
-import { parseJson, readInput } from './input.js';
+import { parseJson, readInput, readPassword } from './input.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -16,25 +15,10 @@ interface ClientOptions {
   user: string;
 }
 
-function readPassword(): string {
-  let text: string;
-  try {
-    text = readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new ReltoError(
-      'INVALID_ARGUMENT',
-      `cannot read the password from standard input: ${(e as Error).message}`,
-    );
-  }
-  const password = text.split(/\r?\n/)[0] ?? '';
-  if (password === '')
-    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
-  return password;
-}
-
 /** Signs in, runs `fn`, signs out (the bearer token is revoked even when `fn` fails). */
 async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
-  const client = new ReltoClient({ node: opts.node, user: opts.user, password: readPassword() });
+  const password = await readPassword({ prompt: `Password for ${opts.user}: ` });
+  const client = new ReltoClient({ node: opts.node, user: opts.user, password });
   await client.signIn();
   try {
     printJson(await fn(client));
