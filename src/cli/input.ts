@@ -75,11 +75,12 @@ function readHiddenLines(prompts: string[]): Promise<string[]> {
         }
       }
     };
-    process.stderr.write(prompts[0]!);
+    // Echo goes off before the prompt shows, so nothing typed after the prompt is ever echoed.
     input.setEncoding('utf8');
     input.setRawMode(true);
     input.on('data', onData);
     input.resume();
+    process.stderr.write(prompts[0]!);
   });
 }
 
