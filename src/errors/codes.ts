@@ -55,6 +55,12 @@ export const errorCodes = {
   NOT_ACCEPTABLE: { status: 406, exit: 2, message: 'no acceptable media type can be served' },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2, message: 'the body is larger than this node accepts' },
   UNAUTHENTICATED: { status: 401, exit: 1, message: 'sign in first' },
+  SESSION_EXPIRED: { status: 401, exit: 1, message: 'the session has expired: sign in again' },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    exit: 1,
+    message: 'too many failed sign-ins: wait for the time Retry-After gives, then try again',
+  },
   FORBIDDEN: { status: 403, exit: 1, message: 'the rules do not permit this' },
   NOT_FOUND: { status: 404, exit: 1, message: 'no such thing, or not for you' },
   CONFLICT: { status: 409, exit: 1, message: 'the operation conflicts with the current state' },

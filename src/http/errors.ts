@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, errorCodes, ReltoError } from '../errors/index.js';
+import { retryAfterOf } from './auth.js';
 import { TAXII_MEDIA_TYPE } from './taxii/media.js';
 
 /** The realm every 401 names, so browsers and `curl --basic` know to send HTTP Basic. */
@@ -76,7 +77,10 @@ export function isTaxiiRequest(request: FastifyRequest): boolean {
 /** Sends `error` as `{"error": {code, message, path}}`, or as a TAXII error message on TAXII routes. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ReltoError): FastifyReply {
   const status = errorCodes[error.code].status;
-  if (status === 401) reply.header('www-authenticate', BASIC_CHALLENGE);
+  if (status === 401 && !reply.hasHeader('www-authenticate'))
+    reply.header('www-authenticate', BASIC_CHALLENGE);
+  const wait = retryAfterOf(error);
+  if (wait !== null) reply.header('retry-after', String(wait));
   reply.code(status);
   if (isTaxiiRequest(request)) {
     const details: Record<string, unknown> = {};
