@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 // The client alone, not the http index (which would load Fastify and the server for every client verb).
 import { ReltoClient } from '../http/client.js';
 import { registerClientLists } from './client-lists.js';
-import { parseJson, readInput } from './input.js';
+import { parseJson, readInput, readPassword } from './input.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -18,25 +17,10 @@ export interface ClientOptions {
   user: string;
 }
 
-function readPassword(): string {
-  let text: string;
-  try {
-    text = readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new ReltoError(
-      'INVALID_ARGUMENT',
-      `cannot read the password from standard input: ${(e as Error).message}`,
-    );
-  }
-  const password = text.split(/\r?\n/)[0] ?? '';
-  if (password === '')
-    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
-  return password;
-}
-
 /** Signs in, runs `fn`, prints its answer, signs out (the bearer token is revoked even when `fn` fails). */
 export async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
-  const client = new ReltoClient({ node: opts.node, user: opts.user, password: readPassword() });
+  const password = await readPassword({ prompt: `Password for ${opts.user}: ` });
+  const client = new ReltoClient({ node: opts.node, user: opts.user, password });
   await client.signIn();
   try {
     printJson(await fn(client));
@@ -126,6 +110,14 @@ export function registerClient(program: Command): void {
   ).action(
     action(async (requestId: string, opts: ClientOptions) => withClient(opts, (c) => c.approve(requestId))),
   );
+
+  command('refuse <requestId>', 'refuse a release request as a releasing officer; nothing is sent')
+    .option('--note <text>', 'why, for the person who filed it')
+    .action(
+      action(async (requestId: string, opts: ClientOptions & { note?: string }) =>
+        withClient(opts, (c) => c.refuse(requestId, opts.note)),
+      ),
+    );
 
   command('request-consent <id>', "ask the originator's consent (to a party, for a purpose, or for actions)")
     .option('--to <party>', 'release to this party')

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { createNode, openNode, type UserChange, verifyAudit } from '../node/index.js';
+import { readPassword } from './input.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -19,24 +19,6 @@ function list(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-}
-
-/** The password from standard input: the first line, without its line ending. */
-function readPassword(): string {
-  let text: string;
-  try {
-    text = readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new ReltoError(
-      'INVALID_ARGUMENT',
-      `cannot read the password from standard input: ${(e as Error).message}`,
-      '/password',
-    );
-  }
-  const password = text.split(/\r?\n/)[0] ?? '';
-  if (password === '')
-    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
-  return password;
 }
 
 interface DataOptions {
@@ -133,7 +115,7 @@ export function registerNodeCommands(program: Command): void {
             notOfficial?: boolean;
           },
         ) => {
-          const password = readPassword();
+          const password = await readPassword({ prompt: `New password for ${opts.name}: `, confirm: true });
           const n = await openNode({ dataDir: opts.data, ...pgOf(opts) });
           try {
             printJson(
@@ -205,7 +187,12 @@ export function registerNodeCommands(program: Command): void {
           if (opts.notOfficial) change.official = false;
           if (opts.disable) change.disabled = true;
           if (opts.enable) change.disabled = false;
-          if (opts.password) change.password = readPassword();
+          if (opts.password) {
+            change.password = await readPassword({
+              prompt: `New password for ${opts.name}: `,
+              confirm: true,
+            });
+          }
           if (Object.keys(change).length === 0) {
             throw new ReltoError('INVALID_ARGUMENT', 'nothing to change', '');
           }

@@ -136,6 +136,15 @@ export class ReltoClient {
     return (await this.#request('POST', `/api/v1/releases/${encodeURIComponent(requestId)}/approve`)) as Json;
   }
 
+  /** A releasing officer refuses a release request, with an optional note. */
+  async refuse(requestId: string, note?: string): Promise<Json> {
+    return (await this.#request(
+      'POST',
+      `/api/v1/releases/${encodeURIComponent(requestId)}/refuse`,
+      note === undefined ? {} : { note },
+    )) as Json;
+  }
+
   async requestConsent(body: {
     item: string;
     to?: string;
