@@ -14,7 +14,10 @@ let compiled: ValidateFunction<RegistryT> | undefined;
 
 /** Compiled at first use, not at import (a command that reads no registry file does not pay for it). */
 function shapeChecker(): ValidateFunction<RegistryT> {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile<RegistryT>(RegistrySchema);
+  // validateSchema off: the schema is TypeBox's own output (checking it would compile the meta-schema).
+  compiled ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile<RegistryT>(
+    RegistrySchema,
+  );
   return compiled;
 }
 
