@@ -1,11 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
+import { readerLang } from '../../label/index.js';
 import type { NodeService, PostStatus } from '../../node/service.js';
 import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
+import { readerBanners, readerLabel } from './reader-label.js';
 import {
   ApiError,
   ApproveBody,
@@ -158,7 +160,9 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     },
     async (request) => {
       const q = request.query;
-      const page = await node.listObjects(personOf(request), {
+      const person = personOf(request);
+      const lang = readerLang(q.lang, request.headers['accept-language'], person.party);
+      const page = await node.listObjects(person, {
         limit: Math.min(q.limit ?? maxPageSize, maxPageSize),
         ...(q.type ? { types: q.type } : {}),
         ...(q.id ? { ids: q.id } : {}),
@@ -168,6 +172,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       return {
         items: page.objects,
         markings: page.markings,
+        banners: readerBanners(node.registry, page.objects, page.markings, person.party, lang),
         more: page.more,
         ...(page.more && page.next ? { next: page.next } : {}),
       };
@@ -185,13 +190,16 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request) => {
-      const page = await node.getObject(personOf(request), request.params.id, {
+      const person = personOf(request);
+      const lang = readerLang(request.query.lang, request.headers['accept-language'], person.party);
+      const page = await node.getObject(person, request.params.id, {
         versions: request.query.version ?? ['last'],
         limit: maxPageSize,
       });
       const last = page.objects.at(-1);
       if (!last) throw new ReltoError('NOT_FOUND', `no item ${request.params.id}`);
-      return { item: last, versions: page.objects, markings: page.markings };
+      const label = readerLabel(node.registry, last, page.markings, person.party, lang);
+      return { item: last, versions: page.objects, markings: page.markings, ...(label ? { label } : {}) };
     },
   );
   app.get(

@@ -59,7 +59,16 @@ export const PostResult = Type.Object({
   pendings: Type.Array(Detail),
 });
 
+/** `?lang=ko|ja|en`: the language of rendered labels; wins over Accept-Language. */
+const LangQuery = Type.String({
+  minLength: 1,
+  description:
+    'ko, ja or en: the language of the rendered label. Wins over Accept-Language; without either, the ' +
+    "language of the reader's nation. Any other value is refused (UNSUPPORTED_LANGUAGE).",
+});
+
 export const ItemsQuery = Type.Object({
+  lang: Type.Optional(LangQuery),
   type: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   id: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   addedAfter: Type.Optional(Type.String({ format: 'date-time' })),
@@ -71,6 +80,9 @@ export type ItemsQuery = Static<typeof ItemsQuery>;
 export const ItemsPage = Type.Object({
   items: Type.Array(StixObject),
   markings: Type.Array(StixObject),
+  banners: Type.Record(Type.String(), Type.String(), {
+    description: "each item's banner (by item id) in the reader's language and classification names",
+  }),
   more: Type.Boolean(),
   next: Type.Optional(Type.String()),
 });
@@ -78,16 +90,64 @@ export const ItemsPage = Type.Object({
 export const ItemParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 
 export const ItemQuery = Type.Object({
+  lang: Type.Optional(LangQuery),
   version: Type.Optional(
     Type.Array(Type.String({ minLength: 1 }), { description: 'last (default), first, all, or a timestamp' }),
   ),
 });
+
+const RenderedLevel = Type.Object({
+  party: Type.String(),
+  partyName: Type.String(),
+  level: Type.String(),
+  native: Type.String(),
+  romanised: Type.String(),
+  gloss: Type.String(),
+});
+const RenderedParty = Type.Object({ code: Type.String(), name: Type.String() });
+
+/** A label as the reader sees it: their language, their nation's classification names, the original beside. */
+const RenderedLine = Type.Object(
+  {
+    lang: Type.String(),
+    reader: Type.String(),
+    own: Type.Boolean(),
+    originator: RenderedParty,
+    classification: Type.Union([RenderedLevel, Type.Null()]),
+    original: Type.Union([RenderedLevel, Type.Null()]),
+    equivalence: Type.Object({}, { additionalProperties: true }),
+    releasableTo: Type.Array(RenderedParty),
+    originatorOnly: Type.Boolean(),
+    caveats: Type.Array(Type.Object({}, { additionalProperties: true })),
+    designations: Type.Array(Type.Object({}, { additionalProperties: true })),
+    restrictive: Type.Array(Type.Object({}, { additionalProperties: true })),
+    informative: Type.Array(Type.Object({}, { additionalProperties: true })),
+    topics: Type.Array(Type.Object({}, { additionalProperties: true })),
+    purpose: Type.Optional(Type.String()),
+    banner: Type.String(),
+  },
+  { additionalProperties: true },
+);
+
+const ReaderLabel = Type.Object(
+  {
+    lang: Type.String({ description: 'the language the label is rendered in' }),
+    banner: Type.String({
+      description:
+        "the banner over what the reader is shown: the reader's classification name, the originator's " +
+        'beside it, Releasable To, caveats and topics (one line per originator)',
+    }),
+    lines: Type.Array(RenderedLine),
+  },
+  { description: "the item's label rendered for the signed-in person (absent for the public fixed objects)" },
+);
 
 export const ItemAnswer = Type.Object({
   /** The latest version the person may read (or the versions asked for, newest last). */
   item: StixObject,
   versions: Type.Array(StixObject),
   markings: Type.Array(StixObject),
+  label: Type.Optional(ReaderLabel),
 });
 
 export const VersionList = Type.Object({
