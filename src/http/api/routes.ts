@@ -472,7 +472,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request) =>
-      (await exchange().refuseRelease(personOf(request), request.params.id, request.body?.note)) as Release,
+      (await exchange().refuseRelease(personOf(request), request.params.id, request.body.note)) as Release,
   );
   app.post(`${p}/consent-requests`, { schema: { ...tagged, body: ConsentRequestBody } }, async (request) =>
     exchange().requestConsent(personOf(request), request.body),
