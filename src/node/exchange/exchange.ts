@@ -872,7 +872,7 @@ export class Exchange implements ExchangeService {
     const row = await this.store.getExchange(ROWS.consentRequestIn, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no consent request ${requestId}`);
     if (row.status !== 'pending')
-      throw new ReltoError('CONFLICT', `consent request ${requestId} is ${row.status}`);
+      throw new ReltoError('ALREADY_DECIDED', `consent request ${requestId} was already ${row.status}`);
     const { request, askedBy } = row.body as { request: ConsentRequest; askedBy?: string };
     if (request.by === this.party && askedBy === me.name) {
       throw new ReltoError('FOUR_EYES', `${me.name} asked for ${requestId} and may not grant it (R34)`);
