@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import { readerLang } from '../../label/index.js';
@@ -7,12 +6,13 @@ import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { readerBanners, readerLabel } from './reader-label.js';
+import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
 import {
-  ApiError,
+  Alarms,
   AuditEntries,
   AuditHead,
   AuditRangeQuery,
+  apiErrors,
   Bundle,
   Compromise,
   CompromiseAdvanceBody,
@@ -20,7 +20,9 @@ import {
   CompromiseList,
   CompromiseParams,
   ConsentAnswerBody,
+  ConsentRequest,
   ConsentRequestBody,
+  ConsentRequests,
   ConsistencyProof,
   type CustodyAction,
   CustodyBody,
@@ -29,6 +31,7 @@ import {
   CustodyRecord,
   DecideAnswer,
   DecideBody,
+  EmptyBody,
   InclusionProof,
   InclusionQuery,
   ItemAnswer,
@@ -39,8 +42,11 @@ import {
   Me,
   NoContent,
   PostResult,
+  ReceivedCompromises,
   ReclassifyBody,
   ReleaseBody,
+  ReleaseRequest,
+  ReleaseRequests,
   RequestParams,
   SearchAnswer,
   SearchBody,
@@ -55,7 +61,7 @@ export interface ApiOptions {
   maxPageSize: number;
 }
 
-const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError };
+const errors = apiErrors(400, 401, 403, 404);
 const custodyKinds: Record<
   CustodyAction,
   Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>
@@ -94,7 +100,14 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   // sessions: a bearer token for the CLI client (issued against HTTP Basic)
   app.post(
     `${p}/session`,
-    { schema: { tags: ['session'], summary: 'Issue a bearer token', response: { 201: Token, ...errors } } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Issue a bearer token',
+        body: EmptyBody,
+        response: { 201: Token, ...errors },
+      },
+    },
     async (request, reply) => reply.code(201).send(await node.issueToken(personOf(request), 'token')),
   );
   app.delete(
@@ -223,7 +236,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     {
       schema: {
         tags: ['custody'],
-        summary: 'Destroy an item: a destroy decision, then crypto-erasure (R27)',
+        summary: 'Destroy an item: a destroy decision, then its key is erased so no copy can be read again',
         params: ItemParams,
         response: { 204: NoContent, ...errors },
       },
@@ -248,13 +261,14 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     async (request) => node.search(personOf(request), request.body),
   );
 
-  // custody (R26), reclassification (R8)
+  // custody (R26), reclassification (R8): contracts §6 carries the new label as a marking-definition
   app.post(
     `${p}/items/:id/custody/:action`,
     {
       schema: {
         tags: ['custody'],
-        summary: 'Copy, translate, print, export or return an item: a decision plus a custody record (R26)',
+        summary:
+          'Copy, translate, print, export or return an item: a decision, then a numbered custody record',
         params: CustodyParams,
         body: CustodyBody,
         response: { 201: CustodyRecord, ...errors },
@@ -288,14 +302,14 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     {
       schema: {
         tags: ['custody'],
-        summary: "The originator's reclassification: every held version and copy re-marked (R8)",
+        summary: "Reclassify one of this nation's items: every held version and copy is re-marked at once",
         params: ItemParams,
         body: ReclassifyBody,
         response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {
-      await node.reclassify(personOf(request), request.params.id, request.body.label);
+      await node.reclassify(personOf(request), request.params.id, labelOfMarking(request.body.marking));
       return reply.code(204).send(null);
     },
   );
@@ -306,7 +320,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     {
       schema: {
         tags: ['compromise'],
-        summary: 'Report a compromise (R28)',
+        summary: 'Report a compromise of items (loss, unauthorised disclosure) to their originators',
         body: CompromiseBody,
         response: { 201: Compromise, ...errors },
       },
@@ -333,7 +347,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
         summary: 'Move a report to its next status (reported → investigating → findings-sent → closed)',
         params: CompromiseParams,
         body: CompromiseAdvanceBody,
-        response: { 200: Compromise, ...errors, 409: ApiError },
+        response: { 200: Compromise, ...errors, ...apiErrors(409) },
       },
     },
     async (request) => node.advanceCompromise(personOf(request), request.params.id, request.body),
@@ -410,35 +424,101 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     }
     return node.exchange;
   };
-  const tagged = {
-    tags: ['exchange'],
-    response: { 200: Type.Object({}, { additionalProperties: true }), ...errors, 501: ApiError },
-  };
-  app.post(`${p}/releases`, { schema: { ...tagged, body: ReleaseBody } }, async (request) =>
-    exchange().fileRelease(personOf(request), request.body),
+  const tags = ['exchange'];
+  const exchangeErrors = { ...errors, ...apiErrors(409, 501) };
+  app.post(
+    `${p}/releases`,
+    {
+      schema: {
+        tags,
+        summary: 'Ask to release an item (or several) to a partner nation: a releasing officer approves it',
+        body: ReleaseBody,
+        response: { 200: ReleaseRequest, ...exchangeErrors },
+      },
+    },
+    async (request) => exchange().fileRelease(personOf(request), request.body),
   );
-  app.get(`${p}/releases`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    requests: await exchange().listReleaseRequests(personOf(request)),
-  }));
-  app.post(`${p}/releases/:id/approve`, { schema: { ...tagged, params: RequestParams } }, async (request) =>
-    exchange().approveRelease(personOf(request), request.params.id),
+  app.get(
+    `${p}/releases`,
+    {
+      schema: {
+        tags,
+        summary: 'Release requests and their state',
+        response: { 200: ReleaseRequests, ...exchangeErrors },
+      },
+    },
+    async (request) => ({ requests: await exchange().listReleaseRequests(personOf(request)) }),
   );
-  app.post(`${p}/consent-requests`, { schema: { ...tagged, body: ConsentRequestBody } }, async (request) =>
-    exchange().requestConsent(personOf(request), request.body),
+  app.post(
+    `${p}/releases/:id/approve`,
+    {
+      schema: {
+        tags,
+        summary: 'Approve a release request filed by someone else: the item is signed, sealed and sent',
+        params: RequestParams,
+        body: EmptyBody,
+        response: { 200: ReleaseRequest, ...exchangeErrors },
+      },
+    },
+    async (request) => exchange().approveRelease(personOf(request), request.params.id),
   );
-  app.get(`${p}/consent-requests`, { schema: { tags: ['exchange'] } }, async (request) =>
-    exchange().listConsentRequests(personOf(request)),
+  app.post(
+    `${p}/consent-requests`,
+    {
+      schema: {
+        tags,
+        summary: "Ask an item's originator for consent (to pass it on, or for an action it controls)",
+        body: ConsentRequestBody,
+        response: { 200: ConsentRequest, ...exchangeErrors },
+      },
+    },
+    async (request) => exchange().requestConsent(personOf(request), request.body),
+  );
+  app.get(
+    `${p}/consent-requests`,
+    {
+      schema: {
+        tags,
+        summary: 'Consent requests asked of this nation and by it',
+        response: { 200: ConsentRequests, ...exchangeErrors },
+      },
+    },
+    async (request) => exchange().listConsentRequests(personOf(request)),
   );
   app.post(
     `${p}/consent-requests/:id/answer`,
-    { schema: { ...tagged, params: RequestParams, body: ConsentAnswerBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Grant (`{}`) or refuse (`{"refuse": true}`) a consent request as the originator',
+        params: RequestParams,
+        body: ConsentAnswerBody,
+        response: { 200: ConsentRequest, ...exchangeErrors },
+      },
+    },
     async (request) =>
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
-  app.get(`${p}/exchange/alarms`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    alarms: await exchange().alarms(personOf(request)),
-  }));
-  app.get(`${p}/exchange/compromises`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    reports: await exchange().compromisesReceived(personOf(request)),
-  }));
+  app.get(
+    `${p}/exchange/alarms`,
+    {
+      schema: {
+        tags,
+        summary: 'Exchange alarms (security officers and administrators)',
+        response: { 200: Alarms, ...exchangeErrors },
+      },
+    },
+    async (request) => ({ alarms: await exchange().alarms(personOf(request)) }),
+  );
+  app.get(
+    `${p}/exchange/compromises`,
+    {
+      schema: {
+        tags,
+        summary: "Partners' compromise reports about this nation's items (security officers)",
+        response: { 200: ReceivedCompromises, ...exchangeErrors },
+      },
+    },
+    async (request) => ({ reports: await exchange().compromisesReceived(personOf(request)) }),
+  );
 }
