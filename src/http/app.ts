@@ -7,7 +7,13 @@ import { apiRoutes } from './api/routes.js';
 import { authenticator } from './auth.js';
 import { asReltoError, sendError } from './errors.js';
 import { RouteMethods } from './methods.js';
-import { createMetrics, type HttpMetrics, instrument } from './metrics.js';
+import {
+  createMetrics,
+  type HttpMetrics,
+  instrument,
+  type MetricsAccess,
+  registerMetricsRoute,
+} from './metrics.js';
 import { optionalBodies } from './openapi.js';
 import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
 import type { TypeBoxProvider } from './type-provider.js';
@@ -27,6 +33,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Process metrics (CPU, memory, event loop) beside the HTTP ones; default false (tests make many apps). */
   defaultMetrics?: boolean;
+  /** Who may read /metrics: 'open' (default), 'off', or only a bearer of a token. */
+  metricsAccess?: MetricsAccess;
+  /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export type ReltoApp = FastifyInstance & { metrics: HttpMetrics };
@@ -46,6 +56,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     bodyLimit: maxContentLength,
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    ...((opts.https ? { https: opts.https } : {}) as object),
   }).withTypeProvider<TypeBoxProvider>();
   app.setValidatorCompiler(validatorCompiler());
   const metrics = createMetrics(opts.defaultMetrics ?? false);
@@ -128,9 +139,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', party: node.party }));
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  registerMetricsRoute(app, metrics, opts.metricsAccess ?? 'open');
 
   // Everything else is made as a person.
   const authenticate = authenticator(node);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, errorCodes, ReltoError } from '../errors/index.js';
+import { retryAfterOf } from './auth.js';
 import { TAXII_MEDIA_TYPE } from './taxii/media.js';
 
 /** The realm every 401 names, so browsers and `curl --basic` know to send HTTP Basic. */
@@ -19,10 +20,27 @@ const fastifyCodes: Record<string, ErrorCode> = {
 /** Any error met while serving a request, as the one error type the API shows. */
 export function asReltoError(error: unknown, request?: FastifyRequest): ReltoError {
   if (error instanceof ReltoError) return error;
-  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
+  const e = error as Partial<FastifyError> & {
+    validation?: {
+      instancePath?: string;
+      message?: string;
+      keyword?: string;
+      params?: Record<string, unknown>;
+    }[];
+  };
   if (e?.validation && e.validation.length > 0) {
     const first = e.validation[0]!;
     const where = e.validationContext ?? 'request';
+    // A property the route does not define is refused by name, never ignored.
+    const extra = first.keyword === 'additionalProperties' ? first.params?.additionalProperty : undefined;
+    if (typeof extra === 'string') {
+      const at = first.instancePath ?? '';
+      return new ReltoError(
+        'MALFORMED_REQUEST',
+        `${where}${at} has the property "${extra}", which this route does not take`,
+        `${at}/${extra.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+      );
+    }
     return new ReltoError(
       'MALFORMED_REQUEST',
       `${where}${first.instancePath ?? ''} ${first.message ?? 'is not valid'}`,
@@ -59,7 +77,10 @@ export function isTaxiiRequest(request: FastifyRequest): boolean {
 /** Sends `error` as `{"error": {code, message, path}}`, or as a TAXII error message on TAXII routes. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ReltoError): FastifyReply {
   const status = errorCodes[error.code].status;
-  if (status === 401) reply.header('www-authenticate', BASIC_CHALLENGE);
+  if (status === 401 && !reply.hasHeader('www-authenticate'))
+    reply.header('www-authenticate', BASIC_CHALLENGE);
+  const wait = retryAfterOf(error);
+  if (wait !== null) reply.header('retry-after', String(wait));
   reply.code(status);
   if (isTaxiiRequest(request)) {
     const details: Record<string, unknown> = {};

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import { readerLang } from '../../label/index.js';
@@ -9,6 +10,7 @@ import type { TypeBoxProvider } from '../type-provider.js';
 import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
 import {
   Alarms,
+  ApproveBody,
   AuditEntries,
   AuditHead,
   AuditRangeQuery,
@@ -44,6 +46,7 @@ import {
   PostResult,
   ReceivedCompromises,
   ReclassifyBody,
+  RefuseBody,
   ReleaseBody,
   ReleaseRequest,
   ReleaseRequests,
@@ -426,41 +429,61 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   };
   const tags = ['exchange'];
   const exchangeErrors = { ...errors, ...apiErrors(409, 501) };
+  // Release requests: filed, then approved or refused once by a releasing officer; the state follows the
+  // partner's answer (pending, delivered, refused) or the rules' (denied).
+  const releaseAnswers = { 200: ReleaseRequest, ...exchangeErrors };
+  type Release = Static<typeof ReleaseRequest>;
   app.post(
     `${p}/releases`,
     {
       schema: {
         tags,
-        summary: 'Ask to release an item (or several) to a partner nation: a releasing officer approves it',
+        summary: 'File a release request to a partner (checked now; a releasing officer decides it)',
         body: ReleaseBody,
-        response: { 200: ReleaseRequest, ...exchangeErrors },
+        response: releaseAnswers,
       },
     },
-    async (request) => exchange().fileRelease(personOf(request), request.body),
+    async (request) => (await exchange().fileRelease(personOf(request), request.body)) as Release,
   );
   app.get(
     `${p}/releases`,
     {
       schema: {
         tags,
-        summary: 'Release requests and their state',
+        summary: 'Release requests with their state',
         response: { 200: ReleaseRequests, ...exchangeErrors },
       },
     },
-    async (request) => ({ requests: await exchange().listReleaseRequests(personOf(request)) }),
+    async (request) => ({
+      requests: (await exchange().listReleaseRequests(personOf(request))) as Release[],
+    }),
   );
   app.post(
     `${p}/releases/:id/approve`,
     {
       schema: {
         tags,
-        summary: 'Approve a release request filed by someone else: the item is signed, sealed and sent',
+        summary: 'Approve a release request (a releasing officer who did not file it); the rules decide it',
         params: RequestParams,
-        body: EmptyBody,
-        response: { 200: ReleaseRequest, ...exchangeErrors },
+        body: ApproveBody,
+        response: releaseAnswers,
       },
     },
-    async (request) => exchange().approveRelease(personOf(request), request.params.id),
+    async (request) => (await exchange().approveRelease(personOf(request), request.params.id)) as Release,
+  );
+  app.post(
+    `${p}/releases/:id/refuse`,
+    {
+      schema: {
+        tags,
+        summary: 'Refuse a release request, with a note (a releasing officer); nothing is sent',
+        params: RequestParams,
+        body: RefuseBody,
+        response: releaseAnswers,
+      },
+    },
+    async (request) =>
+      (await exchange().refuseRelease(personOf(request), request.params.id, request.body?.note)) as Release,
   );
   app.post(
     `${p}/consent-requests`,

@@ -85,10 +85,16 @@ export const EmptyBody = Type.Object(
   { additionalProperties: false, description: 'no body is needed', examples: [{}] },
 );
 
+/** A STIX 2.1 bundle: its objects keep their own (custom) properties; the bundle has only its own. */
 export const Bundle = Type.Object(
-  { objects: Type.Array(Type.Unknown()) },
   {
-    additionalProperties: true,
+    type: Type.Optional(Type.Literal('bundle')),
+    id: Type.Optional(Type.String({ pattern: '^bundle--' })),
+    spec_version: Type.Optional(Type.String({ description: 'as STIX 2.0 bundles carried it' })),
+    objects: Type.Array(Type.Unknown()),
+  },
+  {
+    additionalProperties: false,
     description: 'a STIX 2.1 bundle (only its objects are used)',
     examples: [
       {
@@ -602,11 +608,97 @@ export const ReleaseBody = Type.Object(
     item: Type.Optional(Type.String()),
     /** Several items in one request: one decision each, one message (the batch form). */
     items: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 100_000 })),
+    to: Type.String({ description: 'the receiving party' }),
+    under: Type.Optional(
+      Type.String({
+        description: 'the agreement to release under (default: the two parties’ bilateral one)',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ item: 'report--0f6ab1a5-4d6c-4b8e-9a57-8d2f2f1b9c11', to: 'JPN' }],
+  },
+);
+
+/** A body without properties, or none at all. */
+const Empty = Type.Object({}, { additionalProperties: false });
+
+export const ApproveBody = Type.Union([Empty, Type.Null()], {
+  description: 'no body, or {}: approving takes nothing else',
+  examples: [{}],
+});
+
+export const RefuseBody = Type.Union(
+  [
+    Type.Object(
+      {
+        note: Type.Optional(
+          Type.String({ maxLength: 4000, description: 'why, for the person who filed it' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { examples: [{ note: 'the partner asked for the summary only' }] },
+);
+
+const ReleaseStatus = Type.Union(
+  ['pending', 'delivered', 'refused', 'denied'].map((s) => Type.Literal(s)),
+  {
+    description:
+      'pending: filed, or approved and on its way; delivered: the partner receipted every item; refused: by a ' +
+      'releasing officer here, or by the partner (refusal says why); denied: the rules did not permit it',
+  },
+);
+
+const requestExample = {
+  id: 'release-request--5b0c3f0e-8a57-4a36-a1d4-3c6f1e7b2a90',
+  item: 'report--0f6ab1a5-4d6c-4b8e-9a57-8d2f2f1b9c11',
+  to: 'JPN',
+  by: 'analyst',
+  at: '2026-03-01T09:00:00.000Z',
+  status: 'refused',
+  refusal: { by: 'officer', party: 'KOR', at: '2026-03-01T09:05:00.000Z', note: 'summary only' },
+};
+
+export const ReleaseRequest = Type.Object(
+  {
+    id: Type.String(),
+    item: Type.String(),
+    items: Type.Optional(Type.Array(Type.String())),
+    deniedItem: Type.Optional(Type.String()),
     to: Type.String(),
     under: Type.Optional(Type.String()),
+    by: Type.String({ description: 'who filed it' }),
+    at: Type.String(),
+    status: ReleaseStatus,
+    approvedBy: Type.Optional(Type.String()),
+    approvedAt: Type.Optional(Type.String()),
+    deliveredAt: Type.Optional(Type.String()),
+    refusal: Type.Optional(
+      Type.Object({
+        by: Type.String({ description: 'the releasing officer, or node:PARTY for the receiving node' }),
+        party: Type.String(),
+        at: Type.String(),
+        note: Type.Optional(Type.String()),
+        code: Type.Optional(Type.String({ description: "the partner's reason code" })),
+        reason: Type.Optional(Type.String()),
+        items: Type.Optional(Type.Array(Type.Object({ id: Type.String(), code: Type.String() }))),
+      }),
+    ),
+    decision: Type.Optional(DecideAnswer),
+    message: Type.Optional(Type.String({ description: 'the id of the message that carries it' })),
   },
-  { additionalProperties: false, examples: [{ item: EXAMPLE_ITEM_ID, to: 'JPN', under: 'KOR-JPN-GSOMIA' }] },
+  { description: 'the release request and its state', examples: [requestExample] },
 );
+
+export const ReleaseRequests = Type.Object(
+  { requests: Type.Array(ReleaseRequest) },
+  { description: 'the release requests of this node', examples: [{ requests: [requestExample] }] },
+);
+
 export const ConsentRequestBody = Type.Object(
   {
     item: Type.String(),
@@ -625,45 +717,11 @@ export const ConsentAnswerBody = Type.Object(
   },
 );
 
-const EXAMPLE_RELEASE = {
-  id: 'release--2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d',
-  item: EXAMPLE_ITEM_ID,
-  to: 'JPN',
-  under: 'KOR-JPN-GSOMIA',
-  by: 'analyst',
-  at: EXAMPLE_AT,
-  status: 'pending',
-};
-const ReleaseRequestShape = Type.Object(
-  {
-    id: Type.String(),
-    item: Type.String(),
-    items: Type.Optional(Type.Array(Type.String())),
-    to: Type.String(),
-    under: Type.Optional(Type.String()),
-    by: Type.String(),
-    at: Type.String(),
-    status: Type.String(),
-  },
-  { additionalProperties: true },
-);
 /*
- * The exchange's answers are typed by the exchange itself (its service returns them as it stores them): these
- * schemas document them and keep every property they hold (`additionalProperties`), so serialising through
- * them never drops one.
+ * The exchange's consent answers are typed by the exchange itself (its service returns them as it stores
+ * them): these schemas document them and keep every property they hold (`additionalProperties`), so
+ * serialising through them never drops one.
  */
-export const ReleaseRequest = documented(
-  Type.Unsafe<unknown>(ReleaseRequestShape),
-  'the release request and its state',
-  EXAMPLE_RELEASE,
-);
-export const ReleaseRequests = documented(
-  Type.Unsafe<unknown>(
-    Type.Object({ requests: Type.Array(ReleaseRequestShape) }, { additionalProperties: true }),
-  ),
-  'the release requests of this node',
-  { requests: [EXAMPLE_RELEASE] },
-);
 const EXAMPLE_CONSENT_REQUEST = {
   type: 'relto-consent-request',
   id: 'consent-request--7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a',

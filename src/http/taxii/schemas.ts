@@ -82,10 +82,20 @@ export const Envelope = documented(
   { more: false, objects: [EXAMPLE_REPORT] },
 );
 
-/** What a POST may carry: an envelope, or (as application/stix+json) a bundle; only `objects` is used. */
+/**
+ * What a POST may carry: an envelope, or (as application/stix+json) a bundle; only `objects` is used. The
+ * objects keep their own (custom) properties; the envelope or bundle has only its own.
+ */
 export const PostBody = Type.Object(
-  { objects: Type.Array(Type.Unknown(), { description: 'the STIX objects to add' }) },
-  { additionalProperties: true, examples: [{ objects: [EXAMPLE_REPORT] }] },
+  {
+    objects: Type.Array(Type.Unknown(), { description: 'the STIX objects to add' }),
+    more: Type.Optional(Type.Boolean()),
+    next: Type.Optional(Type.String()),
+    type: Type.Optional(Type.Literal('bundle')),
+    id: Type.Optional(Type.String()),
+    spec_version: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, examples: [{ objects: [EXAMPLE_REPORT] }] },
 );
 export type PostBody = Static<typeof PostBody>;
 
