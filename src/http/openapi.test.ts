@@ -72,6 +72,44 @@ describe('the OpenAPI document at /docs/json', () => {
     expect(problems).toEqual([]);
   });
 
+  it("names the node API's own JSON properties in camelCase (STIX objects inside keep STIX's names)", () => {
+    const odd: string[] = [];
+    let named = 0;
+    const walk = (schema: unknown, at: string): void => {
+      if (!schema || typeof schema !== 'object') return;
+      const s = schema as Record<string, unknown>;
+      // STIX's own objects (a bundle, an object) keep STIX's snake_case
+      if (typeof s.description === 'string' && /^an? STIX\b/.test(s.description)) return;
+      for (const [name, sub] of Object.entries((s.properties as Record<string, unknown>) ?? {})) {
+        named += 1;
+        if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) odd.push(`${at}: ${name}`);
+        walk(sub, `${at}.${name}`);
+      }
+      for (const key of ['items', 'additionalProperties']) walk(s[key], at);
+      for (const key of ['anyOf', 'oneOf', 'allOf']) {
+        for (const sub of (s[key] as unknown[]) ?? []) walk(sub, at);
+      }
+    };
+    for (const [path, item] of Object.entries(spec.paths)) {
+      if (!path.startsWith('/api/v1/')) continue;
+      for (const method of METHODS) {
+        const op = item[method];
+        if (!op) continue;
+        for (const m of Object.values(op.requestBody?.content ?? {}))
+          walk(m.schema, `${method} ${path} body`);
+        for (const [status, r] of Object.entries(op.responses ?? {})) {
+          for (const m of Object.values(r.content ?? {})) walk(m.schema, `${method} ${path} ${status}`);
+        }
+        for (const p of (op as { parameters?: { in: string; name: string }[] }).parameters ?? []) {
+          if (p.in === 'query' && !/^[a-z][a-zA-Z0-9]*$/.test(p.name))
+            odd.push(`${method} ${path} ?${p.name}`);
+        }
+      }
+    }
+    expect(named).toBeGreaterThan(200);
+    expect(odd).toEqual([]);
+  });
+
   it('checks what it claims: an operation without summary, body example or answers is reported', () => {
     expect(shortcomings('post', {})).toEqual([
       'no summary',
