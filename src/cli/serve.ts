@@ -133,10 +133,13 @@ export function registerServe(program: Command): void {
       'more CA certificates (PEM) to accept on CoT TLS, e.g. partners’ (repeatable)',
     )
     .option('--cot-feeds <file>', 'JSON {feed id: label}: default labels of sensor feeds')
-    .option('--cot-consents <file>', 'JSON [standing consent]: what this node may relay as a hub (R24)')
+    .option(
+      '--cot-consents <file>',
+      'JSON [standing consent]: what this node may relay as a hub between two partners',
+    )
     .option(
       '--exchange <host:port>',
-      'the mutual-TLS inbox for partner nodes (contracts §9); off when absent',
+      'the mutual-TLS inbox for partner nodes (signed, encrypted messages); off when absent',
     )
     .action(
       action(async (opts: ServeOptions) => {
