@@ -48,6 +48,10 @@ export function registerNodeCommands(program: Command): void {
           ...pgOf(opts),
           usePgEnv: true,
         });
+        // The whole public identity now (encryption key, TLS CA and certificate beside the signing key), so
+        // `relto node key` can print it at once and never has to make anything.
+        const { ensureIdentity } = await import('../identity/index.js');
+        await ensureIdentity(opts.data, config.party);
         printJson({
           party: config.party,
           data: opts.data,
@@ -65,11 +69,19 @@ export function registerNodeCommands(program: Command): void {
     .requiredOption('--data <dir>', 'the data folder')
     .action(
       action(async (opts: DataOptions) => {
+        // Only reads: a missing or half-made folder is an error, never a reason to make keys.
         const { readNodeFolder } = await import('../node/index.js');
-        const { ensureIdentity, publicIdentity } = await import('../identity/index.js');
+        const { hasIdentity, loadIdentity, publicIdentity } = await import('../identity/index.js');
         const { config } = readNodeFolder(opts.data);
-        // The encryption key and TLS identity are made at first use if `node init` did not make them.
-        printJson(publicIdentity(await ensureIdentity(opts.data, config.party)));
+        if (!hasIdentity(opts.data)) {
+          throw new ReltoError(
+            'NODE_NOT_INITIALISED',
+            `${opts.data} holds a node without its encryption key and TLS certificate yet: start it once ` +
+              'with relto serve (which makes them), then ask again',
+            '/data',
+          );
+        }
+        printJson(publicIdentity(loadIdentity(opts.data, config.party)));
       }),
     );
 

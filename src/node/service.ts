@@ -118,6 +118,8 @@ export interface ExchangeService {
     body: { item?: string; items?: string[]; to: string; under?: string },
   ): Promise<unknown>;
   approveRelease(actor: Person, requestId: string): Promise<unknown>;
+  /** A releasing officer refuses a release request, with an optional note. */
+  refuseRelease(actor: Person, requestId: string, note?: string): Promise<unknown>;
   listReleaseRequests(actor: Person): Promise<unknown[]>;
   requestConsent(
     actor: Person,
