@@ -1,8 +1,9 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import type { Validator } from '../codegen/runtime.js';
 import { pointer, pointerToken, ReltoError } from '../errors/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
-import { Label as LabelSchema, type Label as LabelT } from './schema.js';
+import { validate } from './label-validator.generated.js';
+import type { Label as LabelT } from './schema.js';
 
 /** What kind of problem a label has; stable, so callers (API, UI) can branch on it. */
 export type LabelProblemKind =
@@ -26,18 +27,8 @@ export interface LabelProblem {
   message: string;
 }
 
-let compiled: ValidateFunction<LabelT> | undefined;
-
-/** Compiled at first use, not at import. */
-function shapeChecker(): ValidateFunction<LabelT> {
-  if (compiled === undefined) {
-    // validateSchema off: the schema is TypeBox's own output (checking it would compile the meta-schema).
-    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-    (addFormats as unknown as (a: Ajv) => void)(ajv);
-    compiled = ajv.compile<LabelT>(LabelSchema);
-  }
-  return compiled;
-}
+/** Generated from the Label schema (src/codegen/validators.ts): no schema compiled at start-up. */
+const checkShape = validate as unknown as Validator<LabelT>;
 
 function shapeProblems(errors: ErrorObject[]): LabelProblem[] {
   // A union (caveats) reports one error per branch at the same pointer: merge them into one problem.
@@ -80,7 +71,6 @@ function duplicates(values: readonly string[], base: string, what: string, out: 
  * registry checks run only on a well-shaped label.
  */
 export function validateLabel(reg: CompiledRegistry, input: unknown): LabelProblem[] {
-  const checkShape = shapeChecker();
   if (!checkShape(input)) return shapeProblems(checkShape.errors ?? []);
   const label = input;
   const out: LabelProblem[] = [];

@@ -1,44 +1,13 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import type { Validator } from '../codegen/runtime.js';
 import { ReltoError } from '../errors/index.js';
-import { instant } from './decide.js';
-import { DecisionRequest } from './schema.js';
+import { validate } from './request-validator.generated.js';
+import type { DecisionRequest } from './schema.js';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+export { isDateTime } from './request-formats.js';
 
-/**
- * RFC 3339 date-time, checked with one regular expression and the engine's own instant reader (which
- * refuses impossible fields): the request's only format, on the hot path of `policy check --batch`.
- */
-export function isDateTime(value: string): boolean {
-  if (!RFC3339.test(value)) return false;
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
-  if (
-    Number(value.slice(11, 13)) > 23 ||
-    Number(value.slice(14, 16)) > 59 ||
-    Number(value.slice(17, 19)) > 60
-  ) {
-    return false;
-  }
-  // Day 31 of a 30-day month and 29 February of a common year roll over in Date: refuse them.
-  const probe = new Date(Date.UTC(Number(value.slice(0, 4)), month - 1, day));
-  return probe.getUTCDate() === day && !Number.isNaN(instant(value));
-}
-
-let compiled: ValidateFunction<DecisionRequest> | undefined;
-
-/** Compiled at first use, not at import: a command that never checks a request does not pay for it. */
-function checker(): ValidateFunction<DecisionRequest> {
-  if (compiled === undefined) {
-    // validateSchema off: the schema is TypeBox's own output, and checking it against the JSON Schema
-    // meta-schema would compile that meta-schema first, doubling what a one-request command pays.
-    const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false });
-    ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
-    compiled = ajv.compile<DecisionRequest>(DecisionRequest);
-  }
-  return compiled;
-}
+/** Generated from the DecisionRequest schema (src/codegen/validators.ts): no schema compiled at start-up. */
+const check = validate as unknown as Validator<DecisionRequest>;
 
 function problem(e: ErrorObject): { path: string; message: string } {
   if (e.keyword === 'additionalProperties') {
@@ -60,7 +29,6 @@ function problem(e: ErrorObject): { path: string; message: string } {
  * naming the JSON Pointer of the first problem. A consent must state exactly one of to, actions, purpose.
  */
 export function validateDecisionRequest(input: unknown): DecisionRequest {
-  const check = checker();
   if (!check(input)) {
     const p = problem(check.errors![0]);
     throw new ReltoError('MALFORMED_REQUEST', `${p.path || '/'} ${p.message}`, p.path);

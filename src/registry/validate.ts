@@ -1,8 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import type { Validator } from '../codegen/runtime.js';
 import { pointer, ReltoError } from '../errors/index.js';
 import { isValidTimeZone, parseDate } from './calendar.js';
 import { noticeTakesEffect } from './lifecycle.js';
-import { Registry as RegistrySchema, type Registry as RegistryT } from './schema.js';
+import { validate } from './registry-validator.generated.js';
+import type { Registry as RegistryT } from './schema.js';
 
 /** One thing wrong with a registry: where (JSON Pointer) and what was expected there. */
 export interface RegistryProblem {
@@ -10,16 +12,8 @@ export interface RegistryProblem {
   message: string;
 }
 
-let compiled: ValidateFunction<RegistryT> | undefined;
-
-/** Compiled at first use, not at import (a command that reads no registry file does not pay for it). */
-function shapeChecker(): ValidateFunction<RegistryT> {
-  // validateSchema off: the schema is TypeBox's own output (checking it would compile the meta-schema).
-  compiled ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile<RegistryT>(
-    RegistrySchema,
-  );
-  return compiled;
-}
+/** Generated from the Registry schema (src/codegen/validators.ts): no schema compiled at start-up. */
+const checkShape = validate as unknown as Validator<RegistryT>;
 
 function describe(e: ErrorObject): RegistryProblem {
   let path = e.instancePath;
@@ -50,7 +44,6 @@ export interface RegistryCheckOptions {
  */
 export function registryProblems(input: unknown, options: RegistryCheckOptions = {}): RegistryProblem[] {
   if (options.shapeKnown) return semanticProblems(input as RegistryT);
-  const checkShape = shapeChecker();
   if (!checkShape(input)) {
     // anyOf/union noise repeats the same pointer; keep the most specific message per pointer.
     const seen = new Map<string, RegistryProblem>();
