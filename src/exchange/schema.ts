@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { ConsentAction, Label } from '../label/index.js';
+import { ConsentAction, Label } from '../label/schema.js';
 import { reltoExtensionOf } from '../stix/index.js';
 
 /**

@@ -21,5 +21,6 @@ export {
   renderBanner,
   renderLabel,
 } from './render.js';
-export * from './schema.js';
+// Schema types only: the TypeBox schema values live in ./schema.js, so a CLI call need not load TypeBox.
+export type { Caveat, Consent, ConsentAction, Label } from './schema.js';
 export { assertValidLabel, type LabelProblem, type LabelProblemKind, validateLabel } from './validate.js';

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { AuditEntryInput } from '../audit/index.js';
 import { ReltoError } from '../errors/index.js';
-import { Role } from '../policy/index.js';
+import { Role } from '../policy/schema.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import type { Store, User, UserPatch } from '../store/index.js';
 import type { Person } from './service.js';

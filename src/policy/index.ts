@@ -14,5 +14,15 @@ export {
   reasonOrder,
   type Verdict,
 } from './decide.js';
-export * from './schema.js';
+// Schema types only: the TypeBox schema values live in ./schema.js, so a CLI call need not load TypeBox.
+export type {
+  Action,
+  Answer,
+  DecisionRequest,
+  MarkObligation,
+  Obligation,
+  Principal,
+  Reason,
+  Role,
+} from './schema.js';
 export { validateDecisionRequest } from './validate.js';

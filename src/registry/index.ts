@@ -19,7 +19,17 @@ export {
   stateIntervals,
 } from './lifecycle.js';
 export { dataDir, loadBuiltinRegistry, readRegistryFile } from './load.js';
-export * from './schema.js';
+// Schema types only: the TypeBox schema values live in ./schema.js, so a CLI call need not load TypeBox.
+export type {
+  Agreement,
+  AgreementEvent,
+  AgreementEventType,
+  Designation,
+  Level,
+  Party,
+  Registry,
+  TableRow,
+} from './schema.js';
 export {
   assertValidRegistry,
   type RegistryCheckOptions,
