@@ -61,6 +61,9 @@ const serverSide = [
   '@peculiar/x509',
 ];
 
+/** What compiling a schema at start-up took: the CLI's checks are generated code instead (src/codegen). */
+const schemaTools = ['@sinclair/typebox', 'ajv'];
+
 describe('what a CLI call loads', () => {
   it('relto --help loads no command module: only commander', () => {
     expect([...packagesLoaded(['--help'])]).toEqual(['commander']);
@@ -71,8 +74,35 @@ describe('what a CLI call loads', () => {
     for (const p of serverSide) expect(loaded.has(p), p).toBe(false);
   });
 
+  it('relto policy check loads neither TypeBox nor Ajv: its request check is pre-built', () => {
+    const loaded = packagesLoaded(['policy', 'check', '-'], JSON.stringify(JSON.parse(request).request));
+    for (const p of schemaTools) expect(loaded.has(p), p).toBe(false);
+    expect([...loaded]).toEqual(['commander']);
+  });
+
+  it('relto policy check --registry loads neither TypeBox nor Ajv to check the registry file', () => {
+    const loaded = packagesLoaded(
+      ['policy', 'check', '--registry', `${dataDir}registry.builtin.json`, '-'],
+      JSON.stringify(JSON.parse(request).request),
+    );
+    for (const p of schemaTools) expect(loaded.has(p), p).toBe(false);
+  });
+
   it('relto label loads none of the server, store or crypto packages', () => {
     const loaded = packagesLoaded(['label', '--originator', 'KOR', '--classification', 'II']);
     for (const p of serverSide) expect(loaded.has(p), p).toBe(false);
+  });
+
+  it('relto label loads neither TypeBox nor Ajv: its label check is pre-built', () => {
+    const loaded = packagesLoaded([
+      'label',
+      '--originator',
+      'KOR',
+      '--classification',
+      'II',
+      '--releasable-to',
+      'KOR,JPN',
+    ]);
+    for (const p of schemaTools) expect(loaded.has(p), p).toBe(false);
   });
 });
