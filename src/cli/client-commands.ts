@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { ReltoClient } from '../http/index.js';
+import { registerAlarmCommands } from './alarm-commands.js';
 import { parseJson, readInput } from './input.js';
 import { action, printJson } from './output.js';
 
@@ -153,4 +154,6 @@ export function registerClient(program: Command): void {
         withClient(opts, (c) => c.consent(requestId, opts.refuse === true)),
       ),
     );
+
+  registerAlarmCommands(command, withClient);
 }

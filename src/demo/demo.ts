@@ -153,7 +153,9 @@ async function registerPartners(dir: string, base: number): Promise<void> {
     try {
       for (const other of PARTIES) {
         if (other === party) continue;
-        await addPartner(node.store, `https://127.0.0.1:${ports(base, other).exchange}`, ids.get(other));
+        await addPartner(node.store, `https://127.0.0.1:${ports(base, other).exchange}`, ids.get(other), {
+          replace: true,
+        });
       }
     } finally {
       await node.close();

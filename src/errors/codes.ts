@@ -62,6 +62,11 @@ export const errorCodes = {
     message:
       "a partner's objects, versions and labels enter this node only through the exchange, signed by their originator",
   },
+  PARTNER_EXISTS: {
+    status: 409,
+    exit: 1,
+    message: 'that party is already a partner of this node: replacing its keys must be asked for explicitly',
+  },
   FOUR_EYES: { status: 403, exit: 1, message: 'a releasing officer may not approve their own request (R34)' },
   NODE_NOT_INITIALISED: { status: 500, exit: 2, message: 'the data folder holds no relto node' },
   INTERNAL: { status: 500, exit: 1, message: 'an internal error' },

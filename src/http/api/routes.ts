@@ -6,6 +6,7 @@ import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
+import { alarmRoutes } from './alarm-routes.js';
 import {
   ApiError,
   AuditEntries,
@@ -427,9 +428,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     async (request) =>
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
-  app.get(`${p}/exchange/alarms`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    alarms: await exchange().alarms(personOf(request)),
-  }));
+  await alarmRoutes(parent, { node });
   app.get(`${p}/exchange/compromises`, { schema: { tags: ['exchange'] } }, async (request) => ({
     reports: await exchange().compromisesReceived(personOf(request)),
   }));
