@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
-import type { ReltoClient } from '../http/index.js';
+import type { ClientOptions, withClient as WithClient } from './client-commands.js';
 import { action } from './output.js';
-
-interface ClientOptions {
-  node: string;
-  user: string;
-}
 
 /**
  * `relto client alarms [--status raised|cleared]` and `relto client clear-alarm ALARM_ID --note TEXT`: the
@@ -14,7 +9,7 @@ interface ClientOptions {
  */
 export function registerAlarmCommands(
   command: (name: string, description: string) => Command,
-  withClient: <T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>) => Promise<void>,
+  withClient: typeof WithClient,
 ): void {
   command('alarms', "the exchange's alarms (security officers and administrators), still raised first")
     .option('--status <status>', 'only raised or only cleared alarms')

@@ -35,6 +35,11 @@ export class HeldConsents {
     m.set(record.ref, toLabelConsent(record));
   }
 
+  /** The ids of the items some consent is held for. */
+  items(): string[] {
+    return [...this.byItem.keys()];
+  }
+
   /** The consents held for an item, or undefined when none are. */
   readonly of = (itemId: string): Consent[] | undefined => {
     const m = this.byItem.get(itemId);

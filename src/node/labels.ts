@@ -240,11 +240,18 @@ export class Decider {
     return a?.decision === 'permit';
   }
 
-  /** For redact(): a label (not an id) the reader may read. */
-  readonly mayRead = (label: Label): boolean => {
-    const id = this.book.idOf(label);
-    return id !== undefined && this.permits(id, 'read');
-  };
+  /**
+   * For redact() of item `itemId`: may the person read a label (not an id) it carries? Every label of the
+   * item, floor and portions alike, is decided with the item's held consents (R11, R15–R17): the very
+   * decision (and audit entry) of permits(labelId, 'read', itemId), so what the audit log records as read is
+   * what redaction shows — one decision per read.
+   */
+  mayReadOn(itemId: string): (label: Label) => boolean {
+    return (label) => {
+      const id = this.book.idOf(label);
+      return id !== undefined && this.permits(id, 'read', itemId);
+    };
+  }
 
   /** One audit entry per distinct decision made in this request (permit and deny, R29). */
   auditEntries(context: string): AuditEntryInput[] {

@@ -192,6 +192,36 @@ async function heldLabels(ctx: NodeContext): Promise<string[]> {
   return ids.filter((id) => ctx.book.isReltoLabel(id));
 }
 
+/**
+ * R11, R15–R17: the items the reader may read only through consents held for them (their label alone is not
+ * readable, e.g. a forwarded item whose Releasable To does not name the reader's party), and those items'
+ * floor labels. Consents are held for few items, so each is decided on its own.
+ */
+async function readableThroughConsent(
+  ctx: NodeContext,
+  decider: Decider,
+  readable: ReadonlySet<string>,
+): Promise<{ items: Set<string>; labels: Set<string> }> {
+  const items = new Set<string>();
+  const labels = new Set<string>();
+  const held = ctx.consents?.items() ?? [];
+  for (let i = 0; i < held.length; i += 1_000) {
+    const part = held.slice(i, i + 1_000);
+    const page = await ctx.store.fetchObjects(
+      { ids: part, versions: ['last'], withContent: false },
+      { limit: part.length },
+    );
+    await ctx.book.load(markingIdsOf(page.rows));
+    for (const row of page.rows) {
+      if (row.floor === null || readable.has(row.floor)) continue;
+      if (decider.answer(row.floor, 'read', row.id)?.decision !== 'permit') continue;
+      items.add(row.id);
+      labels.add(row.floor);
+    }
+  }
+  return { items, labels };
+}
+
 export async function search(
   ctx: NodeContext,
   person: Person,
@@ -207,10 +237,14 @@ export async function search(
   // R7, R10: one decision per label held, whatever the number of items under it.
   const readable = (await heldLabels(ctx)).filter((id) => decider.permits(id, 'read'));
   const readableSet = new Set(readable);
+  // Items readable through their held consents: their labels join the query, and their rows are settled
+  // against the reader's own view of the item (see()), never by label alone.
+  const consented = await readableThroughConsent(ctx, decider, readableSet);
+  const scannedLabels = [...readable, ...consented.labels];
   const query: Omit<SearchScanQuery, 'limit'> = {
     text,
-    markings: readable,
-    floors: readable,
+    markings: scannedLabels,
+    floors: scannedLabels,
     ...(request.types ? { types: request.types } : {}),
     ...(request.originators ? { originators: request.originators } : {}),
     ...(request.topics ? { topics: request.topics } : {}),
@@ -223,7 +257,7 @@ export async function search(
   const candidates = new Map<string, Candidate>();
   const verdicts = new Map<string, Verdict>();
   let hits = 0;
-  let exhausted = readable.length === 0;
+  let exhausted = scannedLabels.length === 0;
   let before: number | undefined;
   let batch = Math.ceil(target * ROWS_PER_HIT);
   let scanned = 0;
@@ -236,7 +270,11 @@ export async function search(
     const pending: Candidate[] = [];
     for (const row of rows) {
       let verdict: Verdict = 'hit';
-      if (row.granularMarkings.length > 0) {
+      if (!readableSet.has(row.floor) || !readableSet.has(row.markingId)) {
+        // A label readable only through some item's consents: only those items' rows, checked on their view.
+        if (!consented.items.has(row.id)) continue;
+        verdict = 'check';
+      } else if (row.granularMarkings.length > 0) {
         const key = `${row.type}\n${row.floor}\n${row.markingId}\n${JSON.stringify(row.granularMarkings)}`;
         verdict = verdicts.get(key) ?? verdictOf(row, readableSet, ctx.book.isReltoLabel);
         verdicts.set(key, verdict);

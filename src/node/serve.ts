@@ -30,13 +30,17 @@ export function markingIdsOf(rows: readonly StoredObject[]): string[] {
   return [...ids];
 }
 
-/** The reader's view of one stored version, or null when it does not exist for them (§6, R7, R10). */
+/**
+ * The reader's view of one stored version, or null when it does not exist for them (§6, R7, R10). The floor
+ * and every granular label are decided for this item, its held consents included (R11, R15–R17): one
+ * decision per label and item, the same one the page filter asked and the audit log records.
+ */
 export function see(ctx: NodeContext, decider: Decider, row: StoredObject): StixObject | null {
   if (!row.object) return null;
   // Only the fixed relto objects are held without a label; they are public (§6).
   if (row.floor === null) return ctx.fixedIds.has(row.id) ? row.object : null;
   if (!decider.permits(row.floor, 'read', row.id)) return null;
-  return redact(row.object, ctx.book.label, decider.mayRead) as StixObject | null;
+  return redact(row.object, ctx.book.label, decider.mayReadOn(row.id)) as StixObject | null;
 }
 
 export function limitOf(limit: number | undefined): number {
