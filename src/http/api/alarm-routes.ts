@@ -4,7 +4,7 @@ import { ReltoError } from '../../errors/index.js';
 import type { NodeService } from '../../node/service.js';
 import { personOf } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { ApiError } from './schemas.js';
+import { apiErrors } from './schemas.js';
 
 const CLEARED_EXAMPLE = {
   id: '5f0c8f43-5a4e-4f43-9d55-0f4d1b3c2a10',
@@ -72,7 +72,7 @@ export type ClearAlarmBody = Static<typeof ClearAlarmBody>;
 
 const AlarmParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 
-const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 501: ApiError };
+const errors = apiErrors(400, 401, 403, 404, 501);
 
 /**
  * Alarms the exchange raised (a partner's audit log rewritten, a head whose signature fails, e.g. after a
@@ -112,7 +112,7 @@ export async function alarmRoutes(parent: FastifyInstance, opts: { node: NodeSer
         summary: 'Clear an alarm with a note saying why (security officers only; audited)',
         params: AlarmParams,
         body: ClearAlarmBody,
-        response: { 200: Alarm, ...errors, 409: ApiError },
+        response: { 200: Alarm, ...errors, ...apiErrors(409) },
       },
     },
     async (request) =>
