@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import type { NodeService } from '../../node/service.js';
 import { personOf } from '../auth.js';
+import { documented } from '../openapi.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { apiErrors } from './schemas.js';
 
@@ -36,13 +37,16 @@ export const Alarm = Type.Object(
       }),
     ),
   },
-  { additionalProperties: true, examples: [CLEARED_EXAMPLE] },
+  { additionalProperties: true },
 );
 
-export const AlarmList = Type.Object(
-  { alarms: Type.Array(Alarm) },
-  { examples: [{ alarms: [CLEARED_EXAMPLE] }] },
+export const AlarmList = documented(
+  Type.Object({ alarms: Type.Array(Alarm) }),
+  "the exchange's alarms: a partner's audit log rewritten, a release the partner refused…",
+  { alarms: [CLEARED_EXAMPLE] },
 );
+
+const ClearedAlarm = documented(Alarm, 'the alarm, now cleared with the note', CLEARED_EXAMPLE);
 
 export const AlarmsQuery = Type.Object(
   {
@@ -112,7 +116,7 @@ export async function alarmRoutes(parent: FastifyInstance, opts: { node: NodeSer
         summary: 'Clear an alarm with a note saying why (security officers only; audited)',
         params: AlarmParams,
         body: ClearAlarmBody,
-        response: { 200: Alarm, ...errors, ...apiErrors(409) },
+        response: { 200: ClearedAlarm, ...errors, ...apiErrors(409) },
       },
     },
     async (request) =>
