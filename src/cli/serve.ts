@@ -135,12 +135,9 @@ export function registerServe(program: Command): void {
     .option('--cot-feeds <file>', 'JSON {feed id: label}: default labels of sensor feeds')
     .option(
       '--cot-consents <file>',
-      'JSON [standing consent]: what this node may relay as a hub between two partners',
+      'JSON [standing consent]: what this node may relay as a hub between its partners',
     )
-    .option(
-      '--exchange <host:port>',
-      'the mutual-TLS inbox for partner nodes (signed, encrypted messages); off when absent',
-    )
+    .option('--exchange <host:port>', 'the mutual-TLS inbox for partner nodes; off when absent')
     .action(
       action(async (opts: ServeOptions) => {
         const { host, port } = parseHostPort(opts.http);

@@ -121,7 +121,7 @@ export const errorCodes = {
   ALREADY_DECIDED: {
     status: 409,
     exit: 1,
-    message: 'the request was already approved, refused or denied',
+    message: 'the request was already decided (approved, refused, denied, or consent granted)',
   },
   // Exchange between nodes (contracts §9): why a message or one of its items is refused (and audited).
   BAD_ENCRYPTION: {

@@ -483,7 +483,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request) =>
-      (await exchange().refuseRelease(personOf(request), request.params.id, request.body?.note)) as Release,
+      (await exchange().refuseRelease(personOf(request), request.params.id, request.body.note)) as Release,
   );
   app.post(
     `${p}/consent-requests`,

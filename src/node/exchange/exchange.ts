@@ -51,6 +51,7 @@ import { knownMarking } from '../labels.js';
 import type { ExchangeService, Person } from '../service.js';
 import { listPartners, type Partner } from './partners.js';
 import {
+  assertReleasingOfficer,
   assertUndecided,
   assertUndecidedIn,
   checkConsentFiling,
@@ -126,8 +127,6 @@ export interface SettledBody {
   receipt?: Receipt;
   refusal?: string;
 }
-
-export type { ReleaseRequestBody } from './release-state.js';
 
 /** What the inbox answers: an HTTP status and a body (a compact JWE receipt, or a JSON error). */
 export interface InboxAnswer {
@@ -586,6 +585,7 @@ export class Exchange implements ExchangeService {
     const row = await this.store.getExchange(ROWS.releaseRequest, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
     const request = row.body as ReleaseRequestBody;
+    assertReleasingOfficer(me, 'approves');
     assertUndecided(request);
     // R34: four eyes.
     if (request.by === me.name) {
@@ -878,7 +878,7 @@ export class Exchange implements ExchangeService {
     const row = await this.store.getExchange(ROWS.consentRequestIn, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no consent request ${requestId}`);
     if (row.status !== 'pending')
-      throw new ReltoError('CONFLICT', `consent request ${requestId} is ${row.status}`);
+      throw new ReltoError('ALREADY_DECIDED', `consent request ${requestId} was already ${row.status}`);
     const { request, askedBy } = row.body as { request: ConsentRequest; askedBy?: string };
     if (request.by === this.party && askedBy === me.name) {
       throw new ReltoError(
