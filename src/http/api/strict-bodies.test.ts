@@ -101,6 +101,22 @@ describe('request bodies refuse properties their route does not define (contract
     expect(error.path).toBe(`/${extra}`);
   });
 
+  it('the release routes are documented: a summary, the body, the answers and an example', () => {
+    type Operation = {
+      summary?: string;
+      requestBody?: { content: Record<string, { example?: unknown }> };
+      responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
+    };
+    const doc = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> };
+    for (const verb of ['approve', 'refuse']) {
+      const op = doc.paths[`/api/v1/releases/{id}/${verb}`]!.post!;
+      expect(op.summary).toBeTruthy();
+      expect(op.requestBody!.content['application/json']!.example).toBeDefined();
+      expect(op.responses['200']!.content!['application/json']!.example).toBeDefined();
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '403', '404', '409']));
+    }
+  });
+
   it('a nested object refuses an unknown property too, named by its path', async () => {
     const res = await app.inject({
       method: 'POST',
