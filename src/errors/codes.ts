@@ -92,6 +92,7 @@ export const errorCodes = {
     message: 'the CoT event is refused: malformed, without a point, with bad times, unlabelled or oversize',
   },
   BUS_UNAVAILABLE: { status: 503, exit: 1, message: 'the track bus cannot be reached' },
+  PORT_IN_USE: { status: 409, exit: 1, message: 'a port to listen on is held by another program' },
   // Exchange between nodes (contracts §9): why a message or one of its items is refused (and audited).
   BAD_ENCRYPTION: {
     status: 400,
