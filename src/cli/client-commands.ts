@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
-import { ReltoClient } from '../http/index.js';
-import { parseJson, readInput } from './input.js';
+// The client alone, not the http index (which would load Fastify and the server for every client verb).
+import { ReltoClient } from '../http/client.js';
+import { registerClientLists } from './client-lists.js';
+import { parseJson, readInput, readPassword } from './input.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -11,30 +12,15 @@ import { action, printJson } from './output.js';
  * reason) on stderr; malformed input exits 2.
  */
 
-interface ClientOptions {
+export interface ClientOptions {
   node: string;
   user: string;
 }
 
-function readPassword(): string {
-  let text: string;
-  try {
-    text = readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new ReltoError(
-      'INVALID_ARGUMENT',
-      `cannot read the password from standard input: ${(e as Error).message}`,
-    );
-  }
-  const password = text.split(/\r?\n/)[0] ?? '';
-  if (password === '')
-    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
-  return password;
-}
-
-/** Signs in, runs `fn`, signs out (the bearer token is revoked even when `fn` fails). */
-async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
-  const client = new ReltoClient({ node: opts.node, user: opts.user, password: readPassword() });
+/** Signs in, runs `fn`, prints its answer, signs out (the bearer token is revoked even when `fn` fails). */
+export async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) => Promise<T>): Promise<void> {
+  const password = await readPassword({ prompt: `Password for ${opts.user}: ` });
+  const client = new ReltoClient({ node: opts.node, user: opts.user, password });
   await client.signIn();
   try {
     printJson(await fn(client));
@@ -64,6 +50,8 @@ export function registerClient(program: Command): void {
       .description(description)
       .option('--node <url>', "the node's HTTP address", 'http://127.0.0.1:7410')
       .requiredOption('--user <name>', 'who signs in (the password is read from standard input)');
+
+  registerClientLists(command, withClient);
 
   command('post <file>', 'post a STIX 2.1 bundle (stored whole or not at all); prints the stored ids').action(
     action(async (file: string, opts: ClientOptions) => {
@@ -122,6 +110,14 @@ export function registerClient(program: Command): void {
   ).action(
     action(async (requestId: string, opts: ClientOptions) => withClient(opts, (c) => c.approve(requestId))),
   );
+
+  command('refuse <requestId>', 'refuse a release request as a releasing officer; nothing is sent')
+    .option('--note <text>', 'why, for the person who filed it')
+    .action(
+      action(async (requestId: string, opts: ClientOptions & { note?: string }) =>
+        withClient(opts, (c) => c.refuse(requestId, opts.note)),
+      ),
+    );
 
   command('request-consent <id>', "ask the originator's consent (to a party, for a purpose, or for actions)")
     .option('--to <party>', 'release to this party')

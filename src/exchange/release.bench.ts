@@ -231,7 +231,7 @@ async function releaseBench(ctx: BenchContext): Promise<void> {
     for (const batch of rest) {
       const request = await KOR.ex.exchange.fileRelease(KOR.analyst, { items: batch, to: 'JPN' });
       const approved = await KOR.ex.exchange.approveRelease(KOR.officer, request.id);
-      if (approved.status !== 'approved') throw new Error(`bench release ${approved.status}`);
+      if (approved.status !== 'pending') throw new Error(`bench release ${approved.status}`);
     }
     const approvedAt = performance.now();
     await drained(KOR);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../errors/index.js';
-import { bundle, mixedReport, secretReport } from './test-support/fixtures.js';
+import { basic, bundle, mixedReport, secretReport } from './test-support/fixtures.js';
 import { type Harness, harness } from './test-support/harness.js';
 import { nodeFactories } from './test-support/nodes.js';
 
@@ -90,6 +90,73 @@ describe('the node HTTP edge', () => {
       seen.add(code);
     }
     expect(seen.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('answers a wrong method 405 with Allow, an unknown address 404, a wrong media type 415, in the error envelope', async () => {
+    const envelope = { error: { code: expect.any(String), message: expect.any(String), path: '' } };
+    const put = await h.api('analyst', 'PUT', '/api/v1/me');
+    expect(put.statusCode).toBe(405);
+    expect(put.json()).toEqual(envelope);
+    expect(put.json().error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(put.headers.allow).toBe('GET, HEAD');
+    const patch = await h.api(
+      'analyst',
+      'PATCH',
+      '/api/v1/items/report--00000000-0000-4000-8000-000000000000/',
+    );
+    expect(patch.statusCode).toBe(405);
+    expect(String(patch.headers.allow).split(', ')).toEqual(expect.arrayContaining(['DELETE', 'GET']));
+    // the method is checked before signing in: the address is public in the OpenAPI anyway
+    const anonymous = await h.app.inject({ method: 'DELETE', url: '/api/v1/search' });
+    expect(anonymous.statusCode).toBe(405);
+    expect(anonymous.headers.allow).toBe('POST');
+    for (const url of ['/nothing', '/api/v1/nothing/here', '/api/v2/items']) {
+      const res = await h.api('analyst', 'GET', url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toEqual(envelope);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+    const xml = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/search',
+      headers: { authorization: basic('analyst'), 'content-type': 'application/xml' },
+      payload: '<search/>',
+    });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json()).toEqual(envelope);
+    expect(xml.json().error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(xml.json().error.message).toContain('application/json');
+  });
+
+  it('takes custody actions without a body, with or without a JSON content type (R26)', async () => {
+    const r = mixedReport(9);
+    await h.api('analyst', 'POST', '/api/v1/items', bundle([r]));
+    const bare = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/items/${r.id}/custody/copy`,
+      headers: { authorization: basic('analyst') },
+    });
+    expect(bare.statusCode, bare.body).toBe(201);
+    expect(bare.json()).toMatchObject({ itemId: r.id, kind: 'copy', copyNumber: 1 });
+    const empty = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/items/${r.id}/custody/print`,
+      headers: { authorization: basic('analyst'), 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(empty.statusCode, empty.body).toBe(201);
+    expect(empty.json()).toMatchObject({ itemId: r.id, kind: 'print' });
+    // a body still has to be what the route defines
+    const wrong = await h.api('analyst', 'POST', `/api/v1/items/${r.id}/custody/copy`, { copies: 2 });
+    expect(wrong.statusCode).toBe(400);
+    // a route whose body is needed says what is missing, not that the body is empty
+    const none = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/search',
+      headers: { authorization: basic('analyst') },
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.message).toContain('text');
   });
 
   it('cuts what an open bearer session sees as soon as the clearance is lowered (R36)', async () => {

@@ -6,7 +6,14 @@ import type { NodeService } from '../node/service.js';
 import { apiRoutes } from './api/routes.js';
 import { authenticator } from './auth.js';
 import { asReltoError, sendError } from './errors.js';
-import { createMetrics, type HttpMetrics, instrument } from './metrics.js';
+import { RouteMethods } from './methods.js';
+import {
+  createMetrics,
+  type HttpMetrics,
+  instrument,
+  type MetricsAccess,
+  registerMetricsRoute,
+} from './metrics.js';
 import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
 import type { TypeBoxProvider } from './type-provider.js';
 import { validatorCompiler } from './validation.js';
@@ -25,6 +32,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Process metrics (CPU, memory, event loop) beside the HTTP ones; default false (tests make many apps). */
   defaultMetrics?: boolean;
+  /** Who may read /metrics: 'open' (default), 'off', or only a bearer of a token. */
+  metricsAccess?: MetricsAccess;
+  /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export type ReltoApp = FastifyInstance & { metrics: HttpMetrics };
@@ -44,6 +55,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     bodyLimit: maxContentLength,
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    ...((opts.https ? { https: opts.https } : {}) as object),
   }).withTypeProvider<TypeBoxProvider>();
   app.setValidatorCompiler(validatorCompiler());
   const metrics = createMetrics(opts.defaultMetrics ?? false);
@@ -51,26 +63,53 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
   app.decorateRequest('person', null);
   app.decorateRequest('bearer', null);
 
-  // TAXII and STIX JSON are JSON: parsed by Fastify's own parser (prototype-poisoning checks included).
+  // Every route's methods, so a known address asked with another method is a 405 naming those it takes.
+  const routes = new RouteMethods();
+  app.addHook('onRoute', (route) => routes.add(route.url, route.method));
+
+  // JSON, TAXII and STIX JSON are parsed by Fastify's own parser (prototype-poisoning checks included); an
+  // empty body is no body, so a POST that needs none works with or without a JSON content type.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
-    ['application/taxii+json', 'application/stix+json'],
+    ['application/json', 'application/taxii+json', 'application/stix+json'],
     { parseAs: 'string', bodyLimit: maxContentLength },
-    app.getDefaultJsonParser('error', 'error'),
+    (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      return json(request, text, done);
+    },
   );
 
   app.setErrorHandler((error, request, reply) => {
-    const e = asReltoError(error);
+    const e = asReltoError(error, request);
     if (e.code === 'INTERNAL') request.log.error({ err: error }, 'internal error');
     if (e.code === 'FORBIDDEN') metrics.decisions.inc({ outcome: 'deny' });
     return sendError(request, reply, e);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(
+        request,
+        reply,
+        new ReltoError(
+          'METHOD_NOT_ALLOWED',
+          `${path} does not take ${request.method}: it takes ${allowed.join(', ')}`,
+        ),
+      );
+    }
+    return sendError(
       request,
       reply,
-      new ReltoError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+      new ReltoError(
+        'NOT_FOUND',
+        `nothing at ${request.method} ${path} (the node's API is described at /docs)`,
+      ),
+    );
+  });
   instrument(app, metrics);
 
   await app.register(swagger, {
@@ -95,9 +134,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', party: node.party }));
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  registerMetricsRoute(app, metrics, opts.metricsAccess ?? 'open');
 
   // Everything else is made as a person.
   const authenticate = authenticator(node);
@@ -107,6 +144,10 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
   });
   await app.register(async (scope) => {
     scope.addHook('onRequest', authenticate);
+    // A POST without a body (a custody action, an approval) is an empty object: its schema says what is needed.
+    scope.addHook('preValidation', async (request) => {
+      if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {};
+    });
     await scope.register(apiRoutes, { node, metrics, maxContentLength, maxPageSize });
   });
   registerTrackStream(app, node);

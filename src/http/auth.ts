@@ -28,30 +28,47 @@ export function parseBearer(header: string): string | null {
 }
 
 /**
+ * The person an `Authorization` header signs in, for every edge that takes one (API, TAXII, the track
+ * stream): HTTP Basic goes through the node's one password check, which audits and throttles failures per
+ * name and per `address` (R29); a bearer token is looked up. Null when the header signs no one in;
+ * TOO_MANY_ATTEMPTS or SESSION_EXPIRED when the node says so.
+ */
+export async function signInWith(
+  node: NodeService,
+  header: string,
+  address: string | undefined,
+): Promise<{ person: Person | null; bearer: string | null }> {
+  const basic = parseBasic(header);
+  if (basic)
+    return { person: await node.authenticateBasic(basic.name, basic.password, address), bearer: null };
+  const token = parseBearer(header);
+  if (!token) return { person: null, bearer: null };
+  return { person: await node.authenticateToken(token), bearer: token };
+}
+
+/**
  * Signs the request in as a person: HTTP Basic (the node caches verified credentials, so this is no
  * scrypt per request) or a bearer token from `POST /api/v1/session`. Missing or bad credentials are 401
- * with the Basic challenge; the node re-reads a changed person at once (R36), so a lowered clearance
- * or a disabled account takes effect on the next request of an open session.
+ * with the Basic challenge, an expired token 401 SESSION_EXPIRED, too many failed sign-ins 429 with
+ * Retry-After; the node re-reads a changed person at once (R36), so a lowered clearance or a disabled
+ * account takes effect on the next request of an open session.
  */
 export function authenticator(node: NodeService): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
     const header = request.headers.authorization;
     if (header === undefined)
       throw new ReltoError('UNAUTHENTICATED', 'sign in with HTTP Basic or a bearer token');
-    let person: Person | null = null;
-    const basic = parseBasic(header);
-    if (basic) {
-      person = await node.authenticateBasic(basic.name, basic.password);
-    } else {
-      const token = parseBearer(header);
-      if (token) {
-        person = await node.authenticateToken(token);
-        if (person) request.bearer = token;
-      }
-    }
-    if (!person) throw new ReltoError('UNAUTHENTICATED', 'unknown user, wrong password, or an expired token');
+    const { person, bearer } = await signInWith(node, header, request.ip);
+    if (!person) throw new ReltoError('UNAUTHENTICATED', 'unknown user, wrong password, or an unknown token');
     request.person = person;
+    request.bearer = bearer;
   };
+}
+
+/** Seconds a TOO_MANY_ATTEMPTS error asks the client to wait (its `Retry-After`), else null. */
+export function retryAfterOf(error: ReltoError): number | null {
+  const wait = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+  return error.code === 'TOO_MANY_ATTEMPTS' && typeof wait === 'number' ? wait : null;
 }
 
 /** The request's person; routes behind `authenticator` always have one. */

@@ -136,6 +136,15 @@ export class ReltoClient {
     return (await this.#request('POST', `/api/v1/releases/${encodeURIComponent(requestId)}/approve`)) as Json;
   }
 
+  /** A releasing officer refuses a release request, with an optional note. */
+  async refuse(requestId: string, note?: string): Promise<Json> {
+    return (await this.#request(
+      'POST',
+      `/api/v1/releases/${encodeURIComponent(requestId)}/refuse`,
+      note === undefined ? {} : { note },
+    )) as Json;
+  }
+
   async requestConsent(body: {
     item: string;
     to?: string;
@@ -152,6 +161,31 @@ export class ReltoClient {
 
   async releaseRequests(): Promise<Json> {
     return (await this.#request('GET', '/api/v1/releases')) as Json;
+  }
+
+  /** An item's custody records (copies, translations, prints, exports, returns, receipt, destruction). */
+  async custody(item: string): Promise<Json> {
+    return (await this.#request('GET', `/api/v1/items/${encodeURIComponent(item)}/custody`)) as Json;
+  }
+
+  /** The compromise reports this node made or was told of. */
+  async compromises(): Promise<Json> {
+    return (await this.#request('GET', '/api/v1/compromises')) as Json;
+  }
+
+  /** Compromise reports partners sent this node (a node without its exchange answers NOT_IMPLEMENTED). */
+  async compromisesReceived(): Promise<Json> {
+    return (await this.#request('GET', '/api/v1/exchange/compromises')) as Json;
+  }
+
+  /** The signed head of the audit log. */
+  async auditHead(): Promise<Json> {
+    return (await this.#request('GET', '/api/v1/audit/head')) as Json;
+  }
+
+  /** Audit entries with index in [from, to). */
+  async auditEntries(from: number, to: number): Promise<Json> {
+    return (await this.#request('GET', `/api/v1/audit/entries?from=${from}&to=${to}`)) as Json;
   }
 
   async consent(requestId: string, refuse: boolean): Promise<Json> {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, errorCodes, ReltoError } from '../errors/index.js';
+import { retryAfterOf } from './auth.js';
 import { TAXII_MEDIA_TYPE } from './taxii/media.js';
 
 /** The realm every 401 names, so browsers and `curl --basic` know to send HTTP Basic. */
@@ -17,19 +18,50 @@ const fastifyCodes: Record<string, ErrorCode> = {
 };
 
 /** Any error met while serving a request, as the one error type the API shows. */
-export function asReltoError(error: unknown): ReltoError {
+export function asReltoError(error: unknown, request?: FastifyRequest): ReltoError {
   if (error instanceof ReltoError) return error;
-  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
+  const e = error as Partial<FastifyError> & {
+    validation?: {
+      instancePath?: string;
+      message?: string;
+      keyword?: string;
+      params?: Record<string, unknown>;
+    }[];
+  };
   if (e?.validation && e.validation.length > 0) {
     const first = e.validation[0]!;
     const where = e.validationContext ?? 'request';
+    // A property the route does not define is refused by name, never ignored.
+    const extra = first.keyword === 'additionalProperties' ? first.params?.additionalProperty : undefined;
+    if (typeof extra === 'string') {
+      const at = first.instancePath ?? '';
+      return new ReltoError(
+        'MALFORMED_REQUEST',
+        `${where}${at} has the property "${extra}", which this route does not take`,
+        `${at}/${extra.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+      );
+    }
     return new ReltoError(
       'MALFORMED_REQUEST',
       `${where}${first.instancePath ?? ''} ${first.message ?? 'is not valid'}`,
       first.instancePath ?? '',
     );
   }
-  if (e?.code && fastifyCodes[e.code]) return new ReltoError(fastifyCodes[e.code]!, e.message);
+  if (e?.code && fastifyCodes[e.code]) {
+    const code = fastifyCodes[e.code]!;
+    if (code === 'UNSUPPORTED_MEDIA_TYPE' && request) {
+      const sent = request.headers['content-type'];
+      const wanted = isTaxiiRequest(request) ? TAXII_MEDIA_TYPE : 'application/json';
+      return new ReltoError(
+        code,
+        sent
+          ? `a body of type ${sent} is not accepted here: send ${wanted}`
+          : `the body needs a type: send ${wanted}`,
+      );
+    }
+    if (code === 'PAYLOAD_TOO_LARGE') return new ReltoError(code);
+    return new ReltoError(code, e.message);
+  }
   // A SyntaxError from a body parser is malformed JSON.
   if (error instanceof SyntaxError) return new ReltoError('MALFORMED_REQUEST', error.message);
   return new ReltoError('INTERNAL');
@@ -45,7 +77,10 @@ export function isTaxiiRequest(request: FastifyRequest): boolean {
 /** Sends `error` as `{"error": {code, message, path}}`, or as a TAXII error message on TAXII routes. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ReltoError): FastifyReply {
   const status = errorCodes[error.code].status;
-  if (status === 401) reply.header('www-authenticate', BASIC_CHALLENGE);
+  if (status === 401 && !reply.hasHeader('www-authenticate'))
+    reply.header('www-authenticate', BASIC_CHALLENGE);
+  const wait = retryAfterOf(error);
+  if (wait !== null) reply.header('retry-after', String(wait));
   reply.code(status);
   if (isTaxiiRequest(request)) {
     const details: Record<string, unknown> = {};

@@ -7,5 +7,6 @@ export {
 } from './app.js';
 export { parseBasic, parseBearer } from './auth.js';
 export { ReltoClient, type ReltoClientOptions } from './client.js';
+export type { MetricsAccess } from './metrics.js';
 export { acceptsTaxii, isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii/media.js';
 export { apiRootPath } from './taxii/routes.js';

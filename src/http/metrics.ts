@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { ReltoError } from '../errors/index.js';
 
 /** The node's Prometheus metrics: one registry per app, so several apps (tests, demo) never collide. */
 export interface HttpMetrics {
@@ -52,5 +54,39 @@ export function instrument(app: FastifyInstance, metrics: HttpMetrics): void {
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.requests.inc(labels);
     metrics.duration.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+/** Who may read `/metrics`: anyone who reaches the port, only a bearer of `token`, or no one (no route). */
+export type MetricsAccess = 'open' | 'off' | { token: string };
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * `GET /metrics` in Prometheus text, as `access` allows: with a token, a request without
+ * `Authorization: Bearer <token>` is 401 in the API's error envelope; `off` serves no route (404).
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: HttpMetrics,
+  access: MetricsAccess,
+): void {
+  if (access === 'off') return;
+  const expected = typeof access === 'object' ? digest(access.token) : null;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (expected) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      // Compared as digests: equal length, constant time, whatever the caller sent.
+      if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
+        reply.header('www-authenticate', 'Bearer realm="relto metrics"');
+        throw new ReltoError(
+          'UNAUTHENTICATED',
+          'the metrics need the bearer token the node was started with',
+        );
+      }
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }

@@ -1,11 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
+import { ReltoError } from '../errors/index.js';
 import { type Lang, langs, renderLabel } from '../label/index.js';
 import type { NodeService, Person } from '../node/service.js';
 import { type DeliveredTrack, trackServicesOf } from '../track/index.js';
-import { parseBasic, parseBearer } from './auth.js';
+import { retryAfterOf, signInWith } from './auth.js';
+import { BASIC_CHALLENGE } from './errors.js';
 
 export const TRACK_STREAM_PATH = '/api/v1/tracks/stream';
 
@@ -41,24 +43,26 @@ export interface TrackView {
   flow?: string[];
 }
 
+/** Signs in as the API does (the same throttled, audited password check, R29). */
 async function signIn(node: NodeService, req: IncomingMessage, url: URL): Promise<Person | null> {
   const header = req.headers.authorization;
-  if (header !== undefined) {
-    const basic = parseBasic(header);
-    if (basic) return node.authenticateBasic(basic.name, basic.password);
-    const bearer = parseBearer(header);
-    return bearer ? node.authenticateToken(bearer) : null;
-  }
+  if (header !== undefined) return (await signInWith(node, header, req.socket.remoteAddress)).person;
   // Browsers cannot set headers on a WebSocket: a session token may come as ?token=.
   const token = url.searchParams.get('token');
   return token ? node.authenticateToken(token) : null;
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
+/** Refuses the upgrade with the API's error envelope (and its status, challenge and Retry-After). */
+function refuse(socket: Duplex, error: ReltoError): void {
+  const status = error.status;
+  const wait = retryAfterOf(error);
+  const body = JSON.stringify(error.toJSON());
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      (status === 401 ? 'WWW-Authenticate: Basic realm="relto"\r\n' : '') +
-      `\r\n${JSON.stringify({ error: { code: status === 401 ? 'UNAUTHENTICATED' : 'NOT_FOUND', message: text, path: '' } })}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      (status === 401 ? `WWW-Authenticate: ${BASIC_CHALLENGE}\r\n` : '') +
+      (wait !== null ? `Retry-After: ${wait}\r\n` : '') +
+      `\r\n${body}`,
   );
 }
 
@@ -76,7 +80,12 @@ export function registerTrackStream(app: FastifyInstance, node: NodeService): vo
     socket.on('error', () => {});
     signIn(node, req, url).then(
       (person) => {
-        if (!person) return refuse(socket, 401, 'Unauthorized');
+        if (!person) {
+          return refuse(
+            socket,
+            new ReltoError('UNAUTHENTICATED', 'unknown user, wrong password, or an unknown token'),
+          );
+        }
         wss.handleUpgrade(req, socket, head, (ws) => {
           const services = trackServicesOf(node);
           if (!services) {
@@ -102,7 +111,8 @@ export function registerTrackStream(app: FastifyInstance, node: NodeService): vo
           ws.on('error', () => stream.close());
         });
       },
-      () => refuse(socket, 401, 'Unauthorized'),
+      (e: unknown) =>
+        refuse(socket, e instanceof ReltoError ? e : new ReltoError('UNAUTHENTICATED', 'sign in first')),
     );
   });
   app.addHook('onClose', async () => {

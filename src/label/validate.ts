@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { pointer, pointerToken, ReltoError } from '../errors/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
@@ -26,9 +26,17 @@ export interface LabelProblem {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const checkShape = ajv.compile<LabelT>(LabelSchema);
+let compiled: ValidateFunction<LabelT> | undefined;
+
+/** Compiled at first use, not at import. */
+function shapeChecker(): ValidateFunction<LabelT> {
+  if (compiled === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    compiled = ajv.compile<LabelT>(LabelSchema);
+  }
+  return compiled;
+}
 
 function shapeProblems(errors: ErrorObject[]): LabelProblem[] {
   // A union (caveats) reports one error per branch at the same pointer: merge them into one problem.
@@ -71,6 +79,7 @@ function duplicates(values: readonly string[], base: string, what: string, out: 
  * registry checks run only on a well-shaped label.
  */
 export function validateLabel(reg: CompiledRegistry, input: unknown): LabelProblem[] {
+  const checkShape = shapeChecker();
   if (!checkShape(input)) return shapeProblems(checkShape.errors ?? []);
   const label = input;
   const out: LabelProblem[] = [];

@@ -15,6 +15,7 @@ import {
   type NodeHarness,
   SECRET,
 } from './test-support/node-harness.js';
+import { storeAsReceived } from './test-support/received.js';
 
 const ORCON: Label = { ...CONFIDENTIAL, caveats: ['ORCON'] };
 const KOR_ORCON_FOR_JPN: Label = {
@@ -198,7 +199,7 @@ for (const dialect of DIALECTS) {
           agreement: 'KOR-JPN-GSOMIA',
         }) as unknown as StixObject;
         const doc = plainReport(original.id, 'Received from Korea');
-        await node.postObjects(me, [original, alternative, doc]);
+        await storeAsReceived(node, [original, alternative, doc]);
         const page = await node.getObject(me, doc.id, {});
         expect(page.objects).toHaveLength(1);
         expect(page.markings.map((m) => m.id).sort()).toEqual([original.id, alternative.id].sort());

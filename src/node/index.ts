@@ -10,6 +10,14 @@ export {
   ReltoNode,
   verifyAudit,
 } from './node-service.js';
-export { hashPassword, type UserChange, type UserInput, type UserView, verifyPassword } from './people.js';
+export {
+  DEFAULT_TOKEN_HOURS,
+  hashPassword,
+  type UserChange,
+  type UserInput,
+  type UserView,
+  verifyPassword,
+} from './people.js';
 export { STIX_MEDIA_TYPE } from './serve.js';
 export * from './service.js';
+export { SIGN_IN_DEFAULTS, type SignInThrottleOptions } from './sign-in-throttle.js';

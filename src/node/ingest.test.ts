@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReltoError } from '../errors/index.js';
-import { labelMarkingId, labelToMarking, oasisValidator } from '../stix/index.js';
+import { labelMarkingId, labelToMarking, oasisValidator, partyIdentityId } from '../stix/index.js';
 import type { StixObject } from '../store/index.js';
 import { sharedData } from '../test-support/shared-data.js';
 import { labelBundle } from './ingest.js';
@@ -11,11 +11,13 @@ import {
   addKorPeople,
   CONFIDENTIAL,
   DIALECTS,
+  LOW_ID,
   labelMarkings,
   makeNode,
   mixedReport,
   type NodeHarness,
   SECRET,
+  uuid,
 } from './test-support/node-harness.js';
 
 const ICS = sharedData('attack/ics-attack-18.1.json');
@@ -30,6 +32,21 @@ async function reportCount(node: ReltoNode, p: Person): Promise<number> {
     next = page.more ? page.next : undefined;
   } while (next);
   return n;
+}
+
+/** A report with one marking, its floor, and no portions. */
+function plainReport(floor: string): StixObject {
+  return {
+    type: 'report',
+    spec_version: '2.1',
+    id: `report--${uuid()}`,
+    created: '2026-02-01T00:00:00.000Z',
+    modified: '2026-02-01T00:00:00.000Z',
+    name: 'Launch observed near Sinpo',
+    published: '2026-02-01T00:00:00.000Z',
+    object_refs: [`location--${uuid()}`],
+    object_marking_refs: [floor],
+  };
 }
 
 async function refusal(p: Promise<unknown>): Promise<ReltoError> {
@@ -159,6 +176,34 @@ for (const dialect of DIALECTS) {
       const e = await refusal(node.postObjects(people['analyst-low']!, [...labelMarkings(), doc]));
       expect(e.code).toBe('FORBIDDEN');
       expect(JSON.stringify(e.details)).toContain('CLEARANCE_TOO_LOW');
+      expect(await reportCount(node, people.analyst!)).toBe(before);
+    });
+
+    it("R25: refuses an object or label under another party's name (a JPN label, created_by_ref naming JPN) as FOREIGN_ORIGINATOR, storing nothing", async () => {
+      const before = await reportCount(node, people.analyst!);
+      const jpnLabel = labelToMarking({
+        originator: 'JPN',
+        classification: 'HI',
+        releasableTo: ['JPN', 'KOR'],
+      }) as unknown as StixObject;
+      const underJpn = { ...plainReport(LOW_ID), object_marking_refs: [jpnLabel.id] };
+      const e = await refusal(node.postObjects(people.analyst!, [jpnLabel, underJpn]));
+      expect(e.code).toBe('FOREIGN_ORIGINATOR');
+      expect(e.message).toContain(jpnLabel.id);
+      const failed = (e.details as { status: { failures: { id: string }[] } }).status.failures.map(
+        (f) => f.id,
+      );
+      expect(failed.sort()).toEqual([jpnLabel.id, underJpn.id].sort());
+
+      // A KOR label, but created by JPN's identity: still another party's name.
+      const forgedBy = { ...plainReport(LOW_ID), created_by_ref: partyIdentityId('JPN') };
+      const own = plainReport(LOW_ID);
+      const e2 = await refusal(node.postObjects(people.analyst!, [...labelMarkings(), own, forgedBy]));
+      expect(e2.code).toBe('FOREIGN_ORIGINATOR');
+      expect(e2.message).toContain(forgedBy.id);
+      for (const o of [underJpn, forgedBy, own]) {
+        expect((await node.getObject(people.analyst!, o.id, {})).objects).toEqual([]);
+      }
       expect(await reportCount(node, people.analyst!)).toBe(before);
     });
 

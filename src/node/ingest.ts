@@ -13,6 +13,7 @@ import {
 import type { MarkingDefinitionInput, ObjectInput, PutResult, StixObject } from '../store/index.js';
 import { deciderFor, type NodeContext, nowIso } from './context.js';
 import { type KnownMarking, knownMarking } from './labels.js';
+import { foreignOriginatorFailures } from './originator.js';
 import type { Person, PostStatus } from './service.js';
 
 type Failure = { id: string; version?: string; message: string };
@@ -65,7 +66,8 @@ function valueAtPath(object: unknown, path: (string | number)[]): unknown {
 
 /**
  * Posts objects as `person`, all or nothing (architecture, "the path of an item"): OASIS validation → labels
- * resolved (posted or held; unknown markings refused, never stored unmarked, §6) → decide(read) on every label
+ * resolved (posted or held; unknown markings refused, never stored unmarked, §6) → only this node's own
+ * objects and labels (a partner's enter through the exchange, R25) → decide(read) on every label
  * used, for the poster (one may create only what one may read oneself) → one transaction storing the
  * marking-definitions, the encrypted objects with their floor columns and search rows, and the audit entries.
  */
@@ -201,7 +203,24 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
   for (const k of posted.values()) if (k.label && !usedBy.has(k.id)) usedBy.set(k.id, [k.id]);
   if (failures.length > 0) refuse(failCode, failures, total, requestTimestamp);
 
-  // 4. The poster may create only what they may read themselves: decide(read) on every label used.
+  // 4. Only this node's own party's objects, versions and labels are posted here; a partner's enter through
+  //    the exchange, with the originator's signature (R25). An attempt is audited.
+  const foreign = await foreignOriginatorFailures(ctx, all, posted, plans, resolve);
+  if (foreign.length > 0) {
+    ctx.audit.record({
+      kind: 'refusal',
+      at: requestTimestamp,
+      actor: person.name,
+      action: 'post',
+      decision: 'deny',
+      subjects: foreign.map((f) => f.id),
+      reasons: ['FOREIGN_ORIGINATOR'],
+      details: { objects: total },
+    });
+    refuse('FOREIGN_ORIGINATOR', foreign, total, requestTimestamp);
+  }
+
+  // 5. The poster may create only what they may read themselves: decide(read) on every label used.
   const book = {
     label: (id: string) => resolve(id)?.label,
   };
@@ -238,7 +257,7 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
     refuse('FORBIDDEN', denied, total, requestTimestamp);
   }
 
-  // 5. What the store needs: floor columns from the floor label, search rows per marking scope.
+  // 6. What the store needs: floor columns from the floor label, search rows per marking scope.
   const isRelto = (id: string) => resolve(id)?.label !== undefined;
   const inputs: ObjectInput[] = plans.map(({ object, floor }) => {
     const label = resolve(floor)!.label as Label;
@@ -265,7 +284,7 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
     alternativeOf: k.alternative?.alternativeOf ?? null,
   }));
 
-  // 6. One transaction: markings, objects, search rows, the TAXII status and the audit entries.
+  // 7. One transaction: markings, objects, search rows, the TAXII status and the audit entries.
   const statusId = randomUUID();
   const status = await ctx.audit.appendWithin(async (tx) => {
     await tx.putMarkingDefinitions(newDefs);

@@ -34,6 +34,7 @@ import type {
   SearchResult,
   VersionsPage,
 } from './service.js';
+import type { SignInThrottleOptions } from './sign-in-throttle.js';
 
 /** Node administration: what `relto user add|set` and an admin console do (the data folder is the authority). */
 export interface NodeAdmin {
@@ -52,6 +53,10 @@ export interface OpenNodeOptions {
   audit?: AuditLogOptions;
   /** Poll people's versions this often (ms) so other processes' changes reach listeners (R36); 0 = never. */
   watchPeopleMs?: number;
+  /** Lifetime of bearer tokens in hours (default 8). */
+  tokenHours?: number;
+  /** Failed sign-ins allowed per name and per address within a window (defaults: 5 and 20 in 15 min). */
+  signIn?: SignInThrottleOptions;
 }
 
 /** The fixed relto objects (identities, extension definitions): held by every node, public (§6). */
@@ -125,7 +130,12 @@ export class ReltoNode implements NodeService {
     const clock = options.now ?? Date.now;
     try {
       const audit = await AuditLog.open(data.store, data.signingKey, data.config.party, clock, options.audit);
-      const people = new People(data.store, data.registry, data.config.party, clock);
+      const people = new People(data.store, data.registry, data.config.party, clock, {
+        ...(options.tokenHours !== undefined ? { tokenHours: options.tokenHours } : {}),
+        ...(options.signIn ? { signIn: options.signIn } : {}),
+        // R29: refused sign-ins are audited (the name tried, the address, the reason; never the password).
+        audit: (entry) => audit.record(entry),
+      });
       const ctx: NodeContext = {
         party: data.config.party,
         identityId: partyIdentityId(data.config.party),
@@ -164,8 +174,8 @@ export class ReltoNode implements NodeService {
 
   // ---- people (R36)
 
-  authenticateBasic(name: string, password: string): Promise<Person | null> {
-    return this.ctx.people.authenticateBasic(name, password);
+  authenticateBasic(name: string, password: string, address?: string): Promise<Person | null> {
+    return this.ctx.people.authenticateBasic(name, password, address);
   }
 
   authenticateToken(token: string): Promise<Person | null> {

@@ -1,9 +1,11 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { AuditEntryInput } from '../audit/index.js';
 import { ReltoError } from '../errors/index.js';
 import { Role } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import type { Store, User, UserPatch } from '../store/index.js';
 import type { Person } from './service.js';
+import { SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
 
 /** scrypt cost: 2^15 × 8 × 1 is ~30 ms and 32 MiB per check, which is why verified credentials are cached. */
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
@@ -96,7 +98,22 @@ export function userView(u: User): UserView {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const ROLES = new Set<string>(Role.anyOf.map((r) => r.const as string));
 
-const TOKEN_TTL_MS = { session: 12 * 3_600_000, token: 30 * 86_400_000 } as const;
+/** How long a bearer token lives unless `relto serve --token-hours` says otherwise: a working day. */
+export const DEFAULT_TOKEN_HOURS = 8;
+/** Expired tokens are kept this long (so their use is answered "expired"), then swept. */
+const EXPIRED_KEPT_MS = 7 * 86_400_000;
+
+export interface PeopleOptions {
+  /** Lifetime of issued tokens and sessions, in hours (default 8). */
+  tokenHours?: number;
+  /** Failed sign-ins allowed per name and per address within a window. */
+  signIn?: SignInThrottleOptions;
+  /** Where a refused sign-in is recorded (the node's audit log, R29). */
+  audit?: (entry: AuditEntryInput) => void;
+}
+
+/** Why a password sign-in was refused, as the audit log records it (never the password). */
+export type SignInRefusal = 'UNKNOWN_USER' | 'DISABLED' | 'WRONG_PASSWORD' | 'TOO_MANY_ATTEMPTS';
 
 /**
  * People of one node: users, password checks, sessions and tokens, and R36 — a change of clearance, roles,
@@ -112,13 +129,25 @@ export class People {
   /** The last version of each user this process has seen, so a change is announced once. */
   private readonly seen = new Map<string, number>();
   private poller: NodeJS.Timeout | null = null;
+  private readonly throttle: SignInThrottle;
+  /** Per name, the scrypt check under way (checks of one name run one after another). */
+  private readonly verifying = new Map<string, Promise<void>>();
+  private readonly tokenMs: number;
+  private readonly audit: (entry: AuditEntryInput) => void;
 
   constructor(
     private readonly store: Store,
     private readonly registry: CompiledRegistry,
     private readonly party: string,
     private readonly clock: () => number,
-  ) {}
+    options: PeopleOptions = {},
+  ) {
+    const hours = options.tokenHours ?? DEFAULT_TOKEN_HOURS;
+    if (!(hours > 0)) throw new ReltoError('INVALID_ARGUMENT', 'a token lives a positive number of hours');
+    this.tokenMs = Math.round(hours * 3_600_000);
+    this.throttle = new SignInThrottle(options.signIn ?? {}, clock);
+    this.audit = options.audit ?? (() => {});
+  }
 
   // ---- administration (the CLI and the admin API)
 
@@ -289,32 +318,114 @@ export class People {
 
   // ---- authentication
 
-  async authenticateBasic(name: string, password: string): Promise<Person | null> {
-    const user = await this.store.getUser(name);
-    if (!user) return null;
-    this.noticed(user);
-    if (user.disabled || user.party !== this.party) return null;
+  /**
+   * The one password check of every sign-in path (the API and its session, TAXII's HTTP Basic, the track
+   * stream): a name or an address with too many recent failures is refused TOO_MANY_ATTEMPTS before the
+   * password is even looked at, and every refusal is audited with the name tried, the address and the
+   * reason, never the password (R29). A success clears the name's failures. Null for a refused sign-in.
+   */
+  async authenticateBasic(name: string, password: string, address?: string): Promise<Person | null> {
+    this.holdBack(name, address);
     const key = `${name}\0${createHmac('sha256', this.cacheKey).update(password).digest('hex')}`;
+    const fast = await this.checkPassword(name, password, key, false);
+    if (fast !== null) return this.outcome(name, address, fast);
+    // A password not verified before: one scrypt at a time per name, so guesses sent in parallel meet
+    // the failures counted before them rather than all passing the check at once.
+    const prev = this.verifying.get(name) ?? Promise.resolve();
+    const run = prev.then(async () => {
+      this.holdBack(name, address);
+      return this.outcome(name, address, (await this.checkPassword(name, password, key, true))!);
+    });
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.verifying.set(name, tail);
+    void tail.then(() => {
+      if (this.verifying.get(name) === tail) this.verifying.delete(name);
+    });
+    return run;
+  }
+
+  /** TOO_MANY_ATTEMPTS (audited) when the name or the address is held back; nothing otherwise. */
+  private holdBack(name: string, address: string | undefined): void {
+    const wait = this.throttle.retryAfter(name, address);
+    if (wait === 0) return;
+    this.refused(name, address, 'TOO_MANY_ATTEMPTS');
+    throw new ReltoError(
+      'TOO_MANY_ATTEMPTS',
+      `too many failed sign-ins for this user or from this address: try again in ${wait} s`,
+      '',
+      { retryAfter: wait },
+    );
+  }
+
+  private outcome(name: string, address: string | undefined, result: Person | SignInRefusal): Person | null {
+    if (typeof result === 'string') {
+      this.throttle.failed(name, address);
+      this.refused(name, address, result);
+      return null;
+    }
+    this.throttle.succeeded(name);
+    return result;
+  }
+
+  /** The person, or why not; null when only scrypt can tell and `verify` is false. */
+  private async checkPassword(
+    name: string,
+    password: string,
+    key: string,
+    verify: boolean,
+  ): Promise<Person | SignInRefusal | null> {
+    const user = await this.store.getUser(name);
+    if (!user) return 'UNKNOWN_USER';
+    this.noticed(user);
+    if (user.party !== this.party) return 'UNKNOWN_USER';
+    if (user.disabled) return 'DISABLED';
     const hit = this.verified.get(key);
     if (hit && hit.version === user.version && hit.passwordHash === user.passwordHash) return personOf(user);
-    if (!(await verifyPassword(password, user.passwordHash))) return null;
+    if (!verify) return null;
+    if (!(await verifyPassword(password, user.passwordHash))) return 'WRONG_PASSWORD';
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(key, { version: user.version, passwordHash: user.passwordHash });
     return personOf(user);
   }
 
+  private refused(name: string, address: string | undefined, reason: SignInRefusal): void {
+    try {
+      this.audit({
+        kind: 'refusal',
+        at: new Date(this.clock()).toISOString(),
+        actor: `node:${this.party}`,
+        subjects: [name],
+        action: 'sign-in',
+        decision: 'deny',
+        reasons: [reason],
+        details: { user: name, address: address ?? null },
+      });
+    } catch {
+      // A closing audit log cannot record it; the sign-in is refused all the same.
+    }
+  }
+
   async issueToken(person: Person, kind: 'session' | 'token'): Promise<{ token: string; expiresAt: string }> {
     const current = await this.require(person);
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.clock() + TOKEN_TTL_MS[kind]).toISOString();
+    const now = this.clock();
+    const expiresAt = new Date(now + this.tokenMs).toISOString();
     await this.store.createSession({ tokenHash: sha256Hex(token), userName: current.name, kind, expiresAt });
+    await this.store.deleteExpiredSessions(new Date(now - EXPIRED_KEPT_MS).toISOString());
     return { token, expiresAt };
   }
 
+  /** The token's person, or null for an unknown token; an expired one is SESSION_EXPIRED, so a client can say so. */
   async authenticateToken(token: string): Promise<Person | null> {
     if (typeof token !== 'string' || token.length < 16) return null;
-    const session = await this.store.getSession(sha256Hex(token));
+    const session = await this.store.getSession(sha256Hex(token), { includeExpired: true });
     if (!session) return null;
+    if (Date.parse(session.expiresAt) <= this.clock()) {
+      throw new ReltoError('SESSION_EXPIRED', `this token expired at ${session.expiresAt}: sign in again`);
+    }
     return this.current(session.userName);
   }
 

@@ -118,6 +118,8 @@ export interface ExchangeService {
     body: { item?: string; items?: string[]; to: string; under?: string },
   ): Promise<unknown>;
   approveRelease(actor: Person, requestId: string): Promise<unknown>;
+  /** A releasing officer refuses a release request, with an optional note. */
+  refuseRelease(actor: Person, requestId: string, note?: string): Promise<unknown>;
   listReleaseRequests(actor: Person): Promise<unknown[]>;
   requestConsent(
     actor: Person,
@@ -143,7 +145,12 @@ export interface NodeService {
   readonly collectionId: string;
 
   // people (R36: a changed person is re-read at once; cached credentials dropped)
-  authenticateBasic(name: string, password: string): Promise<Person | null>;
+  /**
+   * A password sign-in from `address` (every path calls this one check): null when refused (audited);
+   * TOO_MANY_ATTEMPTS, with `details.retryAfter` in seconds, while the name or the address is held back.
+   */
+  authenticateBasic(name: string, password: string, address?: string): Promise<Person | null>;
+  /** The token's person, null for an unknown token; SESSION_EXPIRED for an expired one. */
   authenticateToken(token: string): Promise<Person | null>;
   issueToken(person: Person, kind: 'session' | 'token'): Promise<{ token: string; expiresAt: string }>;
   revokeToken(token: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ReltoError } from '../errors/index.js';
 import { instant } from './decide.js';
 import { DecisionRequest } from './schema.js';
@@ -26,9 +26,17 @@ export function isDateTime(value: string): boolean {
   return probe.getUTCDate() === day && !Number.isNaN(instant(value));
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
-const check = ajv.compile<DecisionRequest>(DecisionRequest);
+let compiled: ValidateFunction<DecisionRequest> | undefined;
+
+/** Compiled at first use, not at import: a command that never checks a request does not pay for it. */
+function checker(): ValidateFunction<DecisionRequest> {
+  if (compiled === undefined) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+    compiled = ajv.compile<DecisionRequest>(DecisionRequest);
+  }
+  return compiled;
+}
 
 function problem(e: ErrorObject): { path: string; message: string } {
   if (e.keyword === 'additionalProperties') {
@@ -50,6 +58,7 @@ function problem(e: ErrorObject): { path: string; message: string } {
  * naming the JSON Pointer of the first problem. A consent must state exactly one of to, actions, purpose.
  */
 export function validateDecisionRequest(input: unknown): DecisionRequest {
+  const check = checker();
   if (!check(input)) {
     const p = problem(check.errors![0]);
     throw new ReltoError('MALFORMED_REQUEST', `${p.path || '/'} ${p.message}`, p.path);

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { pointer, ReltoError } from '../errors/index.js';
 import { isValidTimeZone, parseDate } from './calendar.js';
 import { noticeTakesEffect } from './lifecycle.js';
@@ -10,8 +10,13 @@ export interface RegistryProblem {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const checkShape = ajv.compile<RegistryT>(RegistrySchema);
+let compiled: ValidateFunction<RegistryT> | undefined;
+
+/** Compiled at first use, not at import (a command that reads no registry file does not pay for it). */
+function shapeChecker(): ValidateFunction<RegistryT> {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile<RegistryT>(RegistrySchema);
+  return compiled;
+}
 
 function describe(e: ErrorObject): RegistryProblem {
   let path = e.instancePath;
@@ -32,6 +37,7 @@ function describe(e: ErrorObject): RegistryProblem {
 
 /** Shape problems first (schema), then meaning (contracts §2): both name a JSON Pointer. */
 export function registryProblems(input: unknown): RegistryProblem[] {
+  const checkShape = shapeChecker();
   if (!checkShape(input)) {
     // anyOf/union noise repeats the same pointer; keep the most specific message per pointer.
     const seen = new Map<string, RegistryProblem>();

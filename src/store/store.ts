@@ -388,7 +388,8 @@ export interface Store {
 
   // sessions and API tokens (by hash; the caller makes and hashes the token)
   createSession(session: Omit<Session, 'createdAt'> & { createdAt?: string }): Promise<void>;
-  getSession(tokenHash: string): Promise<Session | null>;
+  /** The live session of that hash; with `includeExpired`, also one that has expired (to say so). */
+  getSession(tokenHash: string, options?: { includeExpired?: boolean }): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Deletes every session and token of a person; returns how many. */
   deleteSessionsOfUser(userName: string): Promise<number>;

@@ -1,13 +1,16 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
+import { readerLang } from '../../label/index.js';
 import type { NodeService, PostStatus } from '../../node/service.js';
 import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
+import { readerBanners, readerLabel } from './reader-label.js';
 import {
   ApiError,
+  ApproveBody,
   AuditEntries,
   AuditHead,
   AuditRangeQuery,
@@ -38,7 +41,10 @@ import {
   NoContent,
   PostResult,
   ReclassifyBody,
+  RefuseBody,
   ReleaseBody,
+  ReleaseRequest,
+  ReleaseRequests,
   RequestParams,
   SearchAnswer,
   SearchBody,
@@ -154,7 +160,9 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     },
     async (request) => {
       const q = request.query;
-      const page = await node.listObjects(personOf(request), {
+      const person = personOf(request);
+      const lang = readerLang(q.lang, request.headers['accept-language'], person.party);
+      const page = await node.listObjects(person, {
         limit: Math.min(q.limit ?? maxPageSize, maxPageSize),
         ...(q.type ? { types: q.type } : {}),
         ...(q.id ? { ids: q.id } : {}),
@@ -164,6 +172,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       return {
         items: page.objects,
         markings: page.markings,
+        banners: readerBanners(node.registry, page.objects, page.markings, person.party, lang),
         more: page.more,
         ...(page.more && page.next ? { next: page.next } : {}),
       };
@@ -181,13 +190,16 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request) => {
-      const page = await node.getObject(personOf(request), request.params.id, {
+      const person = personOf(request);
+      const lang = readerLang(request.query.lang, request.headers['accept-language'], person.party);
+      const page = await node.getObject(person, request.params.id, {
         versions: request.query.version ?? ['last'],
         limit: maxPageSize,
       });
       const last = page.objects.at(-1);
       if (!last) throw new ReltoError('NOT_FOUND', `no item ${request.params.id}`);
-      return { item: last, versions: page.objects, markings: page.markings };
+      const label = readerLabel(node.registry, last, page.markings, person.party, lang);
+      return { item: last, versions: page.objects, markings: page.markings, ...(label ? { label } : {}) };
     },
   );
   app.get(
@@ -406,14 +418,61 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     tags: ['exchange'],
     response: { 200: Type.Object({}, { additionalProperties: true }), ...errors, 501: ApiError },
   };
-  app.post(`${p}/releases`, { schema: { ...tagged, body: ReleaseBody } }, async (request) =>
-    exchange().fileRelease(personOf(request), request.body),
+  // Release requests: filed, then approved or refused once by a releasing officer; the state follows the
+  // partner's answer (pending, delivered, refused) or the rules' (denied).
+  const releaseAnswers = { 200: ReleaseRequest, ...errors, 409: ApiError, 501: ApiError };
+  type Release = Static<typeof ReleaseRequest>;
+  app.post(
+    `${p}/releases`,
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'File a release request to a partner (checked now; a releasing officer decides it)',
+        body: ReleaseBody,
+        response: releaseAnswers,
+      },
+    },
+    async (request) => (await exchange().fileRelease(personOf(request), request.body)) as Release,
   );
-  app.get(`${p}/releases`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    requests: await exchange().listReleaseRequests(personOf(request)),
-  }));
-  app.post(`${p}/releases/:id/approve`, { schema: { ...tagged, params: RequestParams } }, async (request) =>
-    exchange().approveRelease(personOf(request), request.params.id),
+  app.get(
+    `${p}/releases`,
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'Release requests with their state',
+        response: { 200: ReleaseRequests, ...errors, 501: ApiError },
+      },
+    },
+    async (request) => ({
+      requests: (await exchange().listReleaseRequests(personOf(request))) as Release[],
+    }),
+  );
+  app.post(
+    `${p}/releases/:id/approve`,
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'Approve a release request (a releasing officer who did not file it); the rules decide it',
+        params: RequestParams,
+        body: ApproveBody,
+        response: releaseAnswers,
+      },
+    },
+    async (request) => (await exchange().approveRelease(personOf(request), request.params.id)) as Release,
+  );
+  app.post(
+    `${p}/releases/:id/refuse`,
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'Refuse a release request, with a note (a releasing officer); nothing is sent',
+        params: RequestParams,
+        body: RefuseBody,
+        response: releaseAnswers,
+      },
+    },
+    async (request) =>
+      (await exchange().refuseRelease(personOf(request), request.params.id, request.body?.note)) as Release,
   );
   app.post(`${p}/consent-requests`, { schema: { ...tagged, body: ConsentRequestBody } }, async (request) =>
     exchange().requestConsent(personOf(request), request.body),

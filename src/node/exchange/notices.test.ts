@@ -38,7 +38,7 @@ async function releasedToJpn(): Promise<string> {
     to: 'JPN',
   });
   expect((await kor.ex.exchange.approveRelease(await kor.person('officer'), request.id)).status).toBe(
-    'approved',
+    'pending',
   );
   await eventually(async () => (await nodes.JPN!.node.store.getObject(report.id)) !== null);
   return report.id;

@@ -21,14 +21,18 @@ export interface InProcessNode {
 /** Nodes in this process, each with its exchange on an ephemeral loopback port, partners of each other. */
 export async function inProcessNodes(
   parties: string[],
-  options: { headEveryMs?: number } = {},
+  options: { headEveryMs?: number; registryFile?: string } = {},
 ): Promise<{ nodes: Record<string, InProcessNode>; cleanup: () => Promise<void> }> {
   const root = mkdtempSync(join(tmpdir(), 'relto-exchange-ip-'));
   const ca = await createDemoCa();
   const nodes: Record<string, InProcessNode> = {};
   for (const party of parties) {
     const dataDir = join(root, party.toLowerCase());
-    await createNode({ dataDir, party });
+    await createNode({
+      dataDir,
+      party,
+      ...(options.registryFile ? { registryFile: options.registryFile } : {}),
+    });
     await ensureIdentity(dataDir, party, { ca });
     const node = await openNode({ dataDir });
     for (const p of PEOPLE) {

@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { errorCodes, ReltoError, reasonCodes } from '../../errors/index.js';
+import type { Receipt } from '../../exchange/index.js';
+import type { Answer } from '../../policy/index.js';
+import { allowsReleasesAt, type CompiledRegistry } from '../../registry/index.js';
+import type { ExchangeRowInput, Store } from '../../store/index.js';
+import type { NodeContext } from '../context.js';
+import type { Person } from '../service.js';
+
+/**
+ * A release request's life (contracts §5, §9), the stage beside the exchange's approval: what is checked when a
+ * request is filed, the releasing officer's refusal, and the state that follows the partner's answer.
+ *
+ *   filed ─ approve ─→ pending (on its way) ─ receipt ─→ delivered
+ *     │        └─ the rules deny ─→ denied          └─ refused by the partner (its reason; an alarm)
+ *     └─ refuse ─→ refused (by a releasing officer, with a note)
+ *
+ * A request is decided once: approving or refusing a decided one is ALREADY_DECIDED.
+ */
+
+/** Row kinds (the exchange table; the same names as exchange.ts ROWS). */
+const KIND = {
+  request: 'release-request',
+  /** message id → release request id, written with the queued message: its receipt settles the request. */
+  message: 'release-message',
+  outbox: 'outbox',
+  alarm: 'alarm',
+} as const;
+
+/**
+ * `pending`: filed, or approved and not yet receipted; `delivered`: the partner's signed receipt arrived and
+ * it stored every item; `refused`: by a releasing officer of this node, or by the partner (its reason);
+ * `denied`: the rules denied the release at approval. `approved` is how rows written before said pending,
+ * delivered or refused: they are read as those (releaseView).
+ */
+export type ReleaseStatus = 'pending' | 'delivered' | 'refused' | 'denied';
+
+export interface ReleaseRefusal {
+  /** Who refused: a person of this node (its releasing officer), or `node:PARTY` (the receiving node). */
+  by: string;
+  party: string;
+  at: string;
+  /** The releasing officer's note. */
+  note?: string;
+  /** The partner's reason code, and what it means. */
+  code?: string;
+  reason?: string;
+  /** The items the partner refused, each with its code (a batch may be refused in part). */
+  items?: { id: string; code: string }[];
+}
+
+export interface ReleaseRequestBody {
+  id: string;
+  /** The item (the first, for a batch). */
+  item: string;
+  /** Every item of a batch request (absent for one item). */
+  items?: string[];
+  /** The first item denied, for a batch. */
+  deniedItem?: string;
+  to: string;
+  under?: string;
+  by: string;
+  at: string;
+  status: ReleaseStatus | 'approved';
+  approvedBy?: string;
+  approvedAt?: string;
+  deliveredAt?: string;
+  refusal?: ReleaseRefusal;
+  decision?: Answer;
+  message?: string;
+}
+
+/** What a code means, in words (the partner's refusal names only its code). */
+function meaning(code: string): string {
+  return (
+    (reasonCodes as Record<string, { message: string }>)[code]?.message ??
+    (errorCodes as Record<string, { message: string }>)[code]?.message ??
+    code
+  );
+}
+
+/**
+ * A release request as filed (contracts §5 `relto client release ID --to PARTY [--under AGREEMENT]`): the
+ * recipient is a party of the registry and not this node's own, a named agreement exists and binds both
+ * parties (R14), and when no bilateral agreement allows the release now, the relay this node is the hub of
+ * must be named (R24). Each refusal names the id at fault.
+ */
+export function checkReleaseFiling(
+  reg: CompiledRegistry,
+  holder: string,
+  body: { to: string; under?: string },
+  atMs: number,
+): void {
+  if (!reg.partyCodes.has(body.to)) {
+    throw new ReltoError('UNKNOWN_PARTY', `no party ${body.to} in the registry`, '/to');
+  }
+  if (body.to === holder) {
+    throw new ReltoError(
+      'MALFORMED_REQUEST',
+      `${holder} is this node's own party: release to another`,
+      '/to',
+    );
+  }
+  if (body.under !== undefined) {
+    const named = reg.agreements.get(body.under);
+    if (!named)
+      throw new ReltoError('UNKNOWN_AGREEMENT', `no agreement ${body.under} in the registry`, '/under');
+    if (!named.parties.has(holder) || !named.parties.has(body.to)) {
+      throw new ReltoError(
+        'MALFORMED_REQUEST',
+        `${body.under} is not an agreement between ${holder} and ${body.to}`,
+        '/under',
+      );
+    }
+    return;
+  }
+  const bilateral = reg.bilateral(holder, body.to);
+  if (bilateral && allowsReleasesAt(bilateral, atMs)) return;
+  const relays = reg.relays.filter(
+    (r) => r.hub === holder && r.parties.has(body.to) && allowsReleasesAt(r, atMs),
+  );
+  if (relays.length === 0) return; // the decision at approval says why nothing allows it
+  const why = bilateral
+    ? `${bilateral.id} does not allow new releases now`
+    : `no bilateral agreement between ${holder} and ${body.to}`;
+  throw new ReltoError(
+    'UNDER_REQUIRED',
+    `${why}: name the agreement to release under (${relays.map((r) => r.id).join(', ')})`,
+    '/under',
+  );
+}
+
+const consentActions = new Set(['copy', 'translate', 'print', 'export']);
+
+/**
+ * A consent request as filed (contracts §5 `relto client request-consent ID --to PARTY | --purpose TEXT |
+ * --actions A,B`): exactly one scope; a recipient is a party of the registry other than this node (R15); the
+ * actions are among those consent covers (R16).
+ */
+export function checkConsentFiling(
+  reg: CompiledRegistry,
+  holder: string,
+  body: { to?: string; purpose?: string; actions?: string[] },
+): void {
+  const given = [body.to, body.purpose, body.actions].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new ReltoError('MALFORMED_REQUEST', 'ask for exactly one of: to, purpose, actions', '');
+  }
+  if (body.to !== undefined) {
+    if (!reg.partyCodes.has(body.to)) {
+      throw new ReltoError('UNKNOWN_PARTY', `no party ${body.to} in the registry`, '/to');
+    }
+    if (body.to === holder) {
+      throw new ReltoError(
+        'MALFORMED_REQUEST',
+        `${holder} already holds the item: consent names another party`,
+        '/to',
+      );
+    }
+  }
+  if (body.purpose !== undefined && body.purpose.trim() === '') {
+    throw new ReltoError('MALFORMED_REQUEST', 'the purpose is empty', '/purpose');
+  }
+  if (body.actions !== undefined) {
+    const bad = body.actions.findIndex((a) => !consentActions.has(a));
+    if (body.actions.length === 0 || bad >= 0) {
+      throw new ReltoError(
+        'MALFORMED_REQUEST',
+        `consent covers the actions copy, translate, print and export${bad >= 0 ? `, not ${body.actions[bad]}` : ''}`,
+        bad >= 0 ? `/actions/${bad}` : '/actions',
+      );
+    }
+  }
+}
+
+/** NOT_A_PARTNER: this node holds no keys of the party (`relto partner add`). */
+export function notAPartner(party: string, path = ''): ReltoError {
+  return new ReltoError('NOT_A_PARTNER', `${party} is not a partner of this node (relto partner add)`, path);
+}
+
+/** True when the request still waits for a releasing officer. */
+function undecided(request: ReleaseRequestBody): boolean {
+  return request.status === 'pending' && !request.approvedBy;
+}
+
+/** ALREADY_DECIDED unless the request waits for a releasing officer (a request is decided once). */
+export function assertUndecided(request: ReleaseRequestBody): void {
+  if (undecided(request)) return;
+  const how =
+    request.status === 'refused'
+      ? `refused by ${request.refusal?.by ?? 'a releasing officer'}`
+      : request.status === 'denied'
+        ? 'denied by the rules'
+        : `approved by ${request.approvedBy ?? 'a releasing officer'}`;
+  throw new ReltoError('ALREADY_DECIDED', `release request ${request.id} was already ${how}`, '', {
+    status: request.status,
+  });
+}
+
+/** The same check inside the transaction that decides (a concurrent decision committed first wins). */
+export async function assertUndecidedIn(tx: Store, requestId: string): Promise<void> {
+  const row = await tx.getExchange(KIND.request, requestId);
+  if (row) assertUndecided(row.body as ReleaseRequestBody);
+}
+
+/** The row that ties a queued release message to its request (written in the approval's transaction). */
+export function releaseMessageRow(requestId: string, messageId: string): ExchangeRowInput {
+  return { kind: KIND.message, key: messageId, ref: requestId, status: 'held', body: { request: requestId } };
+}
+
+/**
+ * A releasing officer refuses a release request, with an optional note (contracts §5 `relto client refuse`).
+ * Refusing is the releasing officer's (R18), like approving; the officer who filed a request may withdraw it
+ * (four eyes, R34, bars only approving one's own). Audited; the request then shows who refused and why.
+ */
+export async function refuseRelease(
+  ctx: NodeContext,
+  me: Person,
+  requestId: string,
+  note?: string,
+): Promise<ReleaseRequestBody> {
+  if (!me.roles.includes('releasing-officer')) {
+    throw new ReltoError('FORBIDDEN', 'only a releasing officer refuses a release request', '', {
+      reasons: [
+        {
+          code: 'ROLE_REQUIRED',
+          rule: reasonCodes.ROLE_REQUIRED.rule,
+          message: reasonCodes.ROLE_REQUIRED.message,
+        },
+      ],
+    });
+  }
+  const row = await ctx.store.getExchange(KIND.request, requestId);
+  if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
+  const request = row.body as ReleaseRequestBody;
+  assertUndecided(request);
+  const at = new Date(ctx.clock()).toISOString();
+  const refused: ReleaseRequestBody = {
+    ...request,
+    status: 'refused',
+    refusal: { by: me.name, party: ctx.party, at, ...(note ? { note } : {}) },
+  };
+  await ctx.audit.appendWithin(async (tx) => {
+    await assertUndecidedIn(tx, requestId);
+    await tx.updateExchange(KIND.request, requestId, { status: 'refused', body: refused });
+    return {
+      result: undefined,
+      entries: [
+        {
+          kind: 'release',
+          at,
+          actor: me.name,
+          action: 'refuse',
+          decision: 'deny',
+          subjects: [requestId, ...(request.items ?? [request.item]).slice(0, 1000)],
+          details: { to: request.to, under: request.under ?? null, note: note ?? null },
+        },
+      ],
+    };
+  });
+  return refused;
+}
+
+/** How the partner answered a release message, for good. */
+export interface ReleaseAnswer {
+  message: string;
+  partner: string;
+  at: string;
+  /** Its signed receipt (some items may be refused in it). */
+  receipt?: Receipt;
+  /** The whole message refused: the partner's error code and message. */
+  refusal?: { code: string; message?: string };
+}
+
+/**
+ * Inside the transaction that settles a release message: its request becomes delivered, or refused with the
+ * partner's reason — and a refusal raises an alarm for the security officers, as a rewritten audit log does
+ * (R29). Returns the audit entries to append.
+ */
+export async function releaseSettled(tx: Store, answer: ReleaseAnswer): Promise<AuditEntryInput[]> {
+  const link = await tx.getExchange(KIND.message, answer.message);
+  const requestId = (link?.body as { request?: string } | undefined)?.request;
+  const row = requestId ? await tx.getExchange(KIND.request, requestId) : null;
+  if (!requestId || !row) return [];
+  const request = row.body as ReleaseRequestBody;
+  const refusedItems = (answer.receipt?.items ?? [])
+    .filter((i) => i.status === 'refused')
+    .map((i) => ({ id: i.id, code: i.code ?? 'REFUSED' }));
+  if (!answer.refusal && refusedItems.length === 0) {
+    const delivered: ReleaseRequestBody = {
+      ...request,
+      status: 'delivered',
+      deliveredAt: answer.receipt?.at ?? answer.at,
+    };
+    await tx.updateExchange(KIND.request, requestId, { status: 'delivered', body: delivered });
+    return [];
+  }
+  const codes = answer.refusal ? [answer.refusal.code] : [...new Set(refusedItems.map((i) => i.code))];
+  const reason = answer.refusal?.message ?? codes.map(meaning).join('; ');
+  const refusal: ReleaseRefusal = {
+    by: `node:${answer.partner}`,
+    party: answer.partner,
+    at: answer.receipt?.at ?? answer.at,
+    code: codes[0]!,
+    reason,
+    ...(refusedItems.length > 0 ? { items: refusedItems.slice(0, 1000) } : {}),
+  };
+  await tx.updateExchange(KIND.request, requestId, {
+    status: 'refused',
+    body: { ...request, status: 'refused', refusal } satisfies ReleaseRequestBody,
+  });
+  await tx.putExchange({
+    kind: KIND.alarm,
+    key: randomUUID(),
+    partner: answer.partner,
+    status: 'raised',
+    body: {
+      alarm: 'RELEASE_REFUSED',
+      message: `${answer.partner} refused release request ${requestId} (${codes.join(', ')}): ${reason}`,
+      party: answer.partner,
+      at: answer.at,
+      release: requestId,
+      items: refusedItems.length || (request.items?.length ?? 1),
+    },
+  });
+  return [
+    {
+      kind: 'release',
+      at: answer.at,
+      actor: `node:${answer.partner}`,
+      action: 'refused',
+      decision: 'deny',
+      reasons: codes,
+      subjects: [requestId, ...refusedItems.map((i) => i.id).slice(0, 1000)],
+      details: { message: answer.message, reason, alarm: true },
+    },
+  ];
+}
+
+/**
+ * A request as shown: rows written while `approved` stood for pending, delivered and refused alike are read
+ * from their message's outbox row.
+ */
+export async function releaseView(store: Store, request: ReleaseRequestBody): Promise<ReleaseRequestBody> {
+  if (request.status !== 'approved') return request;
+  const out = request.message ? await store.getExchange(KIND.outbox, request.message) : null;
+  if (!out || out.status === 'pending') return { ...request, status: 'pending' };
+  const settled = out.body as { receipt?: Receipt; refusal?: string };
+  const refused = (settled.receipt?.items ?? []).filter((i) => i.status === 'refused');
+  if (out.status === 'delivered' && refused.length === 0) {
+    return { ...request, status: 'delivered', deliveredAt: settled.receipt?.at ?? out.updatedAt };
+  }
+  const code = settled.refusal ?? refused[0]?.code ?? 'REFUSED';
+  return {
+    ...request,
+    status: 'refused',
+    refusal: { by: `node:${request.to}`, party: request.to, at: out.updatedAt, code, reason: meaning(code) },
+  };
+}
