@@ -232,6 +232,12 @@ describe('relto demo (contracts §8)', () => {
   }, 150_000);
 
   it('a restart prints the scenario as it stands, plays nothing again; a SIGKILL of the demo leaves no node holding its ports', async () => {
+    // A demo left running by a failed test above would hold the ports.
+    await Promise.all(
+      started
+        .filter((p) => p.exitCode === null && p.signalCode === null)
+        .map((p) => new Promise((resolve) => p.once('exit', resolve).kill('SIGINT'))),
+    );
     const before = JSON.parse(readFileSync(join(demoDir, 'state.json'), 'utf8')) as State;
     const again = startDemo();
     await again.up;

@@ -69,30 +69,21 @@ function writeSecret(path: string, text: string): void {
   writeFileSync(path, text, { mode: 0o600 });
 }
 
-/** One node's data folder, identity and people (with fresh passwords). */
-async function setUpNode(dir: string, party: Party, ca: CertificateAuthority): Promise<DemoPerson[]> {
-  const dataDir = join(dir, party.toLowerCase());
-  if (!existsSync(join(dataDir, 'node.json'))) await createNode({ dataDir, party });
-  await ensureIdentity(dataDir, party, { ca });
-  const node = await openNode({ dataDir });
-  try {
-    // Side by side: the password hashing runs on the thread pool.
-    return await Promise.all(
-      DEMO_PEOPLE.map(async (p): Promise<DemoPerson> => {
-        const password = randomBytes(12).toString('base64url');
-        const clearance = TIER_LEVEL[party][p.tier];
-        if (await node.admin.getUser(p.name)) await node.admin.setUser(p.name, { password });
-        else await node.admin.addUser({ name: p.name, password, clearance, roles: p.roles });
-        return { name: p.name, password, roles: p.roles, clearance };
-      }),
-    );
-  } finally {
-    await node.close();
-  }
+/** The demo people of an open node, with fresh passwords (made side by side: hashing runs on the thread pool). */
+function addPeople(node: Awaited<ReturnType<typeof openNode>>, party: Party): Promise<DemoPerson[]> {
+  return Promise.all(
+    DEMO_PEOPLE.map(async (p): Promise<DemoPerson> => {
+      const password = randomBytes(12).toString('base64url');
+      const clearance = TIER_LEVEL[party][p.tier];
+      if (await node.admin.getUser(p.name)) await node.admin.setUser(p.name, { password });
+      else await node.admin.addUser({ name: p.name, password, clearance, roles: p.roles });
+      return { name: p.name, password, roles: p.roles, clearance };
+    }),
+  );
 }
 
-/** First start: CA, TAK client certificate, nodes, identities, people. Returns the people (with passwords). */
-async function setUp(dir: string): Promise<State> {
+/** First start: the CA, the TAK client certificate, and each node's data folder and identity. */
+async function setUp(dir: string): Promise<void> {
   mkdirSync(join(dir, 'ca'), { recursive: true, mode: 0o700 });
   mkdirSync(join(dir, 'tak'), { recursive: true, mode: 0o700 });
   const caPath = join(dir, 'ca', 'ca.crt');
@@ -111,28 +102,37 @@ async function setUp(dir: string): Promise<State> {
     writeSecret(join(dir, 'tak', 'client.key'), tak.keyPem);
     writeFileSync(join(dir, 'tak', 'client.crt'), tak.certPem);
   }
-  // The three folders are independent: made side by side (password hashing dominates).
-  const made = await Promise.all(PARTIES.map((party) => setUpNode(dir, party, ca)));
-  return { people: Object.fromEntries(PARTIES.map((party, i) => [party, made[i]!])) };
+  for (const party of PARTIES) {
+    const dataDir = join(dir, party.toLowerCase());
+    if (!existsSync(join(dataDir, 'node.json'))) await createNode({ dataDir, party });
+    await ensureIdentity(dataDir, party, { ca });
+  }
 }
 
-/** Every node the partner of the two others, at this start's exchange ports (re-done at every start). */
-async function registerPartners(dir: string, base: number): Promise<void> {
-  const ids = new Map<Party, unknown>();
-  for (const party of PARTIES) {
-    ids.set(party, publicIdentity(await ensureIdentity(join(dir, party.toLowerCase()), party)));
-  }
-  for (const party of PARTIES) {
-    const node = await openNode({ dataDir: join(dir, party.toLowerCase()) });
-    try {
-      for (const other of PARTIES) {
-        if (other === party) continue;
-        await addPartner(node.store, `https://127.0.0.1:${ports(base, other).exchange}`, ids.get(other));
-      }
-    } finally {
-      await node.close();
+/**
+ * Readies one node and starts it: at first start its people (`people` undefined), at every start the two
+ * others as partners at this start's exchange ports. The three run side by side, so a node starts while
+ * another's people are still being made.
+ */
+async function prepareAndStart(
+  dir: string,
+  party: Party,
+  base: number,
+  ids: Map<Party, unknown>,
+  people: DemoPerson[] | undefined,
+): Promise<{ running: Running; people: DemoPerson[] }> {
+  const node = await openNode({ dataDir: join(dir, party.toLowerCase()) });
+  let made: DemoPerson[];
+  try {
+    made = people ?? (await addPeople(node, party));
+    for (const other of PARTIES) {
+      if (other === party) continue;
+      await addPartner(node.store, `https://127.0.0.1:${ports(base, other).exchange}`, ids.get(other));
     }
+  } finally {
+    await node.close();
   }
+  return { running: await startNode(dir, party, base), people: made };
 }
 
 function manifestOf(state: State, base: number): Manifest {
@@ -167,23 +167,34 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   await assertPortsFree(base);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const statePath = join(dir, 'state.json');
-  let state: State;
-  if (existsSync(statePath)) {
-    state = JSON.parse(readFileSync(statePath, 'utf8')) as State;
-  } else {
+  const known = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : undefined;
+  if (!known) {
     log('relto demo: first start: demo CA, node identities, TAK client certificate, people…');
-    state = await setUp(dir);
-    writeSecret(statePath, JSON.stringify(state, null, 2));
+    await setUp(dir);
   }
-  await registerPartners(dir, base);
+  const ids = new Map<Party, unknown>();
+  for (const party of PARTIES) {
+    ids.set(party, publicIdentity(await ensureIdentity(join(dir, party.toLowerCase()), party)));
+  }
   const running: Running[] = [];
-  const started = await Promise.allSettled(PARTIES.map((party) => startNode(dir, party, base)));
-  for (const s of started) if (s.status === 'fulfilled') running.push(s.value);
+  const started = await Promise.allSettled(
+    PARTIES.map((party) => prepareAndStart(dir, party, base, ids, known?.people[party])),
+  );
+  for (const s of started) if (s.status === 'fulfilled') running.push(s.value.running);
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     await stopNodes(running);
     throw (failed as PromiseRejectedResult).reason;
   }
+  const state: State = known ?? {
+    people: Object.fromEntries(
+      started.map((s, i) => [
+        PARTIES[i],
+        (s as PromiseFulfilledResult<{ people: DemoPerson[] }>).value.people,
+      ]),
+    ),
+  };
+  if (!known) writeSecret(statePath, JSON.stringify(state, null, 2));
   const nodes = Object.fromEntries(running.map((r) => [r.party, r])) as Record<Party, Running>;
   const people = new People(nodes, state.people);
   let lines: string[];
