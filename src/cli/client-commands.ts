@@ -79,10 +79,7 @@ export function registerClient(program: Command): void {
       ),
     );
 
-  command(
-    'decide <file>',
-    "the node's decision for you, whatever principal the file names (contracts §4)",
-  ).action(
+  command('decide <file>', "the node's decision for you, whatever principal the request file names").action(
     action(async (file: string, opts: ClientOptions) => {
       const request = readJsonFile(file, file);
       if (typeof request !== 'object' || request === null || Array.isArray(request)) {

@@ -40,7 +40,7 @@ const RECENT_AUDIT_ENTRIES = 20;
 /** Adds the list verbs to `relto client` (`withClient` signs in, prints the answer, signs out). */
 export function registerClientLists(command: ClientCommand, withClient: typeof WithClient): void {
   command('releases', 'release requests of this node, with their state (e.g. --state pending)')
-    .option('--state <state>', 'only requests in this state: pending, approved, …')
+    .option('--state <state>', 'only requests in this state: pending, delivered, refused, denied')
     .action(
       action(async (opts: ClientOptions & { state?: string }) => {
         const wanted = opts.state === undefined ? undefined : state(opts.state);

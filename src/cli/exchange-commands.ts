@@ -7,9 +7,7 @@ import { action, printJson } from './output.js';
 
 /** `relto partner add --data DIR --url URL --key FILE` (contracts §5): a partner node's public identity. */
 export function registerPartner(program: Command): void {
-  const partner = program
-    .command('partner')
-    .description('partner nodes this node exchanges with (contracts §9)');
+  const partner = program.command('partner').description('partner nodes this node exchanges with');
   partner
     .command('add')
     .description('store a partner: its exchange URL and the JSON `relto node key` printed on its node')

@@ -85,7 +85,7 @@ export function registerNodeCommands(program: Command): void {
       }),
     );
 
-  const user = program.command('user').description("the node's people (contracts §5)");
+  const user = program.command('user').description("the node's people");
   user
     .command('add')
     .description("add a person (the node's party); the password comes on standard input")
@@ -99,8 +99,14 @@ export function registerNodeCommands(program: Command): void {
     )
     .option('--designation <id>', 'a designation eligibility, e.g. TOKUTEI (repeatable)', collect)
     .option('--compartment <value>', 'a need-to-know compartment, e.g. BMD (repeatable)', collect)
-    .option('--contractor', 'a cleared contractor (R10)')
-    .option('--not-official', 'not a government official (R10)')
+    .option(
+      '--contractor',
+      "a cleared contractor: reads its own nation's items, and foreign ones where the agreement allows contractors",
+    )
+    .option(
+      '--not-official',
+      'not a government official: reads no classified item unless a cleared contractor',
+    )
     .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
     .action(
       action(
@@ -138,7 +144,7 @@ export function registerNodeCommands(program: Command): void {
     );
   user
     .command('set')
-    .description('change a person; takes effect at once, also on open sessions and streams (R36)')
+    .description('change a person; takes effect at once, also on open sessions and streams')
     .requiredOption('--data <dir>', 'the data folder')
     .requiredOption('--name <name>', 'the user name')
     .option('--clearance <level>', "a level of the node's scheme")
@@ -208,7 +214,7 @@ export function registerNodeCommands(program: Command): void {
       ),
     );
 
-  const audit = program.command('audit').description("the node's audit log (R29)");
+  const audit = program.command('audit').description("the node's audit log, kept as a verifiable hash tree");
   audit
     .command('verify')
     .description('recompute every entry, link and the signed head; name the first altered or missing entry')

@@ -9,7 +9,9 @@ export function registerPolicy(program: Command): void {
   const policy = program.command('policy').description('ask the rules engine for decisions');
   policy
     .command('check')
-    .description('decide a request (contracts §4): FILE or - for standard input; --batch for JSONL')
+    .description(
+      'decide a request (a decision request as JSON): FILE or - for standard input; --batch for JSONL',
+    )
     .argument('[file]', 'the request as JSON, or - for standard input', '-')
     .option('--registry <file>', 'a registry replacing the built-in one')
     .option('--batch <file>', 'a JSONL file of requests: one answer per line, in order')

@@ -133,11 +133,11 @@ export function registerServe(program: Command): void {
       'more CA certificates (PEM) to accept on CoT TLS, e.g. partners’ (repeatable)',
     )
     .option('--cot-feeds <file>', 'JSON {feed id: label}: default labels of sensor feeds')
-    .option('--cot-consents <file>', 'JSON [standing consent]: what this node may relay as a hub (R24)')
     .option(
-      '--exchange <host:port>',
-      'the mutual-TLS inbox for partner nodes (contracts §9); off when absent',
+      '--cot-consents <file>',
+      'JSON [standing consent]: what this node may relay as a hub between its partners',
     )
+    .option('--exchange <host:port>', 'the mutual-TLS inbox for partner nodes; off when absent')
     .action(
       action(async (opts: ServeOptions) => {
         const { host, port } = parseHostPort(opts.http);

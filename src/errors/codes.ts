@@ -70,7 +70,11 @@ export const errorCodes = {
     message:
       "a partner's objects, versions and labels enter this node only through the exchange, signed by their originator",
   },
-  FOUR_EYES: { status: 403, exit: 1, message: 'a releasing officer may not approve their own request (R34)' },
+  FOUR_EYES: {
+    status: 403,
+    exit: 1,
+    message: 'a releasing officer may not approve their own request: another must (four eyes)',
+  },
   NODE_NOT_INITIALISED: { status: 500, exit: 2, message: 'the data folder holds no relto node' },
   INTERNAL: { status: 500, exit: 1, message: 'an internal error' },
   NOT_CANONICAL_JSON: {
@@ -81,7 +85,7 @@ export const errorCodes = {
   LABEL_ID_MISMATCH: {
     status: 400,
     exit: 2,
-    message: "a label marking's id does not match its content (contracts §6)",
+    message: "a label marking's id does not match its content (the id is derived from the label)",
   },
   UNPROCESSABLE_CONTENT: {
     status: 422,
@@ -93,7 +97,7 @@ export const errorCodes = {
   AUDIT_LOG_ALTERED: {
     status: 500,
     exit: 1,
-    message: 'the audit log has an altered or missing entry (R29)',
+    message: 'the audit log has an altered or missing entry',
   },
   INVALID_PROOF_REQUEST: {
     status: 400,
@@ -118,7 +122,7 @@ export const errorCodes = {
   ALREADY_DECIDED: {
     status: 409,
     exit: 1,
-    message: 'the request was already approved, refused or denied',
+    message: 'the request was already decided (approved, refused, denied, or consent granted)',
   },
   // Exchange between nodes (contracts §9): why a message or one of its items is refused (and audited).
   BAD_ENCRYPTION: {
@@ -144,8 +148,7 @@ export const errorCodes = {
   BAD_ORIGINATOR_SIGNATURE: {
     status: 422,
     exit: 1,
-    message:
-      "the originator's signature does not cover this object (object, proof or signature altered, R25)",
+    message: "the originator's signature does not cover this object (object, proof or signature altered)",
   },
   BAD_PROOF: { status: 422, exit: 1, message: "an item's Merkle inclusion proof is malformed" },
   ORIGINATOR_MISMATCH: {
@@ -156,8 +159,15 @@ export const errorCodes = {
   BAD_CONSENT: {
     status: 422,
     exit: 1,
-    message: 'a consent record is not signed by the originator, or is not for this item (R15)',
+    message: 'a consent record is not signed by the originator, or is not for this item',
   },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
+
+/**
+ * A rule number (`R25`, `R19–R23`) or a spec section (`§7`, `contracts`): what a user reads (help, error
+ * messages, API descriptions, WebSocket close reasons) says what a rule means instead. Tests and code
+ * comments keep the numbers.
+ */
+export const RULE_OR_SECTION = /\bR\d{1,2}\b|§|\bcontracts\b|agreement-rules/;

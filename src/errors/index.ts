@@ -1,2 +1,2 @@
-export { type ErrorCode, errorCodes, type ReasonCode, reasonCodes } from './codes.js';
+export { type ErrorCode, errorCodes, type ReasonCode, RULE_OR_SECTION, reasonCodes } from './codes.js';
 export { pointer, pointerToken, ReltoError } from './relto-error.js';

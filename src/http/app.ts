@@ -14,6 +14,7 @@ import {
   type MetricsAccess,
   registerMetricsRoute,
 } from './metrics.js';
+import { optionalBodies } from './openapi.js';
 import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
 import type { TypeBoxProvider } from './type-provider.js';
 import { validatorCompiler } from './validation.js';
@@ -119,7 +120,10 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
         title: `relto node ${node.party}`,
         description:
           'The node API (/api/v1) and TAXII 2.1 (/taxii2). Sign in with HTTP Basic, or with a bearer token from ' +
-          'POST /api/v1/session. Every answer holds only what the signed-in person may read.',
+          'POST /api/v1/session. Every answer holds only what the signed-in person may read. The API names its ' +
+          "own JSON properties in camelCase; the STIX objects it carries keep STIX's snake_case. Errors are " +
+          '`{"error": {"code", "message", "path"}}`; a known address asked with another method is 405 with ' +
+          '`Allow`, a body of another media type 415.',
         version: '0.1.0',
       },
       components: {
@@ -130,6 +134,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
       },
       security: [{ basic: [] }, { bearer: [] }],
     },
+    transformObject: (doc) => optionalBodies('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { RULE_OR_SECTION } from '../errors/index.js';
 import type { ReltoNode } from '../node/index.js';
 import {
   DEFAULT_SENSOR,
@@ -98,7 +99,7 @@ describe('WebSocket track stream (/api/v1/tracks/stream)', () => {
     });
 
   it('R31: each signed-in person gets only the tracks decide(read) permits them, stripped (R30), as JSON', async () => {
-    const analyst = await open(base, { authorization: basic('analyst') });
+    const analyst = await open(`${base}?lang=en`, { authorization: basic('analyst') });
     const low = await node.authenticateBasic('analyst-low', 'low-password');
     const { token } = await node.issueToken(low!, 'session');
     const lowClient = await open(`${base}?token=${token}&lang=ko`);
@@ -125,6 +126,15 @@ describe('WebSocket track stream (/api/v1/tracks/stream)', () => {
     lowClient.ws.close();
   });
 
+  it("renders banners in the reader's nation's language by default, and refuses an unknown ?lang= (400)", async () => {
+    const analyst = await open(base, { authorization: basic('analyst') });
+    await send(tracks('lang', 'III', 1).map(serialiseCot).join(''));
+    await waitFor(() => analyst.got.length === 1);
+    expect(analyst.got[0].label.banner).toContain('제공 가능'); // a KOR reader: Korean
+    analyst.ws.close();
+    await expect(open(`${base}?lang=fr`, { authorization: basic('analyst') })).rejects.toThrow('HTTP 400');
+  });
+
   it('refuses a stream without valid credentials (401)', async () => {
     await expect(open(base)).rejects.toThrow('HTTP 401');
     await expect(open(base, { authorization: 'Basic YW5hbHlzdDpub3Bl' })).rejects.toThrow('HTTP 401');
@@ -138,5 +148,8 @@ describe('WebSocket track stream (/api/v1/tracks/stream)', () => {
       new Promise<null>((r) => setTimeout(() => r(null), 1000)),
     ]);
     expect(closed?.code).toBe(1008);
+    // the reason says what happened, in words, not by rule number
+    expect(closed?.reason).toMatch(/person changed/);
+    expect(closed?.reason).not.toMatch(RULE_OR_SECTION);
   });
 });

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { ReltoError } from '../errors/index.js';
-import { type Lang, langs, renderLabel } from '../label/index.js';
+import { type Lang, readerLang, renderLabel } from '../label/index.js';
 import type { NodeService, Person } from '../node/service.js';
 import { type DeliveredTrack, trackServicesOf } from '../track/index.js';
 import { retryAfterOf, signInWith } from './auth.js';
@@ -14,6 +14,7 @@ export const TRACK_STREAM_PATH = '/api/v1/tracks/stream';
 /** Close codes: 1008 policy (the person changed, R36), 1013 try again later (no track services, too slow). */
 const POLICY = 1008;
 const AGAIN = 1013;
+const TOO_SLOW = 'too slow: the stream fell too far behind; connect again';
 /** A browser that cannot keep up is cut rather than buffered without end. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
@@ -86,21 +87,26 @@ export function registerTrackStream(app: FastifyInstance, node: NodeService): vo
             new ReltoError('UNAUTHENTICATED', 'unknown user, wrong password, or an unknown token'),
           );
         }
+        let lang: Lang;
+        try {
+          const asked = url.searchParams.get('lang') ?? undefined;
+          lang = readerLang(asked, req.headers['accept-language'], person.party);
+        } catch (e) {
+          return refuse(socket, e instanceof ReltoError ? e : new ReltoError('MALFORMED_REQUEST'));
+        }
         wss.handleUpgrade(req, socket, head, (ws) => {
           const services = trackServicesOf(node);
           if (!services) {
             ws.close(AGAIN, 'track services are not running on this node');
             return;
           }
-          const asked = url.searchParams.get('lang') as Lang | null;
-          const lang: Lang = asked && langs.includes(asked) ? asked : 'en';
           const rendered = new Map<string, { banner: string; level: string | null }>();
           const stream = services.streamTo(
             person,
             (t) => {
               if (ws.bufferedAmount > MAX_BUFFERED) {
                 stream.close();
-                ws.close(AGAIN, 'too slow');
+                ws.close(AGAIN, TOO_SLOW);
                 return;
               }
               ws.send(JSON.stringify(view(node, person, lang, t, rendered)));

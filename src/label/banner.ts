@@ -90,7 +90,7 @@ export function bannerProblems(reg: CompiledRegistry, portions: readonly unknown
       out.push({
         kind: 'PURPOSE_CONFLICT',
         path: `/${i}/purpose`,
-        message: `expected: the purpose the other portions state (${JSON.stringify(purpose)}); portions provided for different purposes cannot share a document (R7)`,
+        message: `expected: the purpose the other portions state (${JSON.stringify(purpose)}); portions provided for different purposes cannot share a document`,
       });
     }
   });

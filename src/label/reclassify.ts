@@ -25,7 +25,7 @@ export function reclassify(reg: CompiledRegistry, current: Label, notice: Reclas
   if (notice.by !== current.originator) {
     throw new ReltoError(
       'INVALID_LABEL',
-      `only the originator ${current.originator} may reclassify its item, not ${notice.by} (R8)`,
+      `only the originator ${current.originator} may reclassify its item, not ${notice.by}`,
       '/by',
     );
   }

@@ -132,7 +132,8 @@ export function validateLabel(reg: CompiledRegistry, input: unknown): LabelProbl
     out.push({
       kind: 'DESIGNATION_UNCLASSIFIED',
       path: '/restrictive/Designation',
-      message: 'expected: no designation on an unclassified item (R33)',
+      message:
+        'expected: no designation on an unclassified item (designations apply to classified items only)',
     });
   }
 

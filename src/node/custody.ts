@@ -152,7 +152,7 @@ export async function reclassify(
   newLabel: unknown,
 ): Promise<void> {
   if (!person.roles.includes('security-officer')) {
-    throw new ReltoError('FORBIDDEN', 'reclassification is done by a security officer (R8)', '', {
+    throw new ReltoError('FORBIDDEN', 'reclassification is done by a security officer', '', {
       reasons: [{ code: 'ROLE_REQUIRED', rule: 'R18' }],
     });
   }
@@ -279,7 +279,7 @@ export async function advanceCompromise(
   step: Omit<CompromiseAdvance, 'by'>,
 ): Promise<CompromiseReport> {
   if (!person.roles.includes('security-officer')) {
-    throw new ReltoError('FORBIDDEN', 'compromise reports are handled by security officers (R18, R28)', '', {
+    throw new ReltoError('FORBIDDEN', 'compromise reports are handled by security officers', '', {
       reasons: [{ code: 'ROLE_REQUIRED', rule: 'R18' }],
     });
   }

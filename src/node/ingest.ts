@@ -121,7 +121,7 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
       } else {
         throw new ReltoError(
           'INVALID_LABEL',
-          'a marking-definition relto does not understand (contracts §6)',
+          'a marking-definition relto does not understand (neither a relto label, a receiver-equivalent label, a statement nor TLP)',
         );
       }
       posted.set(o.id, k);
@@ -293,7 +293,7 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
     if (gone.length > 0) {
       throw new ReltoError(
         'CONFLICT',
-        `${gone[0]!.id} was destroyed here and cannot be posted again (R27)`,
+        `${gone[0]!.id} was destroyed here and cannot be posted again: a destroyed item stays destroyed`,
         '',
         {
           ids: gone.map((g) => g.id),

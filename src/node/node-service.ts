@@ -302,10 +302,7 @@ export class ReltoNode implements NodeService {
   private async auditor(actor: Person): Promise<Person> {
     const me = await this.me(actor);
     if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-      throw new ReltoError(
-        'FORBIDDEN',
-        'the audit log is read by security officers and administrators (R35)',
-      );
+      throw new ReltoError('FORBIDDEN', 'the audit log is read by security officers and administrators');
     }
     return me;
   }

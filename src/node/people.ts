@@ -378,10 +378,13 @@ export class People {
     verify: boolean,
   ): Promise<Person | SignInRefusal | null> {
     const user = await this.store.getUser(name);
-    if (!user) return 'UNKNOWN_USER';
-    this.noticed(user);
-    if (user.party !== this.party) return 'UNKNOWN_USER';
-    if (user.disabled) return 'DISABLED';
+    if (user) this.noticed(user);
+    if (!user || user.party !== this.party || user.disabled) {
+      if (!verify) return null;
+      // As long as a wrong password takes, so the time of an answer does not tell which names exist.
+      await verifyPassword(password, await this.decoyHash());
+      return user && user.party === this.party ? 'DISABLED' : 'UNKNOWN_USER';
+    }
     const hit = this.verified.get(key);
     if (hit && hit.version === user.version && hit.passwordHash === user.passwordHash) return personOf(user);
     if (!verify) return null;
@@ -389,6 +392,14 @@ export class People {
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(key, { version: user.version, passwordHash: user.passwordHash });
     return personOf(user);
+  }
+
+  private decoy: Promise<string> | null = null;
+
+  /** A hash of a random password, made once, for checks of names that cannot sign in. */
+  private decoyHash(): Promise<string> {
+    this.decoy ??= hashPassword(randomBytes(16).toString('hex'));
+    return this.decoy;
   }
 
   private refused(name: string, address: string | undefined, reason: SignInRefusal): void {

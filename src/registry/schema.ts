@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 
 /** Schemas of the registry (contracts §2). Types are inferred from them; ajv validates against them. */
 
-export const PartyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 code (R1)' });
+export const PartyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 code' });
 export const LevelId = Type.String({
   pattern: '^[A-Za-z0-9_-]{1,32}$',
   description: 'a stable ASCII level id',

@@ -285,7 +285,7 @@ export function markingToLabel(md: unknown): Label {
   if (!sameCanonical(normal, ext)) {
     throw new ReltoError(
       'INVALID_LABEL',
-      'lists must be sorted and de-duplicated, and empty lists and objects omitted (contracts §6)',
+      'lists must be sorted and de-duplicated, and empty lists and objects omitted (a label has one normal form)',
       base,
     );
   }

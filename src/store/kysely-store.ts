@@ -1284,7 +1284,7 @@ export class KyselyStore implements Store {
         );
       }
       if (step.to === 'findings-sent' && !(step.findings ?? current.findings)) {
-        throw new ReltoError('CONFLICT', 'findings must be recorded before they are sent (R28)', '/findings');
+        throw new ReltoError('CONFLICT', 'findings must be recorded before they are sent', '/findings');
       }
       const at = step.at ?? s.nowIso();
       const entry: CompromiseHistoryEntry = { at, by: step.by, status: step.to };

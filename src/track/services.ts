@@ -428,7 +428,7 @@ export async function startTrackServices(
     for (const s of streams) {
       if (s.person.name !== name) continue;
       streams.delete(s);
-      s.cut('person changed (R36)');
+      s.cut('the signed-in person changed (clearance, roles or access): sign in again');
     }
   });
 

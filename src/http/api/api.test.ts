@@ -4,6 +4,7 @@ import {
   bundle,
   LOW_LABEL,
   LOW_MARK,
+  LOW_MARKING,
   mixedReport,
   SECRET_LABEL,
   SECRET_MARK,
@@ -196,11 +197,21 @@ for (const [kind, makeNode] of Object.entries(nodeFactories)) {
       expect((await h.api('analyst-low', 'GET', `/api/v1/items/${r.id}`)).statusCode).toBe(200);
       // R8: reclassification is done by a security officer; an analyst is refused
       const refused = await h.api('analyst', 'POST', `/api/v1/items/${r.id}/reclassify`, {
-        label: SECRET_LABEL,
+        marking: SECRET_MARKING,
       });
       expect(refused.statusCode).toBe(403);
-      const res = await h.api('security', 'POST', `/api/v1/items/${r.id}/reclassify`, {
+      // the label comes as STIX carries it (a marking-definition), not in a private shape
+      const privateShape = await h.api('security', 'POST', `/api/v1/items/${r.id}/reclassify`, {
         label: SECRET_LABEL,
+      });
+      expect(privateShape.statusCode).toBe(400);
+      const tampered = await h.api('security', 'POST', `/api/v1/items/${r.id}/reclassify`, {
+        marking: { ...SECRET_MARKING, id: LOW_MARKING.id },
+      });
+      expect(tampered.statusCode).toBe(400);
+      expect(tampered.json().error).toMatchObject({ code: 'LABEL_ID_MISMATCH', path: '/marking/id' });
+      const res = await h.api('security', 'POST', `/api/v1/items/${r.id}/reclassify`, {
+        marking: SECRET_MARKING,
       });
       expect(res.statusCode, res.body).toBe(204);
       expect((await h.api('analyst-low', 'GET', `/api/v1/items/${r.id}`)).statusCode).toBe(404);

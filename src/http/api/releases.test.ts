@@ -137,13 +137,24 @@ describe('a releasing officer refuses a release, once (R18, R34)', () => {
     expect(late.body!.error.code).toBe('ALREADY_DECIDED');
   });
 
-  it('R18: only a releasing officer refuses (403 ROLE_REQUIRED); the request stays pending', async () => {
+  it('R18: only a releasing officer refuses or approves (403 ROLE_REQUIRED); the request stays undecided', async () => {
     const filed = await file(await postReport());
-    const answer = await call('analyst', 'POST', `/api/v1/releases/${filed.body!.id}/refuse`, { note: 'no' });
-    expect(answer.status).toBe(403);
-    expect(answer.body!.error.code).toBe('FORBIDDEN');
-    expect(answer.body!.error.details.reasons[0].code).toBe('ROLE_REQUIRED');
-    expect((await requestOf(filed.body!.id)).status).toBe('pending');
+    for (const [verb, body] of [
+      ['refuse', { note: 'no' }],
+      ['approve', {}],
+    ] as const) {
+      const answer = await call('security', 'POST', `/api/v1/releases/${filed.body!.id}/${verb}`, body);
+      expect(answer.status).toBe(403);
+      expect(answer.body!.error.code).toBe('FORBIDDEN');
+      expect(answer.body!.error.details.reasons[0].code).toBe('ROLE_REQUIRED');
+    }
+    const request = await requestOf(filed.body!.id);
+    expect(request.status).toBe('pending');
+    expect(request.approvedBy).toBeUndefined();
+    // A releasing officer can still decide it.
+    const approved = await call('officer', 'POST', `/api/v1/releases/${filed.body!.id}/approve`);
+    expect(approved.body!.status).toBe('pending');
+    expect(approved.body!.approvedBy).toBe('officer');
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import { readerLang } from '../../label/index.js';
@@ -7,13 +7,14 @@ import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { readerBanners, readerLabel } from './reader-label.js';
+import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
 import {
-  ApiError,
+  Alarms,
   ApproveBody,
   AuditEntries,
   AuditHead,
   AuditRangeQuery,
+  apiErrors,
   Bundle,
   Compromise,
   CompromiseAdvanceBody,
@@ -21,7 +22,9 @@ import {
   CompromiseList,
   CompromiseParams,
   ConsentAnswerBody,
+  ConsentRequest,
   ConsentRequestBody,
+  ConsentRequests,
   ConsistencyProof,
   type CustodyAction,
   CustodyBody,
@@ -30,6 +33,7 @@ import {
   CustodyRecord,
   DecideAnswer,
   DecideBody,
+  EmptyBody,
   InclusionProof,
   InclusionQuery,
   ItemAnswer,
@@ -40,6 +44,7 @@ import {
   Me,
   NoContent,
   PostResult,
+  ReceivedCompromises,
   ReclassifyBody,
   RefuseBody,
   ReleaseBody,
@@ -59,7 +64,7 @@ export interface ApiOptions {
   maxPageSize: number;
 }
 
-const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError };
+const errors = apiErrors(400, 401, 403, 404);
 const custodyKinds: Record<
   CustodyAction,
   Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>
@@ -98,7 +103,14 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   // sessions: a bearer token for the CLI client (issued against HTTP Basic)
   app.post(
     `${p}/session`,
-    { schema: { tags: ['session'], summary: 'Issue a bearer token', response: { 201: Token, ...errors } } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Issue a bearer token',
+        body: EmptyBody,
+        response: { 201: Token, ...errors },
+      },
+    },
     async (request, reply) => reply.code(201).send(await node.issueToken(personOf(request), 'token')),
   );
   app.delete(
@@ -227,7 +239,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     {
       schema: {
         tags: ['custody'],
-        summary: 'Destroy an item: a destroy decision, then crypto-erasure (R27)',
+        summary: 'Destroy an item: a destroy decision, then its key is erased so no copy can be read again',
         params: ItemParams,
         response: { 204: NoContent, ...errors },
       },
@@ -252,13 +264,14 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     async (request) => node.search(personOf(request), request.body),
   );
 
-  // custody (R26), reclassification (R8)
+  // custody (R26), reclassification (R8): contracts §6 carries the new label as a marking-definition
   app.post(
     `${p}/items/:id/custody/:action`,
     {
       schema: {
         tags: ['custody'],
-        summary: 'Copy, translate, print, export or return an item: a decision plus a custody record (R26)',
+        summary:
+          'Copy, translate, print, export or return an item: a decision, then a numbered custody record',
         params: CustodyParams,
         body: CustodyBody,
         response: { 201: CustodyRecord, ...errors },
@@ -292,14 +305,14 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     {
       schema: {
         tags: ['custody'],
-        summary: "The originator's reclassification: every held version and copy re-marked (R8)",
+        summary: "Reclassify one of this nation's items: every held version and copy is re-marked at once",
         params: ItemParams,
         body: ReclassifyBody,
         response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {
-      await node.reclassify(personOf(request), request.params.id, request.body.label);
+      await node.reclassify(personOf(request), request.params.id, labelOfMarking(request.body.marking));
       return reply.code(204).send(null);
     },
   );
@@ -310,7 +323,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     {
       schema: {
         tags: ['compromise'],
-        summary: 'Report a compromise (R28)',
+        summary: 'Report a compromise of items (loss, unauthorised disclosure) to their originators',
         body: CompromiseBody,
         response: { 201: Compromise, ...errors },
       },
@@ -337,7 +350,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
         summary: 'Move a report to its next status (reported → investigating → findings-sent → closed)',
         params: CompromiseParams,
         body: CompromiseAdvanceBody,
-        response: { 200: Compromise, ...errors, 409: ApiError },
+        response: { 200: Compromise, ...errors, ...apiErrors(409) },
       },
     },
     async (request) => node.advanceCompromise(personOf(request), request.params.id, request.body),
@@ -414,19 +427,17 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     }
     return node.exchange;
   };
-  const tagged = {
-    tags: ['exchange'],
-    response: { 200: Type.Object({}, { additionalProperties: true }), ...errors, 501: ApiError },
-  };
+  const tags = ['exchange'];
+  const exchangeErrors = { ...errors, ...apiErrors(409, 501) };
   // Release requests: filed, then approved or refused once by a releasing officer; the state follows the
   // partner's answer (pending, delivered, refused) or the rules' (denied).
-  const releaseAnswers = { 200: ReleaseRequest, ...errors, 409: ApiError, 501: ApiError };
+  const releaseAnswers = { 200: ReleaseRequest, ...exchangeErrors };
   type Release = Static<typeof ReleaseRequest>;
   app.post(
     `${p}/releases`,
     {
       schema: {
-        tags: ['exchange'],
+        tags,
         summary: 'File a release request to a partner (checked now; a releasing officer decides it)',
         body: ReleaseBody,
         response: releaseAnswers,
@@ -438,9 +449,9 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     `${p}/releases`,
     {
       schema: {
-        tags: ['exchange'],
+        tags,
         summary: 'Release requests with their state',
-        response: { 200: ReleaseRequests, ...errors, 501: ApiError },
+        response: { 200: ReleaseRequests, ...exchangeErrors },
       },
     },
     async (request) => ({
@@ -451,7 +462,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     `${p}/releases/:id/approve`,
     {
       schema: {
-        tags: ['exchange'],
+        tags,
         summary: 'Approve a release request (a releasing officer who did not file it); the rules decide it',
         params: RequestParams,
         body: ApproveBody,
@@ -464,7 +475,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     `${p}/releases/:id/refuse`,
     {
       schema: {
-        tags: ['exchange'],
+        tags,
         summary: 'Refuse a release request, with a note (a releasing officer); nothing is sent',
         params: RequestParams,
         body: RefuseBody,
@@ -472,24 +483,65 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request) =>
-      (await exchange().refuseRelease(personOf(request), request.params.id, request.body?.note)) as Release,
+      (await exchange().refuseRelease(personOf(request), request.params.id, request.body.note)) as Release,
   );
-  app.post(`${p}/consent-requests`, { schema: { ...tagged, body: ConsentRequestBody } }, async (request) =>
-    exchange().requestConsent(personOf(request), request.body),
+  app.post(
+    `${p}/consent-requests`,
+    {
+      schema: {
+        tags,
+        summary: "Ask an item's originator for consent (to pass it on, or for an action it controls)",
+        body: ConsentRequestBody,
+        response: { 200: ConsentRequest, ...exchangeErrors },
+      },
+    },
+    async (request) => exchange().requestConsent(personOf(request), request.body),
   );
-  app.get(`${p}/consent-requests`, { schema: { tags: ['exchange'] } }, async (request) =>
-    exchange().listConsentRequests(personOf(request)),
+  app.get(
+    `${p}/consent-requests`,
+    {
+      schema: {
+        tags,
+        summary: 'Consent requests asked of this nation and by it',
+        response: { 200: ConsentRequests, ...exchangeErrors },
+      },
+    },
+    async (request) => exchange().listConsentRequests(personOf(request)),
   );
   app.post(
     `${p}/consent-requests/:id/answer`,
-    { schema: { ...tagged, params: RequestParams, body: ConsentAnswerBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Grant (`{}`) or refuse (`{"refuse": true}`) a consent request as the originator',
+        params: RequestParams,
+        body: ConsentAnswerBody,
+        response: { 200: ConsentRequest, ...exchangeErrors },
+      },
+    },
     async (request) =>
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
-  app.get(`${p}/exchange/alarms`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    alarms: await exchange().alarms(personOf(request)),
-  }));
-  app.get(`${p}/exchange/compromises`, { schema: { tags: ['exchange'] } }, async (request) => ({
-    reports: await exchange().compromisesReceived(personOf(request)),
-  }));
+  app.get(
+    `${p}/exchange/alarms`,
+    {
+      schema: {
+        tags,
+        summary: 'Exchange alarms (security officers and administrators)',
+        response: { 200: Alarms, ...exchangeErrors },
+      },
+    },
+    async (request) => ({ alarms: await exchange().alarms(personOf(request)) }),
+  );
+  app.get(
+    `${p}/exchange/compromises`,
+    {
+      schema: {
+        tags,
+        summary: "Partners' compromise reports about this nation's items (security officers)",
+        response: { 200: ReceivedCompromises, ...exchangeErrors },
+      },
+    },
+    async (request) => ({ reports: await exchange().compromisesReceived(personOf(request)) }),
+  );
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelToMarking } from '../../stix/index.js';
 import { buildApp, type ReltoApp } from '../app.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/media.js';
 import { PEOPLE } from '../test-support/fixtures.js';
@@ -15,10 +16,11 @@ const LABEL = { originator: 'KOR', classification: 'II' };
 
 /** A body each route accepts as to its form (what the node then does with it does not matter here). */
 const validBodies: Record<string, unknown> = {
+  'POST /api/v1/session': {},
   'POST /api/v1/items': { type: 'bundle', id: 'bundle--6f1d3c52-2d0e-4f7c-9a35-1f8e4b6a2c10', objects: [] },
   'POST /api/v1/search': { text: 'launch' },
   'POST /api/v1/items/{id}/custody/{action}': { details: { reason: 'briefing' } },
-  'POST /api/v1/items/{id}/reclassify': { label: LABEL },
+  'POST /api/v1/items/{id}/reclassify': { marking: labelToMarking(LABEL) },
   'POST /api/v1/compromises': { items: ['report--x'] },
   'POST /api/v1/compromises/{id}/advance': { to: 'investigating' },
   'POST /api/v1/decide': { at: '2026-01-01T00:00:00Z', action: 'read', item: { label: LABEL } },

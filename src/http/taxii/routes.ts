@@ -12,6 +12,7 @@ import {
   CollectionParams,
   Collection as CollectionSchema,
   Collections,
+  Deleted,
   DeleteQuery,
   Discovery,
   Envelope,
@@ -22,7 +23,7 @@ import {
   PostBody,
   Status,
   StatusParams,
-  TaxiiError,
+  taxiiErrors,
   Versions,
   VersionsQuery,
 } from './schemas.js';
@@ -41,7 +42,7 @@ export function apiRootPath(party: string): string {
   return `/taxii2/${party.toLowerCase()}/`;
 }
 
-const errors = { 400: TaxiiError, 401: TaxiiError, 403: TaxiiError, 404: TaxiiError, 406: TaxiiError };
+const errors = taxiiErrors(400, 401, 403, 404, 406);
 const tags = ['TAXII 2.1'];
 const produces = [TAXII_MEDIA_TYPE];
 
@@ -183,7 +184,7 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
         summary: 'Add objects (one transaction: all stored, or none)',
         params: CollectionParams,
         body: PostBody,
-        response: { 202: Status, ...errors, 413: TaxiiError, 415: TaxiiError, 422: TaxiiError },
+        response: { 202: Status, ...errors, ...taxiiErrors(413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -242,10 +243,10 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
       schema: {
         tags,
         produces,
-        summary: 'Delete an object: a destroy decision, then crypto-erasure (R27)',
+        summary: 'Delete an object: a destroy decision, then its key is erased so no copy can be read again',
         params: ObjectParams,
         querystring: DeleteQuery,
-        response: { 200: { type: 'null' }, ...errors },
+        response: { 200: Deleted, ...errors },
       },
     },
     async (request, reply) => {
@@ -254,7 +255,7 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
       // R27: the node decides `destroy` and erases; a refusal comes back as FORBIDDEN.
       const done = await node.destroyObject(personOf(request), request.params.object, filter);
       if (!done) throw new ReltoError('NOT_FOUND', `no object ${request.params.object}`);
-      return reply.code(200).send();
+      return reply.code(200).send(null);
     },
   );
 

@@ -51,6 +51,7 @@ import { knownMarking } from '../labels.js';
 import type { ExchangeService, Person } from '../service.js';
 import { listPartners, type Partner } from './partners.js';
 import {
+  assertReleasingOfficer,
   assertUndecided,
   assertUndecidedIn,
   checkConsentFiling,
@@ -126,8 +127,6 @@ export interface SettledBody {
   receipt?: Receipt;
   refusal?: string;
 }
-
-export type { ReleaseRequestBody } from './release-state.js';
 
 /** What the inbox answers: an HTTP status and a body (a compact JWE receipt, or a JSON error). */
 export interface InboxAnswer {
@@ -586,10 +585,14 @@ export class Exchange implements ExchangeService {
     const row = await this.store.getExchange(ROWS.releaseRequest, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
     const request = row.body as ReleaseRequestBody;
+    assertReleasingOfficer(me, 'approves');
     assertUndecided(request);
     // R34: four eyes.
     if (request.by === me.name) {
-      throw new ReltoError('FOUR_EYES', `${me.name} filed ${requestId} and may not approve it (R34)`);
+      throw new ReltoError(
+        'FOUR_EYES',
+        `${me.name} filed ${requestId} and may not approve it: another releasing officer must`,
+      );
     }
     const at = nowIso(this.ctx);
     const decisionId = `decision--${randomUUID()}`;
@@ -783,7 +786,7 @@ export class Exchange implements ExchangeService {
     if (!key || !verifyItem(record, key).ok) {
       throw new ReltoError(
         'CONFLICT',
-        `the held ${object.id} is no longer what its originator signed: it cannot be relayed (R25)`,
+        `the held ${object.id} is no longer what its originator signed: it cannot be relayed`,
       );
     }
     return record;
@@ -865,17 +868,20 @@ export class Exchange implements ExchangeService {
   ): Promise<{ id: string; status: string; answer: ConsentAnswer }> {
     const me = await this.me(actor);
     if (!me.roles.includes('releasing-officer')) {
-      throw new ReltoError('FORBIDDEN', 'only a releasing officer answers a consent request (R18)', '', {
+      throw new ReltoError('FORBIDDEN', 'only a releasing officer answers a consent request', '', {
         reasons: ['ROLE_REQUIRED'],
       });
     }
     const row = await this.store.getExchange(ROWS.consentRequestIn, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no consent request ${requestId}`);
     if (row.status !== 'pending')
-      throw new ReltoError('CONFLICT', `consent request ${requestId} is ${row.status}`);
+      throw new ReltoError('ALREADY_DECIDED', `consent request ${requestId} was already ${row.status}`);
     const { request, askedBy } = row.body as { request: ConsentRequest; askedBy?: string };
     if (request.by === this.party && askedBy === me.name) {
-      throw new ReltoError('FOUR_EYES', `${me.name} asked for ${requestId} and may not grant it (R34)`);
+      throw new ReltoError(
+        'FOUR_EYES',
+        `${me.name} asked for ${requestId} and may not grant it: another releasing officer must`,
+      );
     }
     const at = nowIso(this.ctx);
     const scope: Record<string, unknown> =
@@ -1036,7 +1042,7 @@ export class Exchange implements ExchangeService {
   async alarms(actor: Person): Promise<unknown[]> {
     const me = await this.me(actor);
     if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-      throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators (R35)');
+      throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators');
     }
     return (await this.store.listExchange({ kind: ROWS.alarm })).map((r) => r.body);
   }
@@ -1044,7 +1050,7 @@ export class Exchange implements ExchangeService {
   async compromisesReceived(actor: Person): Promise<unknown[]> {
     const me = await this.me(actor);
     if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-      throw new ReltoError('FORBIDDEN', 'compromise reports are read by security officers (R28)');
+      throw new ReltoError('FORBIDDEN', 'compromise reports are read by security officers');
     }
     return (await this.store.listExchange({ kind: ROWS.compromiseIn })).map((r) => r.body);
   }
@@ -1174,7 +1180,7 @@ export class Exchange implements ExchangeService {
       verified.push(r);
       if (obj.type === 'marking-definition') {
         if (!isReltoMarking(obj) || isAlternativeMarking(obj)) {
-          refuse(obj.id, versionOf(obj), 'INVALID_LABEL', 'only relto labels travel (contracts §6)');
+          refuse(obj.id, versionOf(obj), 'INVALID_LABEL', 'only relto labels travel between nodes');
           continue;
         }
         try {

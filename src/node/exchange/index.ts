@@ -1,5 +1,6 @@
 export { Delivery, type DeliveryOptions } from './delivery.js';
-export { Exchange, type InboxAnswer, type ReleaseRequestBody, ROWS } from './exchange.js';
+export { Exchange, type InboxAnswer, ROWS } from './exchange.js';
 export { addPartner, listPartners, type Partner } from './partners.js';
+export type { ReleaseRequestBody, ReleaseStatus } from './release-state.js';
 export { type RunningExchange, startExchange } from './start.js';
 export { closeAgents, INBOX_PATH, type InboxServer, postToPartner, startInboxServer } from './transport.js';

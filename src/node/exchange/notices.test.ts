@@ -171,7 +171,7 @@ describe('notices between nodes', () => {
     await expect(
       kor.ex.exchange.answerConsent(await kor.person('officer'), asked.id, false),
     ).rejects.toMatchObject({
-      code: 'CONFLICT',
+      code: 'ALREADY_DECIDED',
     });
   });
 });

@@ -210,6 +210,18 @@ export function releaseMessageRow(requestId: string, messageId: string): Exchang
 }
 
 /**
+ * Only a releasing officer decides a release request (R18): anyone else is refused before anything is decided,
+ * so a mistaken call never settles the request.
+ */
+export function assertReleasingOfficer(me: Person, verb: 'approves' | 'refuses'): void {
+  if (me.roles.includes('releasing-officer')) return;
+  const { rule, message } = reasonCodes.ROLE_REQUIRED;
+  throw new ReltoError('FORBIDDEN', `only a releasing officer ${verb} a release request`, '', {
+    reasons: [{ code: 'ROLE_REQUIRED', rule, message }],
+  });
+}
+
+/**
  * A releasing officer refuses a release request, with an optional note (contracts §5 `relto client refuse`).
  * Refusing is the releasing officer's (R18), like approving; the officer who filed a request may withdraw it
  * (four eyes, R34, bars only approving one's own). Audited; the request then shows who refused and why.
@@ -220,17 +232,7 @@ export async function refuseRelease(
   requestId: string,
   note?: string,
 ): Promise<ReleaseRequestBody> {
-  if (!me.roles.includes('releasing-officer')) {
-    throw new ReltoError('FORBIDDEN', 'only a releasing officer refuses a release request', '', {
-      reasons: [
-        {
-          code: 'ROLE_REQUIRED',
-          rule: reasonCodes.ROLE_REQUIRED.rule,
-          message: reasonCodes.ROLE_REQUIRED.message,
-        },
-      ],
-    });
-  }
+  assertReleasingOfficer(me, 'refuses');
   const row = await ctx.store.getExchange(KIND.request, requestId);
   if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
   const request = row.body as ReleaseRequestBody;

@@ -160,7 +160,10 @@ function sqliteOps(
         );
         if (rows[0]?.busy === 0 && rows[0].log <= 0) return;
         if (attempt >= 500)
-          throw new ReltoError('INTERNAL', 'the WAL could not be truncated after a destruction (R27)');
+          throw new ReltoError(
+            'INTERNAL',
+            'the WAL could not be truncated after a destruction, so erased content may remain on disk',
+          );
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
