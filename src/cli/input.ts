@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ReltoError } from '../errors/index.js';
 import {
   type CompiledRegistry,
+  compileBuiltinRegistry,
   compileRegistry,
-  loadBuiltinRegistry,
   readRegistryFile,
 } from '../registry/index.js';
 
@@ -31,7 +31,7 @@ export function parseJson(text: string, what: string): unknown {
 
 /** The built-in registry, or the one named by --registry (validated, contracts §2). */
 export function registryFrom(file: string | undefined): CompiledRegistry {
-  return compileRegistry(file === undefined ? loadBuiltinRegistry() : readRegistryFile(file));
+  return file === undefined ? compileBuiltinRegistry() : compileRegistry(readRegistryFile(file));
 }
 
 /** The first line of a text, without its line ending. */

@@ -6,7 +6,7 @@ import { failWith } from './output.js';
 type Register = (program: Command) => void;
 
 interface Area {
-  /** The line `relto --help` shows for the command: the only place it is written. */
+  /** The line `relto --help` shows for the command (its own --help shows its own description). */
   summary: string;
   /** Loads the module that registers the command (and its subcommands) on the program. */
   load: () => Promise<Register>;
@@ -99,9 +99,10 @@ export async function buildProgram(command?: string): Promise<Command> {
     return program;
   }
   (await area.load())(program);
+  // The list of commands shows the table's summary; a command's own --help keeps its longer description.
   for (const c of program.commands) {
     const a = areas[c.name()];
-    if (a !== undefined) c.description(a.summary);
+    if (a !== undefined) c.summary(a.summary);
   }
   return program;
 }

@@ -31,7 +31,8 @@ let compiled: ValidateFunction<LabelT> | undefined;
 /** Compiled at first use, not at import. */
 function shapeChecker(): ValidateFunction<LabelT> {
   if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // validateSchema off: the schema is TypeBox's own output (checking it would compile the meta-schema).
+    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
     compiled = ajv.compile<LabelT>(LabelSchema);
   }

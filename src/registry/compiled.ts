@@ -1,6 +1,7 @@
 import { intervalAt, type StateInterval, stateIntervals } from './lifecycle.js';
+import { loadBuiltinRegistry } from './load.js';
 import type { Agreement, Designation, Level, Party, Registry } from './schema.js';
-import { assertValidRegistry } from './validate.js';
+import { assertValidRegistry, type RegistryCheckOptions } from './validate.js';
 
 /** A party with its scheme indexed for lookups. */
 export interface CompiledParty {
@@ -51,8 +52,8 @@ function pairKey(a: string, b: string): string {
 }
 
 /** Validates (contracts §2) and indexes a registry; throws ReltoError INVALID_REGISTRY. */
-export function compileRegistry(input: unknown): CompiledRegistry {
-  const source = assertValidRegistry(input);
+export function compileRegistry(input: unknown, options: RegistryCheckOptions = {}): CompiledRegistry {
+  const source = assertValidRegistry(input, options);
   const parties = new Map<string, CompiledParty>();
   const designationOwner = new Map<string, string>();
   for (const def of source.parties) {
@@ -185,4 +186,9 @@ export function equivalentLevel(
   party: string,
 ): string | undefined {
   return agreement.rows.get(tier)?.get(party)?.[0];
+}
+
+/** The registry shipped with relto, compiled (its meaning checked; its shape is checked by its tests). */
+export function compileBuiltinRegistry(): CompiledRegistry {
+  return compileRegistry(loadBuiltinRegistry(), { shapeKnown: true });
 }

@@ -4,6 +4,7 @@ export {
   type CompiledAgreement,
   type CompiledParty,
   type CompiledRegistry,
+  compileBuiltinRegistry,
   compileRegistry,
   covers,
   equivalentLevel,
@@ -19,4 +20,9 @@ export {
 } from './lifecycle.js';
 export { dataDir, loadBuiltinRegistry, readRegistryFile } from './load.js';
 export * from './schema.js';
-export { assertValidRegistry, type RegistryProblem, registryProblems } from './validate.js';
+export {
+  assertValidRegistry,
+  type RegistryCheckOptions,
+  type RegistryProblem,
+  registryProblems,
+} from './validate.js';
