@@ -735,7 +735,10 @@ export class Exchange implements ExchangeService {
       const proofRow = await this.signedProofOf(object);
       const markingRow = await this.store.getExchange(ROWS.signed, h.labelId);
       if (!proofRow || !markingRow) {
-        throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
+        throw new ReltoError(
+          'CONFLICT',
+          `the originator's signed record of ${object.id} is not held, so it cannot be passed on`,
+        );
       }
       const consents = (await this.consentsOf(object.id))
         .filter((c) => !('to' in c.consent) || c.consent.to === to)
