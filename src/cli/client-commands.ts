@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 // The client alone, not the http index (which would load Fastify and the server for every client verb).
 import { ReltoClient } from '../http/client.js';
+import { registerAlarmCommands } from './alarm-commands.js';
 import { registerClientLists } from './client-lists.js';
 import { parseJson, readInput, readPassword } from './input.js';
 import { action, printJson } from './output.js';
@@ -146,4 +147,6 @@ export function registerClient(program: Command): void {
         withClient(opts, (c) => c.consent(requestId, opts.refuse === true)),
       ),
     );
+
+  registerAlarmCommands(command, withClient);
 }

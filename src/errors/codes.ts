@@ -70,6 +70,11 @@ export const errorCodes = {
     message:
       "a partner's objects, versions and labels enter this node only through the exchange, signed by their originator",
   },
+  PARTNER_EXISTS: {
+    status: 409,
+    exit: 1,
+    message: 'that party is already a partner of this node: replacing its keys must be asked for explicitly',
+  },
   FOUR_EYES: {
     status: 403,
     exit: 1,
@@ -110,6 +115,7 @@ export const errorCodes = {
     message: 'the CoT event is refused: malformed, without a point, with bad times, unlabelled or oversize',
   },
   BUS_UNAVAILABLE: { status: 503, exit: 1, message: 'the track bus cannot be reached' },
+  PORT_IN_USE: { status: 409, exit: 1, message: 'a port to listen on is held by another program' },
   // Release and consent requests (checked when filed, decided once).
   UNKNOWN_PARTY: { status: 404, exit: 2, message: 'no party with that code in the registry' },
   UNDER_REQUIRED: {

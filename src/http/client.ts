@@ -163,6 +163,21 @@ export class ReltoClient {
     return (await this.#request('GET', '/api/v1/releases')) as Json;
   }
 
+  /** The exchange's alarms (security officers and administrators), optionally only raised or cleared ones. */
+  async alarms(status?: 'raised' | 'cleared'): Promise<Json> {
+    return (await this.#request(
+      'GET',
+      `/api/v1/exchange/alarms${status ? `?status=${status}` : ''}`,
+    )) as Json;
+  }
+
+  /** Clears an alarm with a note (security officers only). */
+  async clearAlarm(id: string, note: string): Promise<Json> {
+    return (await this.#request('POST', `/api/v1/exchange/alarms/${encodeURIComponent(id)}/clear`, {
+      note,
+    })) as Json;
+  }
+
   /** An item's custody records (copies, translations, prints, exports, returns, receipt, destruction). */
   async custody(item: string): Promise<Json> {
     return (await this.#request('GET', `/api/v1/items/${encodeURIComponent(item)}/custody`)) as Json;

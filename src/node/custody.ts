@@ -172,7 +172,7 @@ export async function reclassify(
   if (oldLabel.originator !== ctx.party || label.originator !== ctx.party) {
     throw new ReltoError(
       'FORBIDDEN',
-      `only the originator reclassifies; ${itemId} is ${oldLabel.originator}'s (R8)`,
+      `only the originator reclassifies; ${itemId} is ${oldLabel.originator}'s`,
     );
   }
   const marking = labelToMarking(label) as unknown as StixObject;

@@ -128,7 +128,9 @@ export interface ExchangeService {
   answerConsent(actor: Person, requestId: string, refuse: boolean): Promise<unknown>;
   listConsentRequests(actor: Person): Promise<unknown>;
   /** R29: alarms raised when a partner's audit log was rewritten (security officers, admins). */
-  alarms(actor: Person): Promise<unknown[]>;
+  alarms(actor: Person, filter?: { status?: 'raised' | 'cleared' }): Promise<unknown[]>;
+  /** Clears an alarm with a note (security officers only; audited). */
+  clearAlarm(actor: Person, id: string, note: string): Promise<unknown>;
   /** R28: compromise reports partners sent about this node's items. */
   compromisesReceived(actor: Person): Promise<unknown[]>;
 }

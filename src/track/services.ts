@@ -279,7 +279,7 @@ export async function startTrackServices(
     if (from !== 'sensor' && (label.originator === self || flowOf(t).includes(self))) {
       // R32: our own track coming back, or one that has already passed here: a loop, dropped.
       stats.duplicates++;
-      log.debug({ uid: t.uid, from }, 'CoT dropped: it has already passed this node (R32)');
+      log.debug({ uid: t.uid, from }, 'CoT dropped: it has already passed this node (a track never loops)');
       return;
     }
     let receivedUnder: string | undefined;
@@ -422,7 +422,7 @@ export async function startTrackServices(
     for (const c of clients) {
       if (c.person.name !== name) continue;
       clients.delete(c);
-      log.info({ user: name }, 'CoT client cut: the person changed (R36)');
+      log.info({ user: name }, 'CoT client cut: the person changed');
       c.socket.destroy();
     }
     for (const s of streams) {

@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -133,6 +138,35 @@ describe("R25: a local post under a partner's name is refused (FOREIGN_ORIGINATO
     expect(latest.json().item.name).toBe(genuine.name);
     expect(latest.json().item.modified).toBe(genuine.modified);
     expect(latest.body).not.toContain('FORGED BY JPN');
+  });
+
+  it('relto client post of the forgery exits 1 with FOREIGN_ORIGINATOR on stderr', async () => {
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'relto-forged-'));
+    try {
+      const file = join(dir, 'forged.json');
+      const forged = { ...genuine, modified: new Date().toISOString(), name: 'FORGED BY JPN' };
+      writeFileSync(
+        file,
+        JSON.stringify({ type: 'bundle', id: `bundle--${crypto.randomUUID()}`, objects: [forged] }),
+      );
+      const bin = fileURLToPath(new URL('../../../bin/relto.js', import.meta.url));
+      const r = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+        const p = spawn(process.execPath, [bin, 'client', 'post', file, '--node', base, '--user', 'analyst']);
+        let stderr = '';
+        p.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        p.on('error', reject);
+        p.on('close', (status) => resolve({ status, stderr }));
+        p.stdin.end(`${PASSWORD}\n`);
+      });
+      expect(r.status).toBe(1);
+      expect(JSON.parse(r.stderr).error.code).toBe('FOREIGN_ORIGINATOR');
+      expect(JSON.parse(r.stderr).error.message).toContain(genuine.id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("still takes the node's own objects under its own label", async () => {

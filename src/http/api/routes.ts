@@ -7,9 +7,9 @@ import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
+import { alarmRoutes } from './alarm-routes.js';
 import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
 import {
-  Alarms,
   ApproveBody,
   AuditEntries,
   AuditHead,
@@ -522,17 +522,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     async (request) =>
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
-  app.get(
-    `${p}/exchange/alarms`,
-    {
-      schema: {
-        tags,
-        summary: 'Exchange alarms (security officers and administrators)',
-        response: { 200: Alarms, ...exchangeErrors },
-      },
-    },
-    async (request) => ({ alarms: await exchange().alarms(personOf(request)) }),
-  );
+  await alarmRoutes(parent, { node });
   app.get(
     `${p}/exchange/compromises`,
     {

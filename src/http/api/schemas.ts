@@ -731,20 +731,6 @@ export const ConsentRequests = documented(
   "consent requests asked of this node's party (incoming) and by it (outgoing)",
   { incoming: [], outgoing: [EXAMPLE_CONSENT] },
 );
-export const Alarms = documented(
-  Type.Object({ alarms: Type.Array(Type.Unknown()) }, { additionalProperties: true }),
-  'exchange alarms: messages refused, signatures that failed, partners that went silent',
-  {
-    alarms: [
-      {
-        alarm: 'HEAD_INCONSISTENT',
-        party: 'JPN',
-        at: EXAMPLE_AT,
-        message: "the partner's signed audit head does not extend the one it sent before",
-      },
-    ],
-  },
-);
 export const ReceivedCompromises = documented(
   Type.Object({ reports: Type.Array(Type.Unknown()) }, { additionalProperties: true }),
   "partners' compromise reports about this node's items",

@@ -29,6 +29,7 @@ const validBodies: Record<string, unknown> = {
   'POST /api/v1/releases/{id}/refuse': { note: 'not now' },
   'POST /api/v1/consent-requests': { item: 'report--x', to: 'USA' },
   'POST /api/v1/consent-requests/{id}/answer': {},
+  'POST /api/v1/exchange/alarms/{id}/clear': { note: 'raised by a mistaken partner replacement' },
   'POST /taxii2/kor/collections/{collection}/objects': { objects: [] },
 };
 
@@ -98,6 +99,22 @@ describe('request bodies refuse properties their route does not define (contract
     expect(error.code).toBe('MALFORMED_REQUEST');
     expect(error.message).toContain(`"${extra}"`);
     expect(error.path).toBe(`/${extra}`);
+  });
+
+  it('the release routes are documented: a summary, the body, the answers and an example', () => {
+    type Operation = {
+      summary?: string;
+      requestBody?: { content: Record<string, { example?: unknown }> };
+      responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
+    };
+    const doc = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> };
+    for (const verb of ['approve', 'refuse']) {
+      const op = doc.paths[`/api/v1/releases/{id}/${verb}`]!.post!;
+      expect(op.summary).toBeTruthy();
+      expect(op.requestBody!.content['application/json']!.example).toBeDefined();
+      expect(op.responses['200']!.content!['application/json']!.example).toBeDefined();
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '403', '404', '409']));
+    }
   });
 
   it('a nested object refuses an unknown property too, named by its path', async () => {

@@ -49,6 +49,7 @@ import type {
 import { deciderFor, type NodeContext } from '../context.js';
 import { knownMarking } from '../labels.js';
 import type { ExchangeService, Person } from '../service.js';
+import { ALARM_ROW, type AlarmView, clearAlarm, listAlarms } from './alarms.js';
 import { listPartners, type Partner } from './partners.js';
 import {
   assertReleasingOfficer,
@@ -84,7 +85,7 @@ export const ROWS = {
   released: 'released',
   partnerHead: 'partner-head',
   headSent: 'head-sent',
-  alarm: 'alarm',
+  alarm: ALARM_ROW,
   compromiseIn: 'compromise-in',
   compromiseSent: 'compromise-sent',
 } as const;
@@ -735,7 +736,10 @@ export class Exchange implements ExchangeService {
       const proofRow = await this.signedProofOf(object);
       const markingRow = await this.store.getExchange(ROWS.signed, h.labelId);
       if (!proofRow || !markingRow) {
-        throw new ReltoError('CONFLICT', `the originator's signed record of ${object.id} is not held (R25)`);
+        throw new ReltoError(
+          'CONFLICT',
+          `the originator's signed record of ${object.id} is not held, so it cannot be passed on`,
+        );
       }
       const consents = (await this.consentsOf(object.id))
         .filter((c) => !('to' in c.consent) || c.consent.to === to)
@@ -1039,13 +1043,9 @@ export class Exchange implements ExchangeService {
     return n;
   }
 
-  async alarms(actor: Person): Promise<unknown[]> {
-    const me = await this.me(actor);
-    if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-      throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators');
-    }
-    return (await this.store.listExchange({ kind: ROWS.alarm })).map((r) => r.body);
-  }
+  /** Alarms and their clearing: see alarms.ts. */
+  alarms = (actor: Person, filter?: { status?: AlarmView['status'] }) => listAlarms(this.ctx, actor, filter);
+  clearAlarm = (actor: Person, id: string, note: string) => clearAlarm(this.ctx, actor, id, note);
 
   async compromisesReceived(actor: Person): Promise<unknown[]> {
     const me = await this.me(actor);

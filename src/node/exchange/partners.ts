@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import { ReltoError } from '../../errors/index.js';
 import { certificateFingerprint, type PublicIdentity, parsePartnerIdentity } from '../../identity/index.js';
 import type { Store } from '../../store/index.js';
+import type { NodeContext } from '../context.js';
 
 /** A partner node as this node knows it (contracts §5 `relto partner add`). */
 export interface Partner {
@@ -11,10 +14,49 @@ export interface Partner {
   caFingerprint: string;
 }
 
+/** What a person compares to tell two identities of a party apart: one fingerprint per key. */
+export interface KeyFingerprints {
+  /** RFC 7638 SHA-256 thumbprint (base64url) of the Ed25519 key that signs the partner's messages. */
+  signingKey: string;
+  /** RFC 7638 SHA-256 thumbprint (base64url) of the X25519 key messages to it are encrypted to. */
+  encryptionKey: string;
+  /** SHA-256 (hex) of the CA certificate its TLS certificates come from. */
+  tlsCa: string;
+}
+
+/** What `addPartner` did: the partner stored, and the one it replaced (only with `replace`). */
+export interface PartnerChange {
+  partner: Partner;
+  replaced: Partner | null;
+}
+
 const KIND = 'partner';
 
-/** Stores (or replaces) a partner: its public identity and where its exchange listens. */
-export async function addPartner(store: Store, url: string, identityJson: unknown): Promise<Partner> {
+function thumbprint(jwk: { crv: string; kty: string; x: string }): string {
+  // RFC 7638: the required members in lexicographic order, no whitespace.
+  const json = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  return createHash('sha256').update(json).digest('base64url');
+}
+
+export function keyFingerprints(p: Partner): KeyFingerprints {
+  return {
+    signingKey: thumbprint(p.identity.signingKey),
+    encryptionKey: thumbprint(p.identity.encryptionKey),
+    tlsCa: p.caFingerprint,
+  };
+}
+
+/**
+ * Stores a partner: its public identity and where its exchange listens. A party already present is refused
+ * with PARTNER_EXISTS unless `replace` is given: a running node trusts the new keys at once, so a mistaken
+ * replacement breaks the exchange with that party.
+ */
+export async function addPartner(
+  store: Store,
+  url: string,
+  identityJson: unknown,
+  options: { replace?: boolean } = {},
+): Promise<PartnerChange> {
   const identity = parsePartnerIdentity(identityJson);
   const partner: Partner = {
     party: identity.party,
@@ -22,6 +64,20 @@ export async function addPartner(store: Store, url: string, identityJson: unknow
     identity,
     caFingerprint: certificateFingerprint(identity.tlsCa),
   };
+  const existing = await store.getExchange(KIND, partner.party);
+  if (existing && !options.replace) {
+    const held = existing.body as Partner;
+    throw new ReltoError(
+      'PARTNER_EXISTS',
+      `${partner.party} is already a partner (at ${held.url}); replacing its keys changes whom this node trusts: give --replace to do it`,
+      '/key/party',
+      { party: partner.party, current: keyFingerprints(held), offered: keyFingerprints(partner) },
+    );
+  }
+  if (existing) {
+    await store.updateExchange(KIND, partner.party, { body: partner, status: 'active' });
+    return { partner, replaced: existing.body as Partner };
+  }
   const { added } = await store.putExchange({
     kind: KIND,
     key: partner.party,
@@ -29,8 +85,50 @@ export async function addPartner(store: Store, url: string, identityJson: unknow
     status: 'active',
     body: partner,
   });
-  if (!added) await store.updateExchange(KIND, partner.party, { body: partner, status: 'active' });
-  return partner;
+  if (!added) {
+    throw new ReltoError('PARTNER_EXISTS', `${partner.party} was added as a partner meanwhile`, '/key/party');
+  }
+  return { partner, replaced: null };
+}
+
+/**
+ * `relto partner add`: stores the partner and its audit entry in one transaction. The entry names the party,
+ * its address and key fingerprints, who ran the command (`operator`, the account at the node's console) and,
+ * for a replacement, the address and fingerprints it replaced.
+ */
+export async function addPartnerAudited(
+  ctx: NodeContext,
+  url: string,
+  identityJson: unknown,
+  options: { replace?: boolean; operator: string },
+): Promise<PartnerChange> {
+  const party = parsePartnerIdentity(identityJson).party;
+  if (party === ctx.party) {
+    throw new ReltoError('INVALID_ARGUMENT', 'a node is not its own partner', '/key/party');
+  }
+  return ctx.audit.appendWithin(async (tx) => {
+    const change = await addPartner(tx, url, identityJson, options);
+    const { partner, replaced } = change;
+    return {
+      result: change,
+      entries: [
+        {
+          kind: 'node',
+          at: new Date(ctx.clock()).toISOString(),
+          actor: `node:${ctx.party}`,
+          action: replaced ? 'partner-replace' : 'partner-add',
+          subjects: [partner.party],
+          details: {
+            operator: options.operator,
+            url: partner.url,
+            caFingerprint: partner.caFingerprint,
+            keys: keyFingerprints(partner),
+            ...(replaced ? { replaced: { url: replaced.url, keys: keyFingerprints(replaced) } } : {}),
+          },
+        },
+      ],
+    };
+  });
 }
 
 export async function listPartners(store: Store): Promise<Partner[]> {

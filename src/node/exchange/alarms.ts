@@ -1,0 +1,120 @@
+import { ReltoError } from '../../errors/index.js';
+import type { NodeContext } from '../context.js';
+import type { Person } from '../service.js';
+
+/** The exchange table's row kind of alarms (the exchange's ROWS.alarm). */
+export const ALARM_ROW = 'alarm';
+
+/** The longest note a security officer may leave on a cleared alarm. */
+export const MAX_ALARM_NOTE = 2000;
+
+/** An alarm as the security officer sees it: what was raised, and its clearing once cleared. */
+export interface AlarmView {
+  /** The alarm's id (what `clear` takes). */
+  id: string;
+  status: 'raised' | 'cleared';
+  /** Its code, e.g. LOG_REWRITTEN. */
+  alarm: string;
+  message: string;
+  /** The partner it is about. */
+  party: string;
+  /** When it was raised. */
+  at: string;
+  cleared?: { by: string; at: string; note: string };
+  [more: string]: unknown;
+}
+
+interface AlarmBody {
+  alarm: string;
+  message: string;
+  party: string;
+  at: string;
+  cleared?: { by: string; at: string; note: string };
+  [more: string]: unknown;
+}
+
+function view(row: { key: string; status: string; body: unknown }): AlarmView {
+  const body = row.body as AlarmBody;
+  return { ...body, id: row.key, status: row.status === 'cleared' ? 'cleared' : 'raised' };
+}
+
+/**
+ * R29: the alarms raised on this node (a partner's audit log rewritten, a head that fails its signature…),
+ * raised first, then cleared, each in the order raised. Read by security officers and administrators.
+ */
+export async function listAlarms(
+  ctx: NodeContext,
+  actor: Person,
+  filter: { status?: 'raised' | 'cleared' } = {},
+): Promise<AlarmView[]> {
+  const me = await ctx.people.require(actor);
+  if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
+    throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators');
+  }
+  const rows = await ctx.store.listExchange({
+    kind: ALARM_ROW,
+    ...(filter.status ? { status: filter.status } : {}),
+  });
+  const all = rows.map(view);
+  return [...all.filter((a) => a.status === 'raised'), ...all.filter((a) => a.status === 'cleared')];
+}
+
+/**
+ * Clears an alarm with a note saying why (e.g. raised by a mistaken partner replacement, since undone): only a
+ * security officer may, and the clearing is audited with the note. The alarm is kept, marked cleared.
+ */
+export async function clearAlarm(
+  ctx: NodeContext,
+  actor: Person,
+  id: string,
+  note: string,
+): Promise<AlarmView> {
+  const me = await ctx.people.require(actor);
+  const at = new Date(ctx.clock()).toISOString();
+  if (!me.roles.includes('security-officer')) {
+    ctx.audit.record({
+      kind: 'refusal',
+      at,
+      actor: me.name,
+      action: 'alarm-clear',
+      decision: 'deny',
+      subjects: [id],
+      reasons: ['ROLE_REQUIRED'],
+    });
+    throw new ReltoError('FORBIDDEN', 'only a security officer may clear an alarm', '', {
+      reasons: [{ code: 'ROLE_REQUIRED' }],
+    });
+  }
+  const text = note.trim();
+  if (text === '') throw new ReltoError('MALFORMED_REQUEST', 'say why the alarm is cleared', '/note');
+  if (text.length > MAX_ALARM_NOTE) {
+    throw new ReltoError('MALFORMED_REQUEST', `a note is at most ${MAX_ALARM_NOTE} characters`, '/note');
+  }
+  return ctx.audit.appendWithin(async (tx) => {
+    const row = await tx.getExchange(ALARM_ROW, id);
+    if (!row) throw new ReltoError('NOT_FOUND', `no alarm ${id}`);
+    if (row.status === 'cleared') {
+      const by = (row.body as AlarmBody).cleared;
+      throw new ReltoError(
+        'CONFLICT',
+        `alarm ${id} was cleared already${by ? ` by ${by.by} at ${by.at}` : ''}`,
+      );
+    }
+    const body: AlarmBody = { ...(row.body as AlarmBody), cleared: { by: me.name, at, note: text } };
+    const updated = await tx.updateExchange(ALARM_ROW, id, { status: 'cleared', body });
+    const alarm = view(updated ?? { ...row, status: 'cleared', body });
+    return {
+      result: alarm,
+      entries: [
+        {
+          kind: 'head',
+          at,
+          actor: me.name,
+          action: 'alarm-clear',
+          subjects: [id],
+          details: { alarm: alarm.alarm, party: alarm.party, raisedAt: alarm.at, note: text },
+        },
+      ],
+    };
+  });
+}
