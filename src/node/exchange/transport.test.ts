@@ -1,4 +1,5 @@
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicIdentity } from '../../identity/index.js';
 import { Delivery } from './delivery.js';
@@ -150,5 +151,25 @@ describe('the inbox wire (contracts §9)', () => {
     });
     expect(outcome).toMatch(/^refused/);
     closeAgents();
+  });
+});
+
+describe('stopping the inbox', () => {
+  // Last in this file: it closes JPN's inbox.
+  it('does not wait for a connection still in its TLS handshake (a node stops at once, not after the handshake timeout)', async () => {
+    const port = Number(new URL(nodes.JPN!.ex.server.url).port);
+    // A partner connection that got no further than TCP: no TLS ClientHello yet.
+    const stalled = connect({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      stalled.once('connect', () => resolve());
+      stalled.once('error', reject);
+    });
+    const closedBy = await Promise.race([
+      nodes.JPN!.ex.server.close().then(() => 'closed'),
+      new Promise<string>((r) => setTimeout(() => r('still waiting after 10 s'), 10_000).unref()),
+    ]);
+    expect(closedBy).toBe('closed');
+    await eventually(async () => stalled.destroyed || stalled.readableEnded, 5_000);
+    stalled.destroy();
   });
 });

@@ -6,6 +6,7 @@ import {
   connect as http2Connect,
   constants as http2Constants,
 } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { errorCodes } from '../../errors/index.js';
 import { peerParty } from '../../identity/index.js';
@@ -189,12 +190,16 @@ export async function startInboxServer(
   server.on('session', (session) => {
     session.setLocalWindowSize(WINDOW);
   });
-  // Open connections, closed with the server (HTTP/2 sessions and HTTP/1.1 sockets alike).
-  const sockets = new Set<TLSSocket>();
-  server.on('secureConnection', (socket: TLSSocket) => {
+  // Open connections, closed with the server (HTTP/2 sessions and HTTP/1.1 sockets alike). Counted from the
+  // TCP connection, not the TLS handshake's end: a partner's connection still in its handshake when the node
+  // stops would otherwise hold server.close() for the whole handshake timeout (two minutes).
+  const sockets = new Set<Socket | TLSSocket>();
+  const track = (socket: Socket | TLSSocket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-  });
+  };
+  server.on('connection', track);
+  server.on('secureConnection', track);
   // New partners' CAs are trusted without a restart.
   const refresh = setInterval(() => {
     void exchange.loadPartners().then((list) => {
