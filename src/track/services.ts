@@ -560,6 +560,11 @@ export async function startTrackServices(
       },
     );
     tlsServer.on('tlsClientError', (e) => log.info({ err: e.message }, 'CoT TLS handshake refused'));
+    // A connection still in its handshake is closed with the rest, or close() would wait out the timeout.
+    tlsServer.on('connection', (raw: Socket) => {
+      sockets.add(raw);
+      raw.on('close', () => sockets.delete(raw));
+    });
     cotTlsPort = await listen(tlsServer, options.cotTls, options.tlsHost ?? '127.0.0.1');
   }
 
