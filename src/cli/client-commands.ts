@@ -5,6 +5,7 @@ import { ReltoClient } from '../http/client.js';
 import { registerAlarmCommands } from './alarm-commands.js';
 import { registerClientLists } from './client-lists.js';
 import { parseJson, readInput, readPassword } from './input.js';
+import { list } from './option-values.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -32,13 +33,6 @@ export async function withClient<T>(opts: ClientOptions, fn: (c: ReltoClient) =>
 
 function readJsonFile(file: string, what: string): unknown {
   return parseJson(readInput(file), what);
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }
 
 export function registerClient(program: Command): void {

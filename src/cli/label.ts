@@ -3,20 +3,10 @@ import { ReltoError } from '../errors/index.js';
 import { makeLabel } from '../label/make.js';
 import { labelToMarking } from '../stix/marking.js';
 import { registryFrom } from './input.js';
+import { collect, list } from './option-values.js';
 import { action, printJson } from './output.js';
 
 /* `relto label` loads the registry, the label checks and the marking code only: no store, no server. */
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
 
 /** The option that gave each part of the label, so an error names what the person typed. */
 const optionOf: [string, string][] = [

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { createNode, openNode, type UserChange, verifyAudit } from '../node/index.js';
 import { readPassword } from './input.js';
+import { collect, list } from './option-values.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -9,17 +10,6 @@ import { action, printJson } from './output.js';
  * They work on the data folder directly (the folder is the authority); a running node notices people changes
  * made here at once (R36: it re-reads a person's version on every request and polls for streams).
  */
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
 
 interface DataOptions {
   data: string;
