@@ -203,20 +203,27 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
   for (const k of posted.values()) if (k.label && !usedBy.has(k.id)) usedBy.set(k.id, [k.id]);
   if (failures.length > 0) refuse(failCode, failures, total, requestTimestamp);
 
-  // 4. Only this node's own party's objects, versions and labels are posted here; a partner's enter through
-  //    the exchange, with the originator's signature (R25). An attempt is audited.
-  const foreign = await foreignOriginatorFailures(ctx, all, posted, plans, resolve);
-  if (foreign.length > 0) {
+  // A refused post is audited once, naming what was refused and why (R29).
+  const auditRefusal = (subjects: string[], reasons: string[]) =>
     ctx.audit.record({
       kind: 'refusal',
       at: requestTimestamp,
       actor: person.name,
       action: 'post',
       decision: 'deny',
-      subjects: foreign.map((f) => f.id),
-      reasons: ['FOREIGN_ORIGINATOR'],
+      subjects,
+      reasons,
       details: { objects: total },
     });
+
+  // 4. Only this node's own party's objects, versions and labels are posted here; a partner's enter through
+  //    the exchange, with the originator's signature (R25). An attempt is audited.
+  const foreign = await foreignOriginatorFailures(ctx, all, posted, plans, resolve);
+  if (foreign.length > 0) {
+    auditRefusal(
+      foreign.map((f) => f.id),
+      ['FOREIGN_ORIGINATOR'],
+    );
     refuse('FOREIGN_ORIGINATOR', foreign, total, requestTimestamp);
   }
 
@@ -243,16 +250,10 @@ export async function postObjects(ctx: NodeContext, person: Person, objects: unk
     }
   }
   if (denied.length > 0) {
-    ctx.audit.record({
-      kind: 'refusal',
-      at: requestTimestamp,
-      actor: person.name,
-      action: 'post',
-      decision: 'deny',
-      subjects: [...usedBy.keys()],
-      reasons: [...new Set(decider.auditEntries('post').flatMap((e) => e.reasons ?? []))],
-      details: { objects: total },
-    });
+    auditRefusal(
+      [...usedBy.keys()],
+      [...new Set(decider.auditEntries('post').flatMap((e) => e.reasons ?? []))],
+    );
     for (const e of decider.auditEntries('post')) ctx.audit.record(e);
     refuse('FORBIDDEN', denied, total, requestTimestamp);
   }

@@ -8,11 +8,8 @@ export const ALARM_ROW = 'alarm';
 /** The longest note a security officer may leave on a cleared alarm. */
 export const MAX_ALARM_NOTE = 2000;
 
-/** An alarm as the security officer sees it: what was raised, and its clearing once cleared. */
-export interface AlarmView {
-  /** The alarm's id (what `clear` takes). */
-  id: string;
-  status: 'raised' | 'cleared';
+/** An alarm as stored: what was raised, by whom it is about, and its clearing once cleared. */
+interface AlarmBody {
   /** Its code, e.g. LOG_REWRITTEN. */
   alarm: string;
   message: string;
@@ -24,14 +21,8 @@ export interface AlarmView {
   [more: string]: unknown;
 }
 
-interface AlarmBody {
-  alarm: string;
-  message: string;
-  party: string;
-  at: string;
-  cleared?: { by: string; at: string; note: string };
-  [more: string]: unknown;
-}
+/** An alarm as the security officer sees it: the stored alarm with its id (what `clear` takes) and state. */
+export type AlarmView = AlarmBody & { id: string; status: 'raised' | 'cleared' };
 
 function view(row: { key: string; status: string; body: unknown }): AlarmView {
   const body = row.body as AlarmBody;
