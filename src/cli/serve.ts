@@ -187,18 +187,6 @@ export function registerServe(program: Command): void {
           await node.close();
           throw e;
         });
-        // One line, so a supervisor (or a test) can read where the node listens from the first line of stdout.
-        writeLine({
-          party: node.party,
-          http: url,
-          taxii: `${url}/taxii2/`,
-          apiRoot: `${url}${apiRootPath(node.party)}`,
-          docs: `${url}/docs`,
-          exchange: ex?.server.url ?? null,
-          cotTls: cot?.services.cotTlsPort ?? null,
-          cotTcp: cot?.services.cotTcpPort ?? null,
-          nats: cot?.nats ?? null,
-        });
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
@@ -214,8 +202,22 @@ export function registerServe(program: Command): void {
           }
           process.exit(0);
         };
+        // Before the line below: a supervisor that reads it may signal at once, and until a handler is installed
+        // the kernel's default for SIGTERM ends the process by the signal instead of this orderly stop.
         process.once('SIGINT', () => void stop('SIGINT'));
         process.once('SIGTERM', () => void stop('SIGTERM'));
+        // One line, so a supervisor (or a test) can read where the node listens from the first line of stdout.
+        writeLine({
+          party: node.party,
+          http: url,
+          taxii: `${url}/taxii2/`,
+          apiRoot: `${url}${apiRootPath(node.party)}`,
+          docs: `${url}/docs`,
+          exchange: ex?.server.url ?? null,
+          cotTls: cot?.services.cotTlsPort ?? null,
+          cotTcp: cot?.services.cotTcpPort ?? null,
+          nats: cot?.nats ?? null,
+        });
       }),
     );
 }

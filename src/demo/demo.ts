@@ -216,6 +216,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   } finally {
     await people.signOut();
   }
+  const replay = new AbortController();
+  let stopping = false;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`relto demo: stopping the three nodes (${signal})…`);
+    replay.abort();
+    void stopNodes(running).then(done);
+  };
+  // Before the lines below: whoever reads them may signal at once, and until a handler is installed the
+  // kernel's default ends the process by the signal, leaving the three nodes to stop on their own.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
   const manifest = manifestOf(state, base);
   writeSecret(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   log('');
@@ -230,25 +246,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   log('  scenario, as it stands now:');
   for (const l of lines) log(l);
   log(`  people and passwords: ${join(dir, 'manifest.json')}`);
-  const replay = new AbortController();
   if (DEMO_COT) replayDemoLaunch(base, replay.signal, log);
-  await new Promise<void>((done) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      log(`relto demo: stopping the three nodes (${signal})…`);
-      replay.abort();
-      void stopNodes(running).then(done);
-    };
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
-    for (const r of running) {
-      r.proc.once('exit', () => {
-        if (!stopping && running.every((x) => x.proc.exitCode !== null || x.proc.signalCode !== null)) {
-          replay.abort();
-          done();
-        }
-      });
-    }
-  });
+  for (const r of running) {
+    r.proc.once('exit', () => {
+      if (!stopping && running.every((x) => x.proc.exitCode !== null || x.proc.signalCode !== null)) {
+        replay.abort();
+        done();
+      }
+    });
+  }
+  await finished;
 }
