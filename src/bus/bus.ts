@@ -26,6 +26,12 @@ export interface TrackMeta {
 export interface TrackMessage {
   bytes: Uint8Array;
   meta: TrackMeta;
+  /**
+   * The publisher's own decoded form of the bytes (the track services put the parsed, labelled track here),
+   * handed to subscribers in the publishing process so that none parses or labels it again. Never crosses
+   * a process: a subscriber elsewhere gets the bytes alone and decodes them once.
+   */
+  decoded?: object;
 }
 
 export type TrackHandler = (message: TrackMessage) => void;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type ConsumerMessages,
   connect,
@@ -32,6 +33,33 @@ export interface NatsBusOptions {
 }
 
 const META_HEADER = 'Relto-Meta';
+/** Which publish of which bus connection a message is: its decoded form stays with that connection. */
+const PUBLISH_HEADER = 'Relto-Publish';
+/** How many of its own publishes a connection keeps decoded for its subscribers (a few seconds' worth). */
+const LOCAL_CAPACITY = 8192;
+
+/** The decoded forms of this connection's recent publishes, by publish id; the oldest is forgotten first. */
+class LocalDecoded {
+  private readonly byId = new Map<string, object>();
+  private readonly ring: (string | undefined)[] = new Array<string | undefined>(LOCAL_CAPACITY);
+  private next = 0;
+
+  set(id: string, decoded: object): void {
+    const old = this.ring[this.next];
+    if (old !== undefined) this.byId.delete(old);
+    this.ring[this.next] = id;
+    this.next = this.next + 1 === LOCAL_CAPACITY ? 0 : this.next + 1;
+    this.byId.set(id, decoded);
+  }
+
+  get(id: string): object | undefined {
+    return this.byId.get(id);
+  }
+
+  delete(id: string): void {
+    this.byId.delete(id);
+  }
+}
 
 /**
  * The track bus on NATS JetStream, for a node running as several processes: each process connects to the
@@ -42,6 +70,10 @@ const META_HEADER = 'Relto-Meta';
 export class NatsTrackBus implements TrackBus {
   private readonly subscriptions = new Set<ConsumerMessages>();
   private readonly onHandlerError: (error: unknown) => void;
+  /** This connection's publisher id: messages carrying it came from this process. */
+  private readonly id = randomUUID();
+  private sequence = 0;
+  private readonly local = new LocalDecoded();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -93,7 +125,18 @@ export class NatsTrackBus implements TrackBus {
   async publish(message: TrackMessage): Promise<void> {
     const h = natsHeaders();
     h.set(META_HEADER, JSON.stringify(message.meta));
-    await this.js.publish(this.options.subject, message.bytes, { msgID: message.meta.key, headers: h });
+    let publish: string | undefined;
+    if (message.decoded !== undefined) {
+      // The subscribers of this process get the decoded form back with the message: not parsed twice here.
+      publish = `${this.id}:${this.sequence++}`;
+      h.set(PUBLISH_HEADER, publish);
+      this.local.set(publish, message.decoded);
+    }
+    const ack = await this.js.publish(this.options.subject, message.bytes, {
+      msgID: message.meta.key,
+      headers: h,
+    });
+    if (ack.duplicate && publish !== undefined) this.local.delete(publish);
   }
 
   async subscribe(handler: TrackHandler): Promise<Unsubscribe> {
@@ -111,7 +154,9 @@ export class NatsTrackBus implements TrackBus {
         let meta: TrackMeta;
         try {
           meta = JSON.parse(m.headers?.get(META_HEADER) ?? 'null') as TrackMeta;
-          handler({ bytes: m.data, meta });
+          const publish = m.headers?.get(PUBLISH_HEADER);
+          const decoded = publish ? this.local.get(publish) : undefined;
+          handler(decoded !== undefined ? { bytes: m.data, meta, decoded } : { bytes: m.data, meta });
         } catch (e) {
           this.onHandlerError(e);
         }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import pino from 'pino';
 import { ReltoError } from '../errors/index.js';
 import { apiRootPath, buildApp, type MetricsAccess } from '../http/index.js';
 import { DEFAULT_TOKEN_HOURS, openNode } from '../node/index.js';
@@ -155,15 +156,25 @@ export function registerServe(program: Command): void {
           tokenHours: edge.tokenHours,
           ...(pgUrl ? { pgUrl } : {}),
         });
+        // The track services first: the app serves their WebSocket stream (logged as the app logs, to stderr).
+        let cot: Awaited<ReturnType<typeof startCotFromCli>> = null;
+        try {
+          cot = await startCotFromCli(node, opts.data, opts, pino({ level: opts.log }, process.stderr));
+        } catch (e) {
+          await node.close();
+          throw e;
+        }
         const app = await buildApp(node, {
           logger: { level: opts.log, stream: process.stderr },
           defaultMetrics: true,
           metricsAccess: edge.metricsAccess,
           ...(edge.https ? { https: edge.https } : {}),
+          ...(cot ? { tracks: cot.services } : {}),
         });
         try {
           await app.listen({ host, port });
         } catch (e) {
+          await cot?.close();
           await node.close();
           throw new ReltoError(
             'INVALID_ARGUMENT',
@@ -171,18 +182,11 @@ export function registerServe(program: Command): void {
             '/http',
           );
         }
-        let cot: Awaited<ReturnType<typeof startCotFromCli>> = null;
-        try {
-          cot = await startCotFromCli(node, opts.data, opts, app.log);
-        } catch (e) {
-          await app.close();
-          await node.close();
-          throw e;
-        }
         const address = app.server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
         const url = `${edge.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`;
         const ex = await startExchangeFromCli(node, opts.data, opts.exchange).catch(async (e: unknown) => {
+          await cot?.close();
           await app.close();
           await node.close();
           throw e;

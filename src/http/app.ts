@@ -18,7 +18,7 @@ import { optionalBodies } from './openapi.js';
 import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
 import type { TypeBoxProvider } from './type-provider.js';
 import { validatorCompiler } from './validation.js';
-import { registerTrackStream } from './ws.js';
+import { registerTrackStream, type TrackStreamSource } from './ws.js';
 
 /** TAXII 2.1 asks for at least 16 MiB (contracts §7); this node takes twice that by default. */
 export const DEFAULT_MAX_CONTENT_LENGTH = 32 * 1024 * 1024;
@@ -37,6 +37,8 @@ export interface AppOptions {
   metricsAccess?: MetricsAccess;
   /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** The node's track services, streamed at /api/v1/tracks/stream; absent, that stream says they are not running. */
+  tracks?: TrackStreamSource;
 }
 
 export type ReltoApp = FastifyInstance & { metrics: HttpMetrics };
@@ -155,7 +157,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     });
     await scope.register(apiRoutes, { node, metrics, maxContentLength, maxPageSize });
   });
-  registerTrackStream(app, node);
+  registerTrackStream(app, node, opts.tracks);
   return app as unknown as ReltoApp;
 }
 

@@ -80,10 +80,10 @@ describe('WebSocket track stream (/api/v1/tracks/stream)', () => {
     const made = await realNode('sqlite');
     node = made.node;
     cleanup = made.cleanup;
-    app = await buildApp(node);
+    services = await startTrackServices(node, { cotTcp: 0, logger: pino({ level: 'silent' }) });
+    app = await buildApp(node, { tracks: services });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/v1/tracks/stream`;
-    services = await startTrackServices(node, { cotTcp: 0, logger: pino({ level: 'silent' }) });
   }, 30_000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { WebSocketServer } from 'ws';
 import { ReltoError } from '../errors/index.js';
 import { type Lang, readerLang, renderLabel } from '../label/index.js';
 import type { NodeService, Person } from '../node/service.js';
-import { type DeliveredTrack, trackServicesOf } from '../track/index.js';
+import type { DeliveredTrack, TrackServices } from '../track/index.js';
 import { retryAfterOf, signInWith } from './auth.js';
 import { BASIC_CHALLENGE } from './errors.js';
 
@@ -15,6 +15,9 @@ export const TRACK_STREAM_PATH = '/api/v1/tracks/stream';
 const POLICY = 1008;
 const AGAIN = 1013;
 const TOO_SLOW = 'too slow: the stream fell too far behind; connect again';
+
+/** What the stream needs of the node's track services. */
+export type TrackStreamSource = Pick<TrackServices, 'streamTo'>;
 /** A browser that cannot keep up is cut rather than buffered without end. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
@@ -71,9 +74,14 @@ function refuse(socket: Duplex, error: ReltoError): void {
  * `GET /api/v1/tracks/stream` as a WebSocket: the live tracks the signed-in person may read (decide(read) per
  * track in the node's track services, R31), as JSON TrackView messages, already stripped (R30). Signed in as
  * the API is (HTTP Basic or a bearer token, or `?token=` for browsers); a change of that person closes the
- * stream at once with 1008 (R36). `?lang=ko|ja|en` chooses the banner's language.
+ * stream at once with 1008 (R36). `?lang=ko|ja|en` chooses the banner's language. Without `tracks` (the
+ * node runs no track services) a stream closes at once with 1013.
  */
-export function registerTrackStream(app: FastifyInstance, node: NodeService): void {
+export function registerTrackStream(
+  app: FastifyInstance,
+  node: NodeService,
+  tracks: TrackStreamSource | undefined,
+): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -95,7 +103,7 @@ export function registerTrackStream(app: FastifyInstance, node: NodeService): vo
           return refuse(socket, e instanceof ReltoError ? e : new ReltoError('MALFORMED_REQUEST'));
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const services = trackServicesOf(node);
+          const services = tracks;
           if (!services) {
             ws.close(AGAIN, 'track services are not running on this node');
             return;

@@ -6,16 +6,16 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { type BenchContext, percentile, registerBench } from '../bench/harness.js';
 import { issueCertificate } from '../identity/index.js';
-import type { BenchCommand, BenchReply } from './bench-clients.js';
 import { serialiseCot } from './cot.js';
-import { startThreeNodes } from './loopback.js';
 import { loadLaunches } from './replay.js';
 import { startTrackServices } from './services.js';
 import { flightUpdates } from './simulate.js';
+import type { BenchCommand, BenchReply } from './test-support/bench-clients.js';
+import { startThreeNodes } from './test-support/three-nodes.js';
 
 /**
  * Live tracks over the network (issue 5). The three nodes run in this process on loopback; the sensor and
- * the TAK-style TLS clients run in a separate process (bench-clients.ts), 10 clients per node.
+ * the TAK-style TLS clients run in a separate process (test-support/bench-clients.ts), 10 clients per node.
  * - latency: a KOR sensor at 1,000 tracks/s (sensor details attached, unlabelled: the feed's default
  *   label), measured from the sensor's write to each client's read: on KOR itself, one hop (a client of
  *   the USA node) and two hops (a client of the JPN node, relayed by the US hub under TISA);
@@ -76,7 +76,7 @@ async function bareRelay(tls: { ca: string; cert: string; key: string }) {
 }
 
 async function networkBench(ctx: BenchContext): Promise<void> {
-  const child = fork(fileURLToPath(new URL('./bench-clients.js', import.meta.url)), [], {
+  const child = fork(fileURLToPath(new URL('./test-support/bench-clients.js', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const net = await startThreeNodes({ logLevel: 'warn' });

@@ -1,11 +1,11 @@
 /**
- * The far side of the network bench (network.bench.ts), run as its own process so that the clients' work
+ * The far side of the network bench (../network.bench.ts), run as its own process so that the clients' work
  * is not billed to the node under test: a sensor writing CoT to a node's TCP input and TAK-style clients on
  * mutual TLS counting what arrives. Driven over IPC (child_process.fork); answers one message per command.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { CotFramer } from './framer.js';
+import { CotFramer } from '../framer.js';
 
 export interface TlsMaterial {
   ca: string;
