@@ -14,9 +14,7 @@ import { type DeliveredTrack, PublishedTrack, type TrackLogger, type TrackStats 
 /** What fan-out needs of a TAK client's connection (a TLSSocket in service, anything alike in a test). */
 export interface ClientSocket {
   readonly writableLength: number;
-  readonly writableCorked: number;
-  cork(): void;
-  uncork(): void;
+  readonly destroyed: boolean;
   write(bytes: Uint8Array): boolean;
   destroy(): void;
 }
@@ -56,11 +54,20 @@ interface Reader {
 
 interface ClientConn extends Reader {
   socket: ClientSocket;
+  /** Tracks for this client not yet written: written as one chunk once the current batch is fanned out. */
+  pending: Uint8Array[];
+  pendingBytes: number;
 }
 
 interface StreamConn extends Reader {
   deliver: (t: DeliveredTrack) => void;
   cut: (reason: string) => void;
+}
+
+function sameTracks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function principalOf(p: Person): Principal {
@@ -80,6 +87,9 @@ export class FanOut {
   private readonly streams = new Set<StreamConn>();
   private readonly links = new Map<string, PartnerSink>();
   private readonly cacheTimer: NodeJS.Timeout;
+  /** Clients with pending tracks, flushed once the events of the chunk being read are all fanned out. */
+  private dirty: ClientConn[] = [];
+  private readonly flush = () => this.writePending();
 
   constructor(private readonly o: FanOutOptions) {
     // Decisions depend on the date (agreements' lifecycle, consent expiry): cached answers live one second.
@@ -97,7 +107,14 @@ export class FanOut {
 
   /** A TAK client of `person` from now on; the returned function forgets it (its socket closed). */
   addClient(socket: ClientSocket, person: Person): () => void {
-    const conn: ClientConn = { socket, person, principal: principalOf(person), cache: new Map() };
+    const conn: ClientConn = {
+      socket,
+      person,
+      principal: principalOf(person),
+      cache: new Map(),
+      pending: [],
+      pendingBytes: 0,
+    };
     this.clients.add(conn);
     return () => {
       this.clients.delete(conn);
@@ -158,18 +175,18 @@ export class FanOut {
     const key = `${m.meta.labelKey ?? labelKey(p.label)}\u0000${m.meta.receivedUnder ?? ''}`;
     for (const c of this.clients) {
       if (!this.mayRead(c, p, m.meta, at, key)) continue;
-      const socket = c.socket;
-      if (socket.writableLength > maxClientBacklog) {
+      if (c.socket.writableLength + c.pendingBytes > maxClientBacklog) {
         this.clients.delete(c);
         log.warn({ user: c.person.name }, 'CoT client dropped: too slow');
-        socket.destroy();
+        c.socket.destroy();
         continue;
       }
-      if (!socket.writableCorked) {
-        socket.cork();
-        process.nextTick(() => socket.uncork());
+      if (c.pending.length === 0) {
+        if (this.dirty.length === 0) process.nextTick(this.flush);
+        this.dirty.push(c);
       }
-      socket.write(m.bytes);
+      c.pending.push(m.bytes);
+      c.pendingBytes += m.bytes.length;
       stats.deliveredToClients++;
     }
     for (const s of this.streams) {
@@ -184,6 +201,31 @@ export class FanOut {
       stats.sentToPartners++;
     }
   };
+
+  /**
+   * Writes each client's pending tracks as one chunk: fewer, larger TLS records, and clients that get the
+   * same tracks (the same rules for the same people) share one concatenated buffer.
+   */
+  private writePending(): void {
+    const dirty = this.dirty;
+    this.dirty = [];
+    let lastList: Uint8Array[] | undefined;
+    let lastChunk: Uint8Array | undefined;
+    for (const c of dirty) {
+      const list = c.pending;
+      c.pending = [];
+      let chunk: Uint8Array;
+      if (list.length === 1) chunk = list[0];
+      else if (lastChunk !== undefined && sameTracks(list, lastList!)) chunk = lastChunk;
+      else {
+        chunk = Buffer.concat(list, c.pendingBytes);
+        lastList = list;
+        lastChunk = chunk;
+      }
+      c.pendingBytes = 0;
+      if (!c.socket.destroyed) c.socket.write(chunk);
+    }
+  }
 
   /** Cuts every stream (the services closed). */
   close(): void {

@@ -74,36 +74,57 @@ export function trackLabel(t: Track, options: TrackLabelOptions = {}): Label {
  * standing consent lives with the relaying node (R24), other consents travel as signed records (§9).
  */
 export function withLabel(t: Track, label: Label, feed: string | undefined): Track {
-  const out: Track = { ...t, access: `${label.originator}:${label.classification}` };
-  if (label.releasableTo && label.releasableTo.length > 0) out.releasableTo = label.releasableTo;
+  const out: Track = { ...t };
+  writeLabel(out, label, feed ?? t.relto?.feed, t.relto?.flow);
+  return out;
+}
+
+/**
+ * Writes `label` on `out` in place: `access`, `releasableTo` and `caveat`, and a fresh `<__relto>` with
+ * `feed`, the rest of the label and `flow` (arrays copied: the track never shares the label's).
+ */
+export function writeLabel(
+  out: Track,
+  label: Label,
+  feed: string | undefined,
+  flow: readonly string[] | undefined,
+): void {
+  out.access = `${label.originator}:${label.classification}`;
+  if (label.releasableTo && label.releasableTo.length > 0) out.releasableTo = [...label.releasableTo];
   else delete out.releasableTo;
-  if (label.caveats && label.caveats.length > 0) out.caveats = label.caveats;
+  if (label.caveats && label.caveats.length > 0) out.caveats = [...label.caveats];
   else delete out.caveats;
   const relto: ReltoDetail = {};
-  const f = feed ?? t.relto?.feed;
-  if (f !== undefined) relto.feed = f;
-  if (label.topics && label.topics.length > 0) relto.topics = label.topics;
+  if (feed !== undefined) relto.feed = feed;
+  if (label.topics && label.topics.length > 0) relto.topics = [...label.topics];
   const restrictive = label.restrictive;
   if (restrictive) {
     const other: Record<string, string[]> = {};
+    let others = 0;
     for (const category of Object.keys(restrictive)) {
       const values = restrictive[category];
       if (values.length === 0) continue;
-      if (category === 'Compartment') relto.compartments = values;
-      else if (category === 'Designation') relto.designations = values;
-      else other[category] = values;
+      if (category === 'Compartment') relto.compartments = [...values];
+      else if (category === 'Designation') relto.designations = [...values];
+      else {
+        other[category] = [...values];
+        others++;
+      }
     }
-    if (Object.keys(other).length > 0) relto.restrictive = other;
+    if (others > 0) relto.restrictive = other;
   }
   if (label.informative) {
     const info: Record<string, string[]> = {};
+    let infos = 0;
     for (const category of Object.keys(label.informative)) {
-      if (label.informative[category].length > 0) info[category] = label.informative[category];
+      const values = label.informative[category];
+      if (values.length === 0) continue;
+      info[category] = [...values];
+      infos++;
     }
-    if (Object.keys(info).length > 0) relto.informative = info;
+    if (infos > 0) relto.informative = info;
   }
   if (label.purpose !== undefined) relto.purpose = label.purpose;
-  if (t.relto?.flow) relto.flow = t.relto.flow;
+  if (flow) relto.flow = [...flow];
   out.relto = relto;
-  return out;
 }

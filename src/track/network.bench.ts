@@ -2,7 +2,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { type BenchContext, percentile, registerBench } from '../bench/harness.js';
 import { issueCertificate } from '../identity/index.js';
@@ -10,7 +9,7 @@ import { serialiseCot } from './cot.js';
 import { loadLaunches } from './replay.js';
 import { startTrackServices } from './services.js';
 import { flightUpdates } from './simulate.js';
-import type { BenchCommand, BenchReply } from './test-support/bench-clients.js';
+import { BENCH_CLIENTS, type BenchCommand, type BenchReply } from './test-support/bench-clients.js';
 import { startThreeNodes } from './test-support/three-nodes.js';
 
 /**
@@ -76,7 +75,7 @@ async function bareRelay(tls: { ca: string; cert: string; key: string }) {
 }
 
 async function networkBench(ctx: BenchContext): Promise<void> {
-  const child = fork(fileURLToPath(new URL('./test-support/bench-clients.js', import.meta.url)), [], {
+  const child = fork(BENCH_CLIENTS, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const net = await startThreeNodes({ logLevel: 'warn' });

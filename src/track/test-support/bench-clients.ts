@@ -5,6 +5,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { CotFramer } from '../framer.js';
 
 export interface TlsMaterial {
@@ -177,10 +178,16 @@ async function throughput(c: Extract<BenchCommand, { cmd: 'throughput' }>): Prom
   return { ok: true, seconds: (end - start) / 1000, sent: c.events, receivedPerClient: counts };
 }
 
-process.on('message', (m: BenchCommand) => {
-  const run = m.cmd === 'latency' ? latency(m) : throughput(m);
-  run.then(
-    (r) => process.send?.(r),
-    (e: unknown) => process.send?.({ ok: false, error: e instanceof Error ? e.message : String(e) }),
-  );
-});
+/** This file, for the bench to fork (importing it also builds it beside the bench). */
+export const BENCH_CLIENTS = fileURLToPath(import.meta.url);
+
+// Only as the forked process: the bench imports this file for its path and types too.
+if (process.argv[1] === BENCH_CLIENTS) {
+  process.on('message', (m: BenchCommand) => {
+    const run = m.cmd === 'latency' ? latency(m) : throughput(m);
+    run.then(
+      (r) => process.send?.(r),
+      (e: unknown) => process.send?.({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+}
