@@ -70,6 +70,24 @@ export function trackBusSuite(name: string, make: () => Promise<BusUnderTest>): 
       await stopB();
     });
 
+    it('hands the publisher’s decoded form to the subscribers of its own process only, with the bytes', async () => {
+      const onA: TrackMessage[] = [];
+      const onB: TrackMessage[] = [];
+      const stopA = await a.subscribe((m) => onA.push(m));
+      const stopB = await b.subscribe((m) => onB.push(m));
+      const decoded = { parsed: 'once' };
+      await a.publish({ ...message(1, 'decoded-1'), decoded });
+      await b.publish(message(2, 'decoded-2'));
+      await until(() => onA.length === 2 && onB.length === 2);
+      expect(onA[0].decoded).toBe(decoded);
+      // Another process gets the bytes alone (for the in-process bus, b is a).
+      expect(onB[0].decoded).toBe(b === a ? decoded : undefined);
+      expect(new TextDecoder().decode(onB[0].bytes)).toBe('<event uid="T1"/>');
+      expect(onA[1].decoded).toBeUndefined();
+      await stopA();
+      await stopB();
+    });
+
     it('R32: delivers once a track published twice, from one process or two', async () => {
       const got: string[] = [];
       const stop = await a.subscribe((m) => got.push(m.meta.key));
