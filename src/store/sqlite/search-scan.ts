@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DialectOps } from '../kysely-store.js';
+import type { DialectOps } from '../context.js';
 
 /** FTS5 query: each word quoted (so no word is read as an operator), all required. */
 function matchAll(words: string[]): string {

@@ -3,9 +3,10 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type SqliteDatabase as SqliteConnectionLike, SqliteDialect, sql } from 'kysely';
 import { ReltoError } from '../../errors/index.js';
+import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
-import { type DialectOps, KyselyStore } from '../kysely-store.js';
+import { kyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
@@ -227,7 +228,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
     thread: null as Checkpointer | null,
     written: 0,
   };
-  return new KyselyStore(db, {
+  return kyselyStore(db, {
     ops: sqliteOps(raw, checkpoints),
     nodeKey,
     now,
