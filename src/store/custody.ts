@@ -102,6 +102,7 @@ export async function listCustody(scope: Scope, itemId: string): Promise<Custody
   return rows.map((r) => toCustody(r));
 }
 
+/** R27: erases the data key, content and index rows of an item and keeps its tombstone. */
 export async function destroyObject(scope: Scope, id: string): Promise<boolean> {
   return scope.atomic(async (s) => {
     await lockObjectWriters(s);

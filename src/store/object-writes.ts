@@ -285,6 +285,7 @@ export async function replaceMarking(
   });
 }
 
+/** The floor's label-derived columns a reclassification sets: only those given, the rest stay. */
 function floorColumns(floor: Omit<FloorInfo, 'floor'>) {
   return {
     ...(floor.originator !== undefined ? { originator: floor.originator } : {}),

@@ -11,12 +11,7 @@ import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
-import { scanSearchSqlite } from './search-scan.js';
-
-/** FTS5 query: each word quoted (so no word is read as an operator), all required. */
-function ftsQuery(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
-}
+import { ftsQuery, scanSearchSqlite } from './search-scan.js';
 
 /** Rows in one commit from which checkpoints move to their own thread (see checkpointer.ts). */
 const BULK_ROWS = 1000;
