@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import { ReltoError } from '../errors/index.js';
 import { open, unwrap } from '../keys/index.js';
 import type { Scope } from './context.js';
-import type { Database } from './database.js';
+import type { CustodyTable, Database } from './database.js';
 import { lockObjectWriters } from './meta.js';
 import { chunks, json, parse } from './rows.js';
 import { splitSealed } from './sealed-content.js';
@@ -72,15 +72,7 @@ export async function addCustodyRecords(scope: Scope, records: readonly CustodyI
   });
 }
 
-function toCustody(r: {
-  seq: number;
-  item_id: string;
-  kind: string;
-  copy_number: number | null;
-  by_user: string;
-  at: string;
-  details: string;
-}): CustodyRecord {
+function toCustody(r: Selectable<CustodyTable>): CustodyRecord {
   return {
     seq: Number(r.seq),
     itemId: r.item_id,
