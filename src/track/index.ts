@@ -25,21 +25,13 @@ export {
   UNKNOWN_ERROR,
 } from './cot.js';
 export { parseCsv } from './csv.js';
-export {
-  type ClientSocket,
-  FanOut,
-  type FanOutOptions,
-  type PartnerSink,
-  type PersonStream,
-} from './fan-out.js';
+export type { PersonStream } from './fan-out.js';
 export { eventKey, flowOf, mayForwardTo, receivedFrom, TrackDeduper, withFlowHop } from './flow.js';
 export { CotFramer, type Frame } from './framer.js';
 export { formatInstant, parseInstant } from './instant.js';
-export { Intake, type IntakeOptions, type Source } from './intake.js';
 export { type FeedDefaults, type TrackLabelOptions, trackFeed, trackLabel, withLabel } from './label.js';
 export { outboundTrack } from './outbound.js';
-export { type PartnerEndpoint, PartnerLink, type PartnerLinkOptions } from './partner-link.js';
-export { openPorts, type PortsOptions, type TrackPorts } from './ports.js';
+export { type PartnerEndpoint, PartnerLink } from './partner-link.js';
 export { loadLaunches, pickLaunch, type ReplayOptions, type ReplayResult, replayLaunch } from './replay.js';
 export { startTrackServices, type TrackServices, type TrackServicesOptions } from './services.js';
 export {
@@ -61,13 +53,6 @@ export {
   seededRandom,
   simulateLaunch,
 } from './simulate.js';
-export {
-  type DeliveredTrack,
-  newTrackStats,
-  PublishedTrack,
-  type TrackLogger,
-  type TrackNode,
-  type TrackStats,
-} from './stage.js';
+export type { DeliveredTrack, TrackLogger, TrackNode, TrackStats } from './stage.js';
 export { stripForRelease } from './strip.js';
 export * from './track.js';
