@@ -61,3 +61,20 @@ function copyCategories(c: Record<string, string[]>): Record<string, string[]> {
   for (const k of Object.keys(c)) out[k] = [...c[k]];
   return out;
 }
+
+/**
+ * R30, R29: what stripForRelease drops from `t`, space-separated for the audit (`''` when nothing): event
+ * attributes as `@name`, detail children by element name, other event children as `event/name`.
+ */
+export function strippedParts(t: Track): string {
+  let out = '';
+  if (t.attributes) for (const [name] of t.attributes) out += out === '' ? `@${name}` : ` @${name}`;
+  if (t.details) for (const d of t.details) out += out === '' ? d.name : ` ${d.name}`;
+  if (t.extra) {
+    for (const x of t.extra) {
+      const name = `event/${/^<\s*([^\s/>]+)/.exec(x)?.[1] ?? '?'}`;
+      out += out === '' ? name : ` ${name}`;
+    }
+  }
+  return out;
+}
