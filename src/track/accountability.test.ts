@@ -160,10 +160,14 @@ describe('R29: track accountability (one audit entry per recipient, label, decis
       ],
       extra: ['<sensorTrace a="1"/>'],
     } satisfies Track;
-    const parts = strippedParts(t);
-    expect(parts).toBe('@qos __sensor remarks event/sensorTrace');
-    for (let n = 0; n < 4; n++) account.stripped(parts, JSON.stringify(LABEL));
-    account.stripped('', JSON.stringify(LABEL)); // nothing dropped: nothing to record
+    expect(strippedParts(t)).toEqual(['@qos', '__sensor', 'remarks', 'event/sensorTrace']);
+    const plain = { ...t, attributes: undefined, extra: undefined };
+    for (let n = 0; n < 4; n++) account.stripped(t, JSON.stringify(LABEL));
+    for (let n = 0; n < 3; n++) account.stripped(plain, JSON.stringify(LABEL));
+    account.stripped(
+      { ...t, attributes: undefined, details: undefined, extra: undefined },
+      JSON.stringify(LABEL),
+    ); // nothing dropped: nothing to record
     account.flush();
     expect(ofAction(entries, 'strip')).toEqual([
       expect.objectContaining({
@@ -174,6 +178,9 @@ describe('R29: track accountability (one audit entry per recipient, label, decis
           fields: ['@qos', '__sensor', 'remarks', 'event/sensorTrace'],
           count: 4,
         }),
+      }),
+      expect.objectContaining({
+        details: expect.objectContaining({ label: LABEL, fields: ['__sensor', 'remarks'], count: 3 }),
       }),
     ]);
   });

@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AuditEntryInput } from '../audit/index.js';
+import { sameStrippedParts, strippedParts } from './strip.js';
+import type { Track } from './track.js';
 
 /**
  * R29 for tracks: every track decision reaches the node's audit log, aggregated so the hot path stays a
@@ -67,8 +69,6 @@ interface Count {
   count: number;
 }
 
-type Tally<T> = Map<Recipient, Map<string, T>>;
-
 function cohort(hash: Hash, count: number): Cohort {
   return { hash, count, seats: [], pending: null, round: 0, hits: 0 };
 }
@@ -95,11 +95,11 @@ function settle(c: Cohort): void {
   c.hits = 0;
 }
 
-function inner<T>(tally: Tally<T>, to: Recipient): Map<string, T> {
-  let m = tally.get(to);
+function inner<K, L, T>(tally: Map<K, Map<L, T>>, at: K): Map<L, T> {
+  let m = tally.get(at);
   if (m === undefined) {
     m = new Map();
-    tally.set(to, m);
+    tally.set(at, m);
   }
   return m;
 }
@@ -114,9 +114,13 @@ function labelFields(key: string): Record<string, unknown> {
 }
 
 export class TrackAccountability {
-  private sent: Tally<Seat> = new Map();
-  private denied: Tally<Map<string, Count>> = new Map();
-  private strips = new Map<string, Map<string, number>>();
+  /** Seats by fan-out key, then recipient (a message's recipients share its key: one lookup each). */
+  private sent = new Map<string, Map<Recipient, Seat>>();
+  private lastKey: string | null = null;
+  private lastSeats: Map<Recipient, Seat> | null = null;
+  private denied = new Map<Recipient, Map<string, Map<string, Count>>>();
+  /** Per label key, the sets of parts dropped (an empty set too: tracks with nothing to drop match it fast). */
+  private strips = new Map<string, { parts: string[]; count: number }[]>();
   /** The cohort new seats join while it has hashed nothing yet. */
   private fresh: Cohort | null = null;
   private readonly connections = new WeakMap<object, number>();
@@ -157,8 +161,13 @@ export class TrackAccountability {
 
   /** R29: `bytes` were sent to `to` (`who`: the partner party or the person) under fan-out key `key`. */
   delivered(channel: TrackChannel, to: Recipient, who: string, key: string, bytes: Uint8Array): void {
-    const seats = inner(this.sent, to);
-    let seat = seats.get(key);
+    let seats = this.lastSeats;
+    if (key !== this.lastKey || seats === null) {
+      seats = inner(this.sent, key);
+      this.lastKey = key;
+      this.lastSeats = seats;
+    }
+    let seat = seats.get(to);
     if (seat === undefined) {
       let c = this.fresh;
       if (c === null || c.count !== 0 || (c.pending !== null && c.pending !== bytes)) {
@@ -167,7 +176,7 @@ export class TrackAccountability {
       }
       seat = { cohort: c, round: 0, channel, who, key, connection: this.connectionOf(to) };
       c.seats.push(seat);
-      seats.set(key, seat);
+      seats.set(to, seat);
     }
     let c = seat.cohort;
     if (c.pending !== bytes || seat.round === c.round) {
@@ -201,15 +210,20 @@ export class TrackAccountability {
     this.refused('intake', from, from, labelKey, reason);
   }
 
-  /** R29, R30: the parts `fields` (space-separated, as strippedParts gives) were dropped from a track. */
-  stripped(fields: string, labelKey: string): void {
-    if (fields === '') return;
-    let m = this.strips.get(labelKey);
-    if (m === undefined) {
-      m = new Map();
-      this.strips.set(labelKey, m);
+  /** R29, R30: track `t` (as it arrived) was stripped to the allow-list under label `labelKey`. */
+  stripped(t: Track, labelKey: string): void {
+    let list = this.strips.get(labelKey);
+    if (list === undefined) {
+      list = [];
+      this.strips.set(labelKey, list);
     }
-    m.set(fields, (m.get(fields) ?? 0) + 1);
+    for (const s of list) {
+      if (sameStrippedParts(t, s.parts)) {
+        s.count++;
+        return;
+      }
+    }
+    list.push({ parts: strippedParts(t), count: 1 });
   }
 
   /** Writes this period's entries to the audit log and starts the next period. */
@@ -219,6 +233,8 @@ export class TrackAccountability {
     const denied = this.denied;
     const strips = this.strips;
     this.sent = new Map();
+    this.lastKey = null;
+    this.lastSeats = null;
     this.denied = new Map();
     this.strips = new Map();
     this.fresh = null;
@@ -270,14 +286,15 @@ export class TrackAccountability {
         }
       }
     }
-    for (const [key, byFields] of strips) {
-      for (const [fields, count] of byFields) {
+    for (const [key, list] of strips) {
+      for (const { parts, count } of list) {
+        if (parts.length === 0) continue; // nothing was dropped
         entries.push({
           kind: 'track',
           at,
           actor,
           action: 'strip',
-          details: { ...labelFields(key), fields: fields.split(' '), count, until: end },
+          details: { ...labelFields(key), fields: parts, count, until: end },
         });
       }
     }

@@ -30,7 +30,6 @@ import { CotFramer } from './framer.js';
 import { parseInstant } from './instant.js';
 import { type FeedDefaults, trackFeed, trackLabel } from './label.js';
 import { outboundTrack } from './outbound.js';
-import { strippedParts } from './strip.js';
 import type { Track } from './track.js';
 
 /** The logging the services do (pino's, or Fastify's logger, which is pino's). */
@@ -334,7 +333,7 @@ export async function startTrackServices(
     };
     if (feed !== undefined) meta.feed = feed;
     if (receivedUnder !== undefined) meta.receivedUnder = receivedUnder;
-    account.stripped(strippedParts(arrived), meta.labelKey!); // R30, R29
+    account.stripped(arrived, meta.labelKey!); // R30, R29
     RELTO_PARSED.set(bytes, {
       track: out,
       label,
@@ -713,7 +712,6 @@ export async function startTrackServices(
     async close() {
       if (RUNNING.get(node) === services) RUNNING.delete(node);
       clearInterval(cacheTimer);
-      account.close();
       unwatch();
       await unsubscribe();
       for (const l of links.values()) l.stop();
@@ -721,6 +719,7 @@ export async function startTrackServices(
       streams.clear();
       for (const s of sockets) s.destroy();
       await Promise.all([closeServer(tcpServer), closeServer(tlsServer)]);
+      account.close(); // R29: the last second's decisions, once nothing more can come in
       if (ownBus) await bus.close();
     },
   };
