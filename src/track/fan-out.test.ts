@@ -7,6 +7,7 @@ import type { Person } from '../node/index.js';
 import { compileRegistry } from '../policy/index.js';
 import { dataDir, loadBuiltinRegistry } from '../registry/index.js';
 import { nodePrincipal } from './access.js';
+import { TrackAccountability } from './accountability.js';
 import { serialiseCot } from './cot.js';
 import { type ClientSocket, FanOut } from './fan-out.js';
 import { eventKey } from './flow.js';
@@ -85,6 +86,7 @@ function korFanOut() {
     log: pino({ level: 'silent' }),
     stats,
     maxClientBacklog: 1 << 20,
+    account: new TrackAccountability({ party: 'KOR', record: () => {}, timer: false }),
   });
   return { fanOut, stats };
 }

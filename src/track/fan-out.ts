@@ -1,9 +1,10 @@
 import type { TrackMessage } from '../bus/index.js';
 import { labelKey } from '../label/index.js';
 import type { Person } from '../node/index.js';
-import type { Principal } from '../policy/index.js';
+import type { Answer, Principal } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { mayClientReceive, mayPartnerReceive, type StandingConsents } from './access.js';
+import type { TrackAccountability } from './accountability.js';
 import { tryParseCot } from './cot.js';
 import { mayForwardTo } from './flow.js';
 import { parseInstant } from './instant.js';
@@ -42,6 +43,15 @@ export interface FanOutOptions {
   stats: TrackStats;
   /** A client whose unsent output exceeds this many bytes is dropped (slow consumer). */
   maxClientBacklog: number;
+  /** R29: where every release, read and denial is tallied for the audit log. */
+  account: TrackAccountability;
+}
+
+/** A decision as the fan-out keeps it: `true` for a permit, else the deny's reason codes (R29). */
+type Verdict = true | string;
+
+function verdictOf(answer: Answer): Verdict {
+  return answer.decision === 'permit' ? true : answer.reasons.map((r) => r.code).join(' ') || 'DENY';
 }
 
 /** A reader of the node's tracks: a TAK client or a WebSocket stream, with its decide(read) answers. */
@@ -49,7 +59,7 @@ interface Reader {
   person: Person;
   principal: Principal;
   /** decide(read) answers per label (cleared each second and on any change of the person). */
-  cache: Map<string, boolean>;
+  cache: Map<string, Verdict>;
 }
 
 interface ClientConn extends Reader {
@@ -169,12 +179,16 @@ export class FanOut {
   readonly deliver = (m: TrackMessage): void => {
     const p = this.decode(m);
     if (!p) return;
-    const { stats, log, maxClientBacklog } = this.o;
+    const { stats, log, maxClientBacklog, account } = this.o;
     const at = new Date(this.o.now()).toISOString();
     // One key string per message: every client's cache lookup then reuses its hash.
     const key = `${m.meta.labelKey ?? labelKey(p.label)}\u0000${m.meta.receivedUnder ?? ''}`;
     for (const c of this.clients) {
-      if (!this.mayRead(c, p, m.meta, at, key)) continue;
+      const v = this.mayRead(c, p, m.meta, at, key);
+      if (v !== true) {
+        account.refused('client', c, c.person.name, key, v); // R29
+        continue;
+      }
       if (c.socket.writableLength + c.pendingBytes > maxClientBacklog) {
         this.clients.delete(c);
         log.warn({ user: c.person.name }, 'CoT client dropped: too slow');
@@ -187,17 +201,28 @@ export class FanOut {
       }
       c.pending.push(m.bytes);
       c.pendingBytes += m.bytes.length;
+      account.delivered('client', c, c.person.name, key, m.bytes); // R29
       stats.deliveredToClients++;
     }
     for (const s of this.streams) {
-      if (this.mayRead(s, p, m.meta, at, key))
+      const v = this.mayRead(s, p, m.meta, at, key);
+      if (v !== true)
+        account.refused('stream', s, s.person.name, key, v); // R29
+      else {
         s.deliver({ track: p.track, label: p.label, bytes: m.bytes, meta: m.meta });
+        account.delivered('stream', s, s.person.name, key, m.bytes); // R29
+      }
     }
     for (const [party, link] of this.links) {
       // R32: never back to a party that carried it, nor to its originator.
       if (!mayForwardTo(p.track, p.label.originator, party)) continue;
-      if (!this.mayRelease(p, m.meta, party, at)) continue;
+      const v = this.mayRelease(p, m.meta, party, at);
+      if (v !== true) {
+        account.refused('partner', link, party, key, v); // R29
+        continue;
+      }
       link.send({ bytes: m.bytes, staleMs: p.staleMs });
+      account.delivered('partner', link, party, key, m.bytes); // R29
       stats.sentToPartners++;
     }
   };
@@ -256,18 +281,19 @@ export class FanOut {
     meta: TrackMessage['meta'],
     at: string,
     key: string,
-  ): boolean {
+  ): Verdict {
     let ok = conn.cache.get(key);
     if (ok === undefined) {
       try {
         const args = { label: p.label, principal: conn.principal, at };
-        ok =
+        ok = verdictOf(
           mayClientReceive(
             this.o.registry,
             meta.receivedUnder !== undefined ? { ...args, receivedUnder: meta.receivedUnder } : args,
-          ).decision === 'permit';
+          ),
+        );
       } catch {
-        ok = false; // a malformed request is never a permit
+        ok = 'MALFORMED_REQUEST'; // a malformed request is never a permit
       }
       conn.cache.set(key, ok);
     }
@@ -278,7 +304,7 @@ export class FanOut {
    * R31, R24: release to that party only if decide() permits it (no cache: a revoked consent stops the
    * relay with the next track).
    */
-  private mayRelease(p: PublishedTrack, meta: TrackMessage['meta'], party: string, at: string): boolean {
+  private mayRelease(p: PublishedTrack, meta: TrackMessage['meta'], party: string, at: string): Verdict {
     const o = this.o;
     try {
       const args = {
@@ -291,10 +317,10 @@ export class FanOut {
         ...(meta.receivedUnder !== undefined ? { receivedUnder: meta.receivedUnder } : {}),
         ...(o.standingConsents ? { consents: o.standingConsents } : {}),
       };
-      return mayPartnerReceive(o.registry, args).decision === 'permit';
+      return verdictOf(mayPartnerReceive(o.registry, args));
     } catch (e) {
       o.log.warn({ uid: p.track.uid, to: party, err: (e as Error).message }, 'release request malformed');
-      return false;
+      return 'MALFORMED_REQUEST';
     }
   }
 }

@@ -5,6 +5,7 @@ import type { TrackMessage } from '../bus/index.js';
 import { compileRegistry } from '../policy/index.js';
 import { dataDir, loadBuiltinRegistry } from '../registry/index.js';
 import { nodePrincipal } from './access.js';
+import { TrackAccountability } from './accountability.js';
 import { serialiseCot } from './cot.js';
 import { formatInstant } from './instant.js';
 import { Intake } from './intake.js';
@@ -52,6 +53,7 @@ function korIntake() {
     now: Date.now,
     log: pino({ level: 'silent' }),
     stats,
+    account: new TrackAccountability({ party: 'KOR', record: () => {}, timer: false }),
     publish: (m) => {
       published.push(m);
       return true;

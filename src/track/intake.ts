@@ -4,7 +4,8 @@ import { labelKey } from '../label/index.js';
 import type { Principal } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { mayClientReceive, releaseUnder } from './access.js';
-import { isPing, pongFor, serialiseCot, tryParseCot } from './cot.js';
+import type { TrackAccountability } from './accountability.js';
+import { cotRefusalReason, isPing, pongFor, serialiseCot, tryParseCot } from './cot.js';
 import { eventKey, flowOf, receivedFrom } from './flow.js';
 import { CotFramer } from './framer.js';
 import { parseInstant } from './instant.js';
@@ -28,6 +29,8 @@ export interface IntakeOptions {
   stats: TrackStats;
   /** Largest CoT event accepted (default the parser's). */
   maxEventBytes?: number;
+  /** R29: where refusals and strips are tallied for the audit log. */
+  account: TrackAccountability;
   /** Puts one track on the node's bus; false when the bus dropped it as a duplicate (R32). */
   publish(message: TrackMessage): boolean;
 }
@@ -64,11 +67,13 @@ export class Intake {
     const { stats, log, now } = this.o;
     const maxBytes = this.maxBytes;
     const framer = new CotFramer(maxBytes !== undefined ? { maxBytes } : {});
+    const refused = (reason: string) => this.o.account.refusedAtIntake(from() ?? 'client', '', reason); // R29
     return (chunk: Buffer) => {
       for (const f of framer.push(chunk)) {
         stats.received++;
         if (!f.ok) {
           stats.refused++;
+          refused(f.reason);
           log.warn({ from: from(), reason: f.reason }, f.message);
           continue;
         }
@@ -78,11 +83,13 @@ export class Intake {
         } catch (e) {
           // Not a refusal the parser knows: still one bad event, never the end of the node.
           stats.refused++;
+          refused('malformed');
           log.error({ from: from(), err: (e as Error).message }, 'CoT refused (malformed): parser failure');
           continue;
         }
         if (!r.ok) {
           stats.refused++;
+          refused(r.reason);
           log.warn({ from: from(), reason: r.reason }, r.message);
           continue;
         }
@@ -105,19 +112,21 @@ export class Intake {
 
   /** Labels, strips and publishes one parsed event from the sensor input or a partner. */
   take(t: Track, from: string): void {
-    const { self, stats, log, feeds, sensorFeed } = this.o;
+    const { self, stats, log, feeds, sensorFeed, account } = this.o;
     let label: Label;
     try {
       // R31: a partner's track must carry its label; a sensor's may take its feed's default.
       label = from === 'sensor' ? trackLabel(t, { feed: sensorFeed, defaults: feeds }) : trackLabel(t);
     } catch (e) {
       stats.refused++;
+      account.refusedAtIntake(from, '', cotRefusalReason(e) ?? 'bad-label'); // R29
       log.warn({ uid: t.uid, from, reason: (e as Error).message }, 'CoT refused');
       return;
     }
     if (from === 'sensor' && label.originator !== self) {
       // A local sensor speaks for this node only: it cannot inject a track in a partner's name.
       stats.refused++;
+      account.refusedAtIntake(from, keyOf(label), 'bad-label'); // R29
       log.warn(
         { uid: t.uid, from, originator: label.originator },
         'CoT refused (bad-label): foreign originator at the sensor input',
@@ -135,6 +144,7 @@ export class Intake {
       receivedUnder = releaseUnder(this.o.registry, label, from, self);
       if (!this.mayHold(label, receivedUnder)) {
         stats.refused++;
+        account.refusedAtIntake(from, keyOf(label), 'not-receivable'); // R29
         log.warn(
           { uid: t.uid, from, originator: label.originator },
           'CoT refused (not-receivable): this node may not hold it',
@@ -147,11 +157,13 @@ export class Intake {
     // R30: stripped before it reaches the bus: nothing downstream ever sees the sensor's details.
     const out = outboundTrack(arrived, label, self, feed);
     const bytes = Buffer.from(serialiseCot(out));
+    const key = keyOf(label);
+    account.stripped(arrived, key); // R30, R29
     const meta: TrackMessage['meta'] = {
       uid: out.uid,
       originator: label.originator,
       key: eventKey(out, label.originator),
-      labelKey: keyOf(label),
+      labelKey: key,
       from,
     };
     if (feed !== undefined) meta.feed = feed;

@@ -4,6 +4,7 @@ import { ReltoError } from '../errors/index.js';
 import type { Label } from '../label/index.js';
 import type { Person } from '../node/index.js';
 import { nodePrincipal, type StandingConsents } from './access.js';
+import { TrackAccountability } from './accountability.js';
 import { FanOut, type PersonStream } from './fan-out.js';
 import { Intake } from './intake.js';
 import type { FeedDefaults } from './label.js';
@@ -143,6 +144,14 @@ export async function startTrackServices(
   }
   const tls = options.tls ?? { ca: [], cert: '', key: '' };
   const ca = Array.isArray(tls.ca) ? tls.ca : [tls.ca];
+  // R29: every track decision of the intake and the fan-out is tallied and written to the node's audit log
+  // once a second.
+  const account = new TrackAccountability({
+    party: self,
+    record: (e) => node.recordAudit(e),
+    now,
+    onError: (e) => log.error({ err: (e as Error).message }, 'track audit entries not recorded'),
+  });
 
   const publish =
     bus instanceof InProcessTrackBus
@@ -162,6 +171,7 @@ export async function startTrackServices(
     log,
     stats,
     ...(options.maxEventBytes !== undefined ? { maxEventBytes: options.maxEventBytes } : {}),
+    account,
     publish,
   });
   const fanOut = new FanOut({
@@ -173,6 +183,7 @@ export async function startTrackServices(
     log,
     stats,
     maxClientBacklog: options.maxClientBacklog ?? 8 * 1024 * 1024,
+    account,
   });
   const unwatch = node.onPersonChanged((name) => fanOut.personChanged(name));
   const unsubscribe = await bus.subscribe(fanOut.deliver);
@@ -227,6 +238,7 @@ export async function startTrackServices(
       for (const l of links.values()) l.stop();
       fanOut.close();
       await ports.close();
+      account.close(); // R29: the last second's decisions, once nothing more can come in
       if (ownBus) await bus.close();
     },
   };

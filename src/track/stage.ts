@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditEntryInput } from '../audit/index.js';
 import type { TrackMessage } from '../bus/index.js';
 import type { Label } from '../label/index.js';
 import type { Person } from '../node/index.js';
@@ -16,6 +17,8 @@ export interface TrackNode {
   readonly registry: CompiledRegistry;
   refreshPerson(person: Person): Promise<Person | null>;
   onPersonChanged(listener: (name: string) => void): () => void;
+  /** Queues an entry on the node's audit log (R29: the track decisions, aggregated per second). */
+  recordAudit(entry: AuditEntryInput): void;
 }
 
 export interface TrackStats {
