@@ -125,12 +125,7 @@ export class Intake {
     }
     if (from === 'sensor' && label.originator !== self) {
       // A local sensor speaks for this node only: it cannot inject a track in a partner's name.
-      stats.refused++;
-      account.refusedAtIntake(from, keyOf(label), 'bad-label'); // R29
-      log.warn(
-        { uid: t.uid, from, originator: label.originator },
-        'CoT refused (bad-label): foreign originator at the sensor input',
-      );
+      this.refuse(t, from, label, 'bad-label', 'foreign originator at the sensor input');
       return;
     }
     if (from !== 'sensor' && (label.originator === self || flowOf(t).includes(self))) {
@@ -143,12 +138,7 @@ export class Intake {
     if (from !== 'sensor') {
       receivedUnder = releaseUnder(this.o.registry, label, from, self);
       if (!this.mayHold(label, receivedUnder)) {
-        stats.refused++;
-        account.refusedAtIntake(from, keyOf(label), 'not-receivable'); // R29
-        log.warn(
-          { uid: t.uid, from, originator: label.originator },
-          'CoT refused (not-receivable): this node may not hold it',
-        );
+        this.refuse(t, from, label, 'not-receivable', 'this node may not hold it');
         return;
       }
     }
@@ -171,6 +161,13 @@ export class Intake {
     stats.published++;
     const decoded = new PublishedTrack(out, label, feed, parseInstant(out.stale));
     if (!this.o.publish({ bytes, meta, decoded })) stats.duplicates++;
+  }
+
+  /** Counts, audits (R29) and logs one refused track whose label is known. */
+  private refuse(t: Track, from: string, label: Label, reason: string, why: string): void {
+    this.o.stats.refused++;
+    this.o.account.refusedAtIntake(from, keyOf(label), reason); // R29
+    this.o.log.warn({ uid: t.uid, from, originator: label.originator }, `CoT refused (${reason}): ${why}`);
   }
 
   /**
