@@ -1,3 +1,4 @@
+export { upgradedExchangeBody } from './exchange-upgrade.js';
 export { openStore } from './open-store.js';
 export * from './store.js';
 export { microsToStamp, normaliseStamp, stampToMicros } from './time.js';
