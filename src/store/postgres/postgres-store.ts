@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { type DialectOps, KyselyStore } from '../kysely-store.js';
-import { coreTables, exec, migrate } from '../migrations.js';
+import { coreTables, exchangeRowShapes, exec, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { termHasher } from './hashed-terms.js';
 import { searchIndexPostgres } from './search-index.js';
@@ -163,6 +163,7 @@ export async function openPostgresStore(
         '0002_search_index': searchIndexPostgres,
         '0003_exchange': exchangeTable('postgres'),
         '0004_inline_rows': inlineRows,
+        '0005_exchange_row_shapes': exchangeRowShapes,
       },
       schema,
     );
