@@ -1,6 +1,6 @@
 import type { Message } from '../../exchange/index.js';
 import type { Store } from '../../store/index.js';
-import type { LegacyOutboxBody } from './exchange.js';
+import type { LegacyOutboxBody } from './rows.js';
 
 /**
  * R27 for the exchange's rows: what they may still carry of a destroyed item's content goes with it, in the
