@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEntryInput } from '../../audit/index.js';
 import { ReltoError } from '../../errors/index.js';
 import type { ConsentAnswer, ConsentRecord, ConsentRequest } from '../../exchange/index.js';
-import { deciderFor, type NodeContext, nowIso } from '../context.js';
+import { deciderFor, nowIso } from '../context.js';
 import type { Person } from '../service.js';
 import { heldItem } from './held.js';
-import { type Author, toItem } from './messages.js';
-import type { Outbox } from './outbox.js';
-import type { PartnerBook } from './partners.js';
+import { toItem } from './messages.js';
 import { checkConsentFiling, notAPartner } from './release-state.js';
-import { getRow, listRows, putRow, ROWS, updateRow } from './rows.js';
+import { getRow, heldConsentRow, listRows, putRow, ROWS, updateRow } from './rows.js';
+import { Stage } from './stage.js';
 
 /** The audit entry of a step of a consent request (asked, granted, refused), about its item and itself. */
 function consentEntry(
@@ -26,18 +25,7 @@ function consentEntry(
  * act on it; the originator's releasing officer (never the one who asked) grants or refuses, and the signed
  * answer travels back through the outbox. A granted consent joins the item's decisions on both sides.
  */
-export class Consents {
-  constructor(
-    private readonly ctx: NodeContext,
-    private readonly author: Author,
-    private readonly partners: PartnerBook,
-    private readonly outbox: Outbox,
-  ) {}
-
-  private get party(): string {
-    return this.ctx.party;
-  }
-
+export class Consents extends Stage {
   async request(
     actor: Person,
     body: { item: string; to?: string; purpose?: string; actions?: string[] },
@@ -68,20 +56,20 @@ export class Consents {
     } as ConsentRequest;
     const message = this.author.notice('consent-request', label.originator, request);
     const queued = await this.outbox.row(message);
-    await this.ctx.audit.appendWithin(async (tx) => {
-      await putRow(tx, {
+    const step = { at, actor: me.name, action: 'request' };
+    const details = { to: label.originator, message: message.id, ...scope };
+    await this.fileRequest(
+      {
         kind: ROWS.consentRequestOut,
         key: request.id,
         ref: stored.id,
         partner: label.originator,
         status: 'pending',
         body: { request, askedBy: me.name },
-      });
-      await this.outbox.enqueue(tx, queued);
-      const step = { at, actor: me.name, action: 'request' };
-      const details = { to: label.originator, message: message.id, ...scope };
-      return { result: undefined, entries: [consentEntry(step, stored.id, request.id, details)] };
-    });
+      },
+      consentEntry(step, stored.id, request.id, details),
+      queued,
+    );
     this.outbox.onQueued(label.originator);
     return { id: request.id, status: 'pending', request };
   }
@@ -145,13 +133,7 @@ export class Consents {
     await this.ctx.audit.appendWithin(async (tx) => {
       await updateRow(tx, ROWS.consentRequestIn, requestId, { status });
       if (answer.type === 'relto-consent') {
-        await putRow(tx, {
-          kind: ROWS.consent,
-          key: answer.ref,
-          ref: request.item,
-          status: 'held',
-          body: { record: record!, consent: answer },
-        });
+        await putRow(tx, heldConsentRow(record!, answer));
       }
       await this.outbox.enqueue(tx, queued);
       const step = { at, actor: me.name, action: refuse ? 'refuse' : 'grant' };

@@ -45,16 +45,7 @@ export async function receiveRelease(
   const refusals: AuditEntryInput[] = [];
   const refuse = (id: string, version: string, code: string, text: string) => {
     receiptItems.push({ id, version, status: 'refused', code });
-    refusals.push({
-      kind: 'refusal',
-      at,
-      actor: `node:${message.sender}`,
-      action: 'receive',
-      decision: 'deny',
-      subjects: [id],
-      reasons: [code],
-      details: { message: message.id, reason: text },
-    });
+    refusals.push(receiveRefusal(message, at, id, code, { reason: text }));
   };
   const verified: VerifiedItem<'release'>[] = [];
   for (const r of results) {
@@ -329,4 +320,24 @@ async function storeReceived(
       })),
     })),
   );
+}
+
+/** The audit entry of a received item refused, the sending node as actor. */
+export function receiveRefusal(
+  message: Message,
+  at: string,
+  id: string,
+  code: string,
+  details: Record<string, unknown>,
+): AuditEntryInput {
+  return {
+    kind: 'refusal',
+    at,
+    actor: `node:${message.sender}`,
+    action: 'receive',
+    decision: 'deny',
+    subjects: [id],
+    reasons: [code],
+    details: { message: message.id, ...details },
+  };
 }

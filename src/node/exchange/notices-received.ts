@@ -17,7 +17,7 @@ import { knownMarking } from '../labels.js';
 import { labelColumns } from './inbox-release.js';
 import { toSigned } from './messages.js';
 import type { PartnerBook } from './partners.js';
-import { getRow, putRow, ROWS, updateRow } from './rows.js';
+import { getRow, heldConsentRow, putRow, ROWS, updateRow } from './rows.js';
 
 /** A received notice applied inside its receipt's transaction (see notices.ts). */
 export async function applyNotice(
@@ -32,6 +32,13 @@ export async function applyNotice(
 ): Promise<{ status: 'stored' | 'duplicate' | 'refused'; code?: string }> {
   const actor = `node:${message.sender}`;
   const item = message.items[v.index]!;
+  /** The notice's audit entry, the sending node as actor. */
+  const note = (
+    kind: AuditEntryInput['kind'],
+    action: string,
+    subjects: string[],
+    details: Record<string, unknown> = {},
+  ) => entries.push({ kind, at, actor, action, subjects, details: { message: message.id, ...details } });
   switch (message.kind) {
     case 'consent-request': {
       const request = v.object as ConsentRequest;
@@ -43,27 +50,14 @@ export async function applyNotice(
         status: 'pending',
         body: { request },
       });
-      entries.push({
-        kind: 'consent',
-        at,
-        actor,
-        action: 'requested',
-        subjects: [request.item, request.id],
-        details: { message: message.id },
-      });
+      note('consent', 'requested', [request.item, request.id]);
       return { status: put.added ? 'stored' : 'duplicate' };
     }
     case 'consent': {
       const answer = v.object as ConsentAnswer;
       const requestId = answer.type === 'relto-consent' ? answer.request : answer.request;
       if (answer.type === 'relto-consent') {
-        await putRow(tx, {
-          kind: ROWS.consent,
-          key: answer.ref,
-          ref: answer.item,
-          status: 'held',
-          body: { record: toSigned(item), consent: answer },
-        });
+        await putRow(tx, heldConsentRow(toSigned(item), answer));
         // R15–R17: the consent joins the item's decisions once the notice is committed.
         after.push(async () => ctx.consents?.add(answer.item, answer));
       }
@@ -72,14 +66,8 @@ export async function applyNotice(
           status: answer.type === 'relto-consent' ? 'granted' : 'refused',
         });
       }
-      entries.push({
-        kind: 'consent',
-        at,
-        actor,
-        action: answer.type === 'relto-consent' ? 'granted' : 'refused',
-        subjects: [answer.item, ...(requestId ? [requestId] : [])],
-        details: { message: message.id },
-      });
+      const action = answer.type === 'relto-consent' ? 'granted' : 'refused';
+      note('consent', action, [answer.item, ...(requestId ? [requestId] : [])]);
       return { status: 'stored' };
     }
     case 'compromise-report': {
@@ -93,28 +81,14 @@ export async function applyNotice(
         status: report.status,
         body: { ...report, from: message.sender, receivedAt: at },
       });
-      entries.push({
-        kind: 'compromise',
-        at,
-        actor,
-        action: 'reported',
-        subjects: [report.item, report.id],
-        details: { message: message.id, status: report.status },
-      });
+      note('compromise', 'reported', [report.item, report.id], { status: report.status });
       return { status: put.added ? 'stored' : 'duplicate' };
     }
     case 'reclassification': {
       const notice = v.object as ReclassificationNotice;
       const held = await tx.getItem(notice.item);
       if (!held || held.destroyedAt) return { status: 'refused', code: 'NOT_FOUND' };
-      entries.push({
-        kind: 'reclassification',
-        at,
-        actor,
-        action: 'notice',
-        subjects: [notice.item, notice.id],
-        details: { message: message.id },
-      });
+      note('reclassification', 'notice', [notice.item, notice.id]);
       // Re-marking runs after the notice is recorded (custody's reclassify has its own transaction, R8).
       after.push(() => applyReclassification(ctx, notice));
       return { status: 'stored' };

@@ -8,27 +8,19 @@ import type {
   VerifiedItem,
 } from '../../exchange/index.js';
 import type { Label } from '../../label/index.js';
-import { type NodeContext, nowIso } from '../context.js';
-import type { RefusedItem } from './inbox-release.js';
-import { type Author, toItem } from './messages.js';
+import { nowIso } from '../context.js';
+import { type RefusedItem, receiveRefusal } from './inbox-release.js';
+import { toItem } from './messages.js';
 import { applyNotice } from './notices-received.js';
-import type { Outbox } from './outbox.js';
-import type { PartnerBook } from './partners.js';
 import { getRow, listRows, putRow, ROWS, updateRow } from './rows.js';
+import { Stage } from './stage.js';
 
 /**
  * Notices between nodes (R8, R15–R17, R28, R29): this node's audit heads to its partners, reclassification
  * notices to every holder of an item; and, received, consent requests and answers, compromise reports,
  * reclassification notices and audit heads (applied in notices-received.ts), each answered with a receipt.
  */
-export class Notices {
-  constructor(
-    private readonly ctx: NodeContext,
-    private readonly author: Author,
-    private readonly partners: PartnerBook,
-    private readonly outbox: Outbox,
-  ) {}
-
+export class Notices extends Stage {
   /** Queues an audit head for a partner, with the consistency proof from the head last sent to it (R29). */
   async queueAuditHead(partnerParty: string): Promise<void> {
     const head = await this.ctx.audit.head();
@@ -101,16 +93,7 @@ export class Notices {
         const id = String(obj.id ?? obj.ref ?? obj.request ?? `${message.id}/${r.index}`);
         if (r.status === 'refused') {
           receiptItems.push({ id, version: String(obj.at ?? at), status: 'refused', code: r.code });
-          entries.push({
-            kind: 'refusal',
-            at,
-            actor: `node:${message.sender}`,
-            action: 'receive',
-            decision: 'deny',
-            subjects: [id],
-            reasons: [r.code],
-            details: { message: message.id, kind: message.kind, reason: r.message },
-          });
+          entries.push(receiveRefusal(message, at, id, r.code, { kind: message.kind, reason: r.message }));
           continue;
         }
         const outcome = await applyNotice(this.ctx, this.partners, tx, message, r, at, entries, after);

@@ -4,13 +4,11 @@ import type { CanonicalForms } from '../../canon/index.js';
 import { ReltoError } from '../../errors/index.js';
 import type { Message } from '../../exchange/index.js';
 import type { Answer } from '../../policy/index.js';
-import { deciderFor, type NodeContext, nowIso } from '../context.js';
+import { deciderFor, nowIso } from '../context.js';
 import { Decider } from '../labels.js';
 import type { Person } from '../service.js';
 import { type HeldItem, heldItems, labelWithConsents } from './held.js';
-import { type Author, yieldToIo } from './messages.js';
-import type { Outbox } from './outbox.js';
-import type { PartnerBook } from './partners.js';
+import { yieldToIo } from './messages.js';
 import { releaseItems } from './relay.js';
 import {
   assertReleasingOfficer,
@@ -23,25 +21,15 @@ import {
   releaseEntry,
   releaseMessageRow,
 } from './release-state.js';
-import { getRow, listRows, putRow, ROWS, updateRow } from './rows.js';
+import { getRow, listRows, ROWS, updateRow } from './rows.js';
+import { Stage } from './stage.js';
 
 /**
  * Releases (contracts §5, §9): release requests and their four-eyes approval (R34) → decide(release) through
  * the person's Decider (R14–R18) → the message sealed and queued in the outbox in the same transaction as the
  * audit entries. Its life after that (delivered, refused by the partner) is release-state.ts's.
  */
-export class Releases {
-  constructor(
-    private readonly ctx: NodeContext,
-    private readonly author: Author,
-    private readonly partners: PartnerBook,
-    private readonly outbox: Outbox,
-  ) {}
-
-  private get party(): string {
-    return this.ctx.party;
-  }
-
+export class Releases extends Stage {
   /**
    * Files a release request (contracts §5 `relto client release`): one item, or several (`items`, the API's
    * batch form: one decision per item, one message, one originator signature per batch).
@@ -79,18 +67,18 @@ export class Releases {
       at,
       status: 'pending',
     };
-    await this.ctx.audit.appendWithin(async (tx) => {
-      await putRow(tx, {
+    const step = { at, actor: me.name, action: 'request' };
+    await this.fileRequest(
+      {
         kind: ROWS.releaseRequest,
         key: request.id,
         ref: request.item,
         partner: request.to,
         status: 'pending',
         body: request,
-      });
-      const step = { at, actor: me.name, action: 'request' };
-      return { result: undefined, entries: [releaseEntry(step, request, ids, { items: ids.length })] };
-    });
+      },
+      releaseEntry(step, request, ids, { items: ids.length }),
+    );
     return request;
   }
 

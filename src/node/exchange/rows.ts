@@ -241,6 +241,11 @@ export interface RowInput<K extends RowKind> {
 /** A row to write, of any kind (the union discriminated by `kind`). */
 export type AnyRowInput = { [K in RowKind]: RowInput<K> }[RowKind];
 
+/** The row of a consent this node holds for an item (R15–R17), by the consent's ref. */
+export function heldConsentRow(record: SignedRecord, consent: ConsentRecord): RowInput<'consent'> {
+  return { kind: 'consent', key: consent.ref, ref: consent.item, status: 'held', body: { record, consent } };
+}
+
 /** True for a pending outbox row's body (a settled one keeps only the message's summary). */
 export function isQueued(body: RowBodies['outbox']): body is OutboxBody {
   return 'envelope' in body;
