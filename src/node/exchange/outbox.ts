@@ -130,7 +130,7 @@ export class Outbox {
    * The outbox row of a message: sealed for its partner now (signed, encrypted), its held objects kept by
    * reference. Made before the transaction that queues it (the partner's key is read from the store).
    */
-  async row(message: Message, forms?: CanonicalForms): Promise<RowInput<'outbox'>> {
+  async row(message: Message, forms?: CanonicalForms): Promise<RowInput<'outbox'> & { body: OutboxBody }> {
     const jwe = await this.seal(message, forms);
     const { items, ...envelope } = message;
     const heldObjects = message.kind === 'release';
@@ -200,7 +200,7 @@ export class Outbox {
   async reseal(row: Row<'outbox'>): Promise<OutboxBody> {
     if (!isQueued(row.body)) throw new ReltoError('CONFLICT', `message ${row.key} is settled`);
     const message = await this.message(row.body);
-    const next = (await this.row({ ...message, time: nowIso(this.ctx) })).body as OutboxBody;
+    const next = (await this.row({ ...message, time: nowIso(this.ctx) })).body;
     await updateRow(this.ctx.store, ROWS.outbox, row.key, { body: next });
     return next;
   }

@@ -131,12 +131,16 @@ export interface ReleasedRow {
   message: string;
 }
 
-/** An alarm as stored (see alarms.ts). */
+/** An alarm as stored (see alarms.ts): what was raised, whom it is about, and its clearing once cleared. */
 export interface AlarmRow {
+  /** Its code, e.g. LOG_REWRITTEN. */
   alarm: string;
   message: string;
+  /** The partner it is about. */
   party: string;
+  /** When it was raised. */
   at: string;
+  cleared?: { by: string; at: string; note: string };
   [more: string]: unknown;
 }
 
