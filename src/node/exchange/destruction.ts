@@ -8,7 +8,7 @@ import type { LegacyOutboxBody } from './rows.js';
  * carry none — a queued message is sealed for its partner with held objects by reference, a received item's
  * signed record keeps its proof beside the sealed object — so this slims rows written before that: signed
  * records holding the object, and pending messages holding it in clear (the item is left out: it can no
- * longer travel). Kind names as exchange.ts's ROWS (not imported: custody loads this without the exchange).
+ * longer travel). Kind names as rows.ts's ROWS (written out: custody loads this without the exchange).
  */
 export async function forgetDestroyedContent(tx: Store, itemId: string): Promise<number> {
   let slimmed = 0;
