@@ -3,6 +3,7 @@ import type { Label } from '../label/index.js';
 import {
   type Action,
   type Answer,
+  type DecisionRequest,
   decide,
   type PreparedLabel,
   type PreparedPrincipal,
@@ -145,6 +146,31 @@ export class LabelBook {
   }
 }
 
+/**
+ * A node as a principal: its party's releasing officer, cleared at the party's top level, holding the
+ * label's restrictive values and those of its designations that are its own party's (the registry says
+ * which party defines which designation, R13).
+ */
+export function nodePrincipal(
+  registry: CompiledRegistry,
+  party: string,
+  label: Label,
+): DecisionRequest['principal'] {
+  const scheme = registry.parties.get(party);
+  const top = scheme ? [...scheme.levels.values()].sort((a, b) => b.rank - a.rank)[0]!.id : 'U';
+  const { Designation, ...restrictive } = label.restrictive ?? {};
+  return {
+    id: `node:${party}`,
+    party,
+    clearance: top,
+    designations: (Designation ?? []).filter((d) => registry.designationOwner.get(d) === party),
+    restrictive,
+    roles: ['releasing-officer'],
+    official: true,
+    contractor: false,
+  };
+}
+
 /** The consents held for an item (R15–R17), to join its label's consents; undefined when none are. */
 export type ConsentsOf = (itemId: string) => Label['consents'] | undefined;
 
@@ -156,6 +182,8 @@ export type ConsentsOf = (itemId: string) => Label['consents'] | undefined;
  */
 export class Decider {
   private readonly cache = new Map<string, Answer>();
+  /** Release decisions, apart: they are audited by the release, not by auditEntries(). */
+  private readonly releases = new Map<string, Answer>();
   private readonly subjects = new Map<string, Set<string>>();
   private principal: PreparedPrincipal | undefined;
 
@@ -196,10 +224,6 @@ export class Decider {
     const key = this.keyOf(action, labelId, itemId);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    if (this.principal === undefined) {
-      const { version: _v, name: _n, ...principal } = this.person;
-      this.principal = preparePrincipal(this.registry, principal);
-    }
     const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
     const held = itemId === undefined ? undefined : this.consentsOf(itemId);
     // Held consents make a label of their own; the book's labels are decided on in their prepared form.
@@ -210,13 +234,58 @@ export class Decider {
         : label;
     const answer = decide(this.registry, {
       at: this.at,
-      principal: this.principal,
+      principal: this.prepared(),
       action,
       ...(this.purpose !== undefined ? { purpose: this.purpose } : {}),
       item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
     });
     this.cache.set(key, answer);
     return answer;
+  }
+
+  /**
+   * decide(release) of what `labelId` marks to a partner, by this person (R14–R18): `label` is the item's label
+   * with its held consents joined. Cached per label, consents and destination, like every other decision.
+   */
+  release(labelId: string, label: Label, release: { to: string; under?: string }): Answer {
+    const refs = (label.consents ?? []).map((c) => c.ref ?? `${c.by}@${c.at}`).join(',');
+    const key = `${labelId}\0${refs}\0${release.to}\0${release.under ?? ''}`;
+    const hit = this.releases.get(key);
+    if (hit) return hit;
+    const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
+    const answer = decide(this.registry, {
+      at: this.at,
+      principal: this.prepared(),
+      action: 'release',
+      item: { label, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
+      release,
+    });
+    this.releases.set(key, answer);
+    return answer;
+  }
+
+  /**
+   * A node-level decision: `party`'s node releasing `label` at `at`, as a releasing officer cleared for
+   * everything the label carries (nodePrincipal) — how a receiving node checks a sender's release (R14, R15,
+   * R21, R24).
+   */
+  static nodeRelease(
+    registry: CompiledRegistry,
+    party: string,
+    label: Label,
+    at: string,
+    release: { to: string; under?: string },
+  ): Answer {
+    const principal = nodePrincipal(registry, party, label);
+    return decide(registry, { at, principal, action: 'release', item: { label, holder: party }, release });
+  }
+
+  private prepared(): PreparedPrincipal {
+    if (this.principal === undefined) {
+      const { version: _v, name: _n, ...principal } = this.person;
+      this.principal = preparePrincipal(this.registry, principal);
+    }
+    return this.principal;
   }
 
   /** Records that `subject` (an item id) was decided under (labelId, action), for that decision's audit entry. */
