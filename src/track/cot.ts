@@ -176,12 +176,15 @@ function parseDocument(s: string): Track {
       continue;
     }
     const tag = readTag(s, j);
+    if (tag.name === 'detail') {
+      // The detail is read once: its children parsed as they are scanned.
+      i = tag.selfClosing ? tag.end : detailOf(s, tag.end, t);
+      continue;
+    }
     const after = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name);
     if (tag.name === 'point') {
       if (point) refuse('bad-point', 'two <point> elements', '/event/point');
       point = pointOf(tag);
-    } else if (tag.name === 'detail') {
-      if (!tag.selfClosing) parseDetail(s, tag.end, t);
     } else {
       if (t.extra) t.extra.push(s.slice(j, after));
       else t.extra = [s.slice(j, after)];
@@ -279,14 +282,28 @@ function pointOf(tag: Tag): CotPoint {
   };
 }
 
-function parseDetail(s: string, i: number, t: Track): void {
+/**
+ * Reads `<detail>`'s children into `t` in one pass and returns the index after `</detail>`. A syntax error
+ * anywhere in the detail is still what refuses the event when its content is refused too (malformed
+ * before bad-detail), as when the whole detail was scanned before its children were read.
+ */
+function detailOf(s: string, i: number, t: Track): number {
+  try {
+    return parseDetail(s, i, t);
+  } catch (e) {
+    if (!(e instanceof XmlSyntaxError)) skipContent(s, i, 'detail');
+    throw e;
+  }
+}
+
+function parseDetail(s: string, i: number, t: Track): number {
   for (;;) {
     const j = nextTag(s, i);
     if (j < 0) throw new XmlSyntaxError('unterminated <detail>', i);
     if (s.charCodeAt(j + 1) === 47) {
       const end = readEndTag(s, j);
       if (end.name !== 'detail') throw new XmlSyntaxError(`</${end.name}> closes <detail>`, j);
-      return;
+      return end.end;
     }
     const m = skipMarkup(s, j);
     if (m >= 0) {
