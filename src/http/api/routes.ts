@@ -2,10 +2,11 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import { readerLang } from '../../label/index.js';
-import type { NodeService, PostStatus } from '../../node/service.js';
+import type { NodeService } from '../../node/service.js';
 import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
+import { statusOf, type TaxiiStatus, withStatus } from '../taxii/status.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { alarmRoutes } from './alarm-routes.js';
 import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
@@ -76,7 +77,7 @@ const custodyKinds: Record<
   return: 'return',
 };
 
-function postResult(s: PostStatus) {
+function postResult(s: TaxiiStatus) {
   return {
     statusId: s.id,
     status: s.status,
@@ -155,9 +156,11 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request, reply) => {
-      const status = await node.postObjects(personOf(request), request.body.objects);
-      metrics.objectsPosted.inc({ via: 'api' }, status.success_count);
-      return reply.code(201).send(postResult(status));
+      const result = await node.postObjects(personOf(request), request.body.objects).catch((e: unknown) => {
+        throw withStatus(e);
+      });
+      metrics.objectsPosted.inc({ via: 'api' }, result.total);
+      return reply.code(201).send(postResult(statusOf(result)));
     },
   );
   app.get(

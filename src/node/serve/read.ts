@@ -1,9 +1,9 @@
-import { ReltoError } from '../errors/index.js';
-import { redact } from '../stix/index.js';
-import type { ObjectQuery, StixObject, StoredObject } from '../store/index.js';
-import { deciderFor, type NodeContext } from './context.js';
-import type { Decider } from './labels.js';
-import type { ManifestPage, ObjectFilter, ObjectsPage, Person, VersionsPage } from './service.js';
+import { ReltoError } from '../../errors/index.js';
+import { redact } from '../../stix/index.js';
+import type { ObjectQuery, StixObject, StoredObject } from '../../store/index.js';
+import { deciderFor, type NodeContext } from '../context.js';
+import type { Decider } from '../decider.js';
+import type { ManifestPage, ObjectFilter, ObjectsPage, Person, VersionsPage } from '../service.js';
 
 /*
  * Every read path (list, get, versions, manifest, search, counts) goes through `see()`: decide(read) on the
@@ -224,5 +224,3 @@ export async function visibleLatest(
   const object = see(ctx, decider, row);
   return object ? { row, object } : null;
 }
-
-export { search } from './search.js';

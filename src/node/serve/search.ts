@@ -1,17 +1,17 @@
-import { ReltoError } from '../errors/index.js';
-import { tierOrder } from '../label/index.js';
+import { ReltoError } from '../../errors/index.js';
+import { tierOrder } from '../../label/index.js';
 import {
   isRequiredProperty,
   requiredProperties,
   type SelectorPath,
   textScopes,
   unitOf,
-} from '../stix/index.js';
-import type { GranularMarking, SearchScanQuery, SearchScanRow, StixObject } from '../store/index.js';
-import { deciderFor, type NodeContext } from './context.js';
-import type { Decider } from './labels.js';
-import { finish, limitOf, markingIdsOf, see } from './serve.js';
-import type { Person, SearchRequest, SearchResult } from './service.js';
+} from '../../stix/index.js';
+import type { GranularMarking, SearchScanQuery, SearchScanRow, StixObject } from '../../store/index.js';
+import { deciderFor, type NodeContext } from '../context.js';
+import type { Decider } from '../decider.js';
+import type { Person, SearchRequest, SearchResult } from '../service.js';
+import { finish, limitOf, markingIdsOf, see } from './read.js';
 
 /*
  * Full-text search over what the reader may read (issue 3 item 6; R7, R10, contracts §6).

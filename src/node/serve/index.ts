@@ -1,0 +1,13 @@
+export {
+  finish,
+  getObject,
+  limitOf,
+  listObjects,
+  manifest,
+  markingIdsOf,
+  STIX_MEDIA_TYPE,
+  see,
+  versions,
+  visibleLatest,
+} from './read.js';
+export { SEARCH_COUNT_CAP, search } from './search.js';
