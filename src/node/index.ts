@@ -19,6 +19,6 @@ export {
   type UserView,
   verifyPassword,
 } from './people.js';
-export { STIX_MEDIA_TYPE } from './serve/index.js';
+export { type ReaderLabel, readerBanners, readerLabel, STIX_MEDIA_TYPE } from './serve/index.js';
 export * from './service.js';
 export { SIGN_IN_DEFAULTS, type SignInThrottleOptions } from './sign-in-throttle.js';

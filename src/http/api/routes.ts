@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import { readerLang } from '../../label/index.js';
+import { readerBanners, readerLabel } from '../../node/serve/index.js';
 import type { NodeService } from '../../node/service.js';
 import type { CustodyKind } from '../../store/store.js';
 import { personOf } from '../auth.js';
@@ -9,7 +10,7 @@ import type { HttpMetrics } from '../metrics.js';
 import { statusOf, type TaxiiStatus, withStatus } from '../taxii/status.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { alarmRoutes } from './alarm-routes.js';
-import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
+import { labelOfMarking } from './marking-body.js';
 import {
   ApproveBody,
   AuditEntries,

@@ -1,4 +1,4 @@
-import { isFixedObject, parseSelector } from '../../stix/index.js';
+import { isFixedObject, parseSelector, valueAt } from '../../stix/index.js';
 import type { StixObject } from '../../store/index.js';
 import type { KnownMarking } from '../labels.js';
 import type { CodedFailure } from './markings.js';
@@ -16,21 +16,6 @@ export interface Planned {
   /** Relto label id → the ids of what it marks (a label brought and used by nothing marks itself). */
   usedBy: Map<string, string[]>;
   failures: CodedFailure[];
-}
-
-function valueAtPath(object: unknown, path: (string | number)[]): unknown {
-  let cur: unknown = object;
-  for (const t of path) {
-    if (typeof t === 'number') {
-      if (!Array.isArray(cur) || t >= cur.length) return undefined;
-      cur = cur[t];
-    } else {
-      if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, t))
-        return undefined;
-      cur = (cur as Record<string, unknown>)[t];
-    }
-  }
-  return cur;
 }
 
 /**
@@ -76,7 +61,7 @@ export function planObjects(
         else if (k.label) labels.add(g.marking_ref);
       }
       for (const s of g.selectors) {
-        if (valueAtPath(o, parseSelector(s)) === undefined) problems.push(`selector ${s} selects nothing`);
+        if (valueAt(o, parseSelector(s)) === undefined) problems.push(`selector ${s} selects nothing`);
       }
     }
     if (problems.length > 0) {

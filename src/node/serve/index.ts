@@ -10,4 +10,5 @@ export {
   versions,
   visibleLatest,
 } from './read.js';
+export { type ReaderLabel, readerBanners, readerLabel } from './reader-label.js';
 export { SEARCH_COUNT_CAP, search } from './search.js';

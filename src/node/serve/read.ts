@@ -129,21 +129,27 @@ function versionOf(row: StoredObject): string {
   return row.modified ?? row.created ?? row.dateAdded;
 }
 
+/** A page of what the person may see of `query`, its decisions audited as made `via` one read path. */
+async function visibleFor(
+  ctx: NodeContext,
+  person: Person,
+  query: ObjectQuery,
+  filter: ObjectFilter,
+  via: string,
+): Promise<{ items: Seen[]; more: boolean }> {
+  const decider = deciderFor(ctx, person);
+  const page = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
+  finish(ctx, decider, via);
+  return page;
+}
+
 /** TAXII GET objects: a page of what the reader may see, with the markings those objects use. */
 export async function listObjects(
   ctx: NodeContext,
   person: Person,
   filter: ObjectFilter,
 ): Promise<ObjectsPage> {
-  const decider = deciderFor(ctx, person);
-  const { items, more } = await visiblePage(
-    ctx,
-    decider,
-    queryOf(filter),
-    filter.next ?? null,
-    limitOf(filter.limit),
-  );
-  finish(ctx, decider, 'list');
+  const { items, more } = await visibleFor(ctx, person, queryOf(filter), filter, 'list');
   const objects = items.map((s) => s.object);
   return { objects, markings: markingsFor(ctx, objects), ...paging(items, more) };
 }
@@ -178,15 +184,7 @@ export async function manifest(
   person: Person,
   filter: ObjectFilter,
 ): Promise<ManifestPage> {
-  const decider = deciderFor(ctx, person);
-  const { items, more } = await visiblePage(
-    ctx,
-    decider,
-    queryOf(filter),
-    filter.next ?? null,
-    limitOf(filter.limit),
-  );
-  finish(ctx, decider, 'manifest');
+  const { items, more } = await visibleFor(ctx, person, queryOf(filter), filter, 'manifest');
   return {
     objects: items.map((s) => ({
       id: s.row.id,
@@ -205,10 +203,8 @@ export async function versions(
   id: string,
   filter: ObjectFilter,
 ): Promise<VersionsPage> {
-  const decider = deciderFor(ctx, person);
   const query = queryOf({ ...filter, ids: [id], versions: filter.versions ?? ['all'] });
-  const { items, more } = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
-  finish(ctx, decider, 'versions');
+  const { items, more } = await visibleFor(ctx, person, query, filter, 'versions');
   return { versions: items.map((s) => versionOf(s.row)), ...paging(items, more) };
 }
 
