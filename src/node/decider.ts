@@ -1,5 +1,5 @@
 import type { AuditEntryInput } from '../audit/index.js';
-import { ReltoError } from '../errors/index.js';
+import { ReltoError, reasonCodes } from '../errors/index.js';
 import type { Label } from '../label/index.js';
 import {
   type Action,
@@ -57,6 +57,28 @@ const NODE_DECISIONS = {
     refusal: 'alarms are read by security officers and administrators',
   },
   'clear-alarm': { roles: ['security-officer'], refusal: 'only a security officer may clear an alarm' },
+  // R28, R35: compromise reports partners sent about this node's items.
+  'read-received-compromises': {
+    roles: ['security-officer', 'admin'],
+    refusal: 'compromise reports are read by security officers',
+  },
+  // R18, R34: a release request is decided by a releasing officer, before anything else is decided.
+  'approve-release': {
+    roles: ['releasing-officer'],
+    refusal: 'only a releasing officer approves a release request',
+    details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
+  },
+  'refuse-release': {
+    roles: ['releasing-officer'],
+    refusal: 'only a releasing officer refuses a release request',
+    details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
+  },
+  // R15–R17, R34: the originator's answer to a consent request.
+  'answer-consent': {
+    roles: ['releasing-officer'],
+    refusal: 'only a releasing officer answers a consent request',
+    details: { reasons: ['ROLE_REQUIRED'] },
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; refusal: string; details?: unknown }>;
 
 /** A decision on what the person's roles allow, not on an item's label. */
