@@ -85,20 +85,20 @@ const NODE_DECISIONS = {
 export type NodeAction = keyof typeof NODE_DECISIONS;
 
 /**
- * The node itself as the principal of a decision it takes on its own account (a partner's release as the
- * receiving node can check it): an official of `party` holding its top level, every designation the
- * registry gives that party, and every need-to-know value the label asks (R10, R13), so only the rules of
- * the agreement, the date and the caveats decide (R14–R18, R21, R24).
+ * A node as a principal: its party's releasing officer, cleared at the party's top level, holding the
+ * label's restrictive values and those of its designations that are its own party's (the registry says
+ * which party defines which designation, R13), so only the rules of the agreement, the date and the caveats
+ * decide (R14–R18, R21, R24).
  */
 export function nodePrincipal(registry: CompiledRegistry, party: string, label: Label): Principal {
   const scheme = registry.parties.get(party);
   const top = scheme ? [...scheme.levels.values()].sort((a, b) => b.rank - a.rank)[0]!.id : 'U';
-  const { Designation: _d, ...restrictive } = label.restrictive ?? {};
+  const { Designation, ...restrictive } = label.restrictive ?? {};
   return {
     id: `node:${party}`,
     party,
     clearance: top,
-    designations: scheme ? [...scheme.designations.keys()] : [],
+    designations: (Designation ?? []).filter((d) => registry.designationOwner.get(d) === party),
     restrictive,
     roles: ['releasing-officer'],
     official: true,
@@ -109,12 +109,14 @@ export function nodePrincipal(registry: CompiledRegistry, party: string, label: 
 /**
  * The one decision service of the node (architecture: "one rule, one place"): every read, release, custody
  * step and node-level decision of one request for one person. Every verdict on a label comes from
- * `decide()`, asked once per (label, action, release, held consents) in the request, and every distinct
+ * `decide()`, asked once per (label, action, held consents) in the request, and every distinct
  * decision is audited (R29). An item's held consents (R15–R17) join its label's consents, so items of one
  * label with different consents get their own decisions; items without any share the label's.
  */
 export class Decider {
   private readonly cache = new Map<string, Answer>();
+  /** Release decisions, apart: they are audited by the release, not by auditEntries(). */
+  private readonly releases = new Map<string, Answer>();
   private readonly subjects = new Map<string, Set<string>>();
   /** Decisions asked with a full request (`relto client decide`), audited as asked. */
   private readonly asked: AuditEntryInput[] = [];
@@ -132,24 +134,23 @@ export class Decider {
   ) {}
 
   /**
-   * A decision the node takes as itself, `party`'s node (see nodePrincipal): the one place a node principal
-   * is built.
+   * A node-level decision: `party`'s node releasing `label` at `at`, as a releasing officer cleared for
+   * everything the label carries (nodePrincipal) — how a receiving node checks a sender's release (R14, R15,
+   * R21, R24).
    */
-  static asNode(
+  static nodeRelease(
     registry: CompiledRegistry,
     party: string,
-    request: Omit<DecisionRequest, 'principal'>,
+    label: Label,
+    at: string,
+    release: ReleaseTarget,
   ): Answer {
-    return decide(registry, { ...request, principal: nodePrincipal(registry, party, request.item.label) });
+    const principal = nodePrincipal(registry, party, label);
+    return decide(registry, { at, principal, action: 'release', item: { label, holder: party }, release });
   }
 
-  /** The cache key of a decision: the release target and the item's held consents (by ref) are part of it. */
-  private keyOf(
-    action: Action,
-    labelId: string,
-    itemId: string | undefined,
-    release?: ReleaseTarget,
-  ): string {
+  /** The cache key of a decision: the item's held consents (by ref) are part of it. */
+  private keyOf(action: Action, labelId: string, itemId: string | undefined): string {
     const held = itemId === undefined ? undefined : this.consentsOf(itemId);
     const refs = held
       ? held
@@ -157,27 +158,21 @@ export class Decider {
           .sort()
           .join(',')
       : '';
-    const key = `${action}\0${labelId}\0${refs}`;
-    return release === undefined ? key : `${key}\0${release.to}\0${release.under ?? ''}`;
+    return `${action}\0${labelId}\0${refs}`;
   }
 
   /**
    * The answer for `action` on the item marked `labelId` (undefined when the node holds no such label); with
    * `itemId`, that item's held consents join the label's.
    */
-  answer(
-    labelId: string,
-    action: Action = 'read',
-    itemId?: string,
-    release?: ReleaseTarget,
-  ): Answer | undefined {
+  answer(labelId: string, action: Action = 'read', itemId?: string): Answer | undefined {
     const label = this.book.label(labelId);
-    return label ? this.answerFor(labelId, label, action, itemId, release) : undefined;
+    return label ? this.answerFor(labelId, label, action, itemId) : undefined;
   }
 
   /** The answer for a label given with its id (a label being posted, not yet in the book). */
-  answerFor(labelId: string, label: Label, action: Action, itemId?: string, release?: ReleaseTarget): Answer {
-    const key = this.keyOf(action, labelId, itemId, release);
+  answerFor(labelId: string, label: Label, action: Action, itemId?: string): Answer {
+    const key = this.keyOf(action, labelId, itemId);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
@@ -194,9 +189,29 @@ export class Decider {
       action,
       ...(this.purpose !== undefined ? { purpose: this.purpose } : {}),
       item: { label: withConsents, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
-      ...(release !== undefined ? { release } : {}),
     });
     this.cache.set(key, answer);
+    return answer;
+  }
+
+  /**
+   * decide(release) of what `labelId` marks to a partner, by this person (R14–R18): `label` is the item's label
+   * with its held consents joined. Cached per label, consents and destination, like every other decision.
+   */
+  release(labelId: string, label: Label, release: ReleaseTarget): Answer {
+    const refs = (label.consents ?? []).map((c) => c.ref ?? `${c.by}@${c.at}`).join(',');
+    const key = `${labelId}\0${refs}\0${release.to}\0${release.under ?? ''}`;
+    const hit = this.releases.get(key);
+    if (hit) return hit;
+    const receivedUnder = label.originator === this.party ? undefined : this.book.receivedUnder(labelId);
+    const answer = decide(this.registry, {
+      at: this.at,
+      principal: this.preparedPrincipal(),
+      action: 'release',
+      item: { label, holder: this.party, ...(receivedUnder ? { receivedUnder } : {}) },
+      release,
+    });
+    this.releases.set(key, answer);
     return answer;
   }
 
@@ -246,8 +261,8 @@ export class Decider {
   }
 
   /** Records that `subject` (an item id) was decided under (labelId, action), for that decision's audit entry. */
-  note(labelId: string, action: Action, subject: string, release?: ReleaseTarget): void {
-    const key = this.keyOf(action, labelId, subject, release);
+  note(labelId: string, action: Action, subject: string): void {
+    const key = this.keyOf(action, labelId, subject);
     let set = this.subjects.get(key);
     if (!set) {
       set = new Set();
@@ -283,13 +298,7 @@ export class Decider {
   auditEntries(context: string): AuditEntryInput[] {
     const out: AuditEntryInput[] = [...this.asked];
     for (const [key, answer] of this.cache) {
-      const [action, labelId, refs, to, under] = key.split('\0') as [
-        Action,
-        string,
-        string,
-        string?,
-        string?,
-      ];
+      const [action, labelId, refs] = key.split('\0') as [Action, string, string];
       const subjects = [...(this.subjects.get(key) ?? [])];
       out.push({
         kind: 'decision',
@@ -305,7 +314,6 @@ export class Decider {
           personVersion: this.person.version,
           ...(refs ? { consents: refs.split(',') } : {}),
           ...(this.purpose !== undefined ? { purpose: this.purpose } : {}),
-          ...(to !== undefined ? { to, under: under || null } : {}),
         },
       });
     }
