@@ -1,5 +1,4 @@
 export { AuditLog, type AuditLogOptions, storedHead, verifyStoredLog } from './audit-log.js';
-export { Decider, type NodeAction, nodePrincipal } from './decider.js';
 export { labelBundle } from './ingest/index.js';
 export { TLP_MARKINGS } from './labels.js';
 export { type InitNodeOptions, type NodeConfig, readNodeFolder } from './node-data.js';
