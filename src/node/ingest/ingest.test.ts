@@ -146,7 +146,10 @@ for (const dialect of DIALECTS) {
       const unmarked = { ...mixedReport(), object_marking_refs: undefined, granular_markings: undefined };
       delete (unmarked as Record<string, unknown>).object_marking_refs;
       delete (unmarked as Record<string, unknown>).granular_markings;
-      expect((await refusal(node.postObjects(people.analyst!, [unmarked]))).code).toBe('INVALID_LABEL');
+      const e = await refusal(node.postObjects(people.analyst!, [unmarked]));
+      expect(e.code).toBe('INVALID_LABEL');
+      // Each object at fault is named with what is wrong, and nothing else.
+      expect((e.details as PostRefusal).failures).toEqual([{ id: unmarked.id, message: expect.any(String) }]);
       const unknownRef = {
         ...mixedReport(),
         object_marking_refs: ['marking-definition--00000000-0000-4000-8000-0000000000aa'],

@@ -24,7 +24,14 @@ function refuse(code: ErrorCode, failures: PostFailure[], total: number, at: str
 
 /** Refuses with the code of the first failure, when there is one. */
 function refuseAny(failures: readonly CodedFailure[], total: number, at: string): void {
-  if (failures.length > 0) refuse(failures[0]!.code, [...failures], total, at);
+  if (failures.length > 0) {
+    refuse(
+      failures[0]!.code,
+      failures.map(({ id, message }) => ({ id, message })),
+      total,
+      at,
+    );
+  }
 }
 
 function idOf(o: unknown, i: number): string {
