@@ -2,7 +2,11 @@ import { canonicalBytes, canonicalize } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { leafHash } from './merkle.js';
 
-/** What an audit entry records (R29): decisions, custody steps, compromise reports, exchanges. */
+/**
+ * What an audit entry records (R29): decisions, custody steps, compromise reports, exchanges, and `track`:
+ * the live-track decisions, aggregated per recipient, label, decision and second (actions `release`, `read`,
+ * `receive`, `strip`; see track/accountability.ts).
+ */
 export type AuditEntryKind =
   | 'decision'
   | 'custody'
@@ -14,7 +18,8 @@ export type AuditEntryKind =
   | 'reclassification'
   | 'head'
   | 'person'
-  | 'node';
+  | 'node'
+  | 'track';
 
 export const AUDIT_ENTRY_KINDS: readonly AuditEntryKind[] = [
   'decision',
@@ -28,6 +33,7 @@ export const AUDIT_ENTRY_KINDS: readonly AuditEntryKind[] = [
   'head',
   'person',
   'node',
+  'track',
 ];
 
 /** What the caller supplies; the chain adds `index` and `prev`. */

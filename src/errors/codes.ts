@@ -176,3 +176,12 @@ export type ErrorCode = keyof typeof errorCodes;
  * comments keep the numbers.
  */
 export const RULE_OR_SECTION = /\bR\d{1,2}\b|§|\bcontracts\b|agreement-rules/;
+
+/** What a code means, in words (a partner's refusal names only its code); the code itself when unknown. */
+export function codeMeaning(code: string): string {
+  return (
+    (reasonCodes as Record<string, { message: string }>)[code]?.message ??
+    (errorCodes as Record<string, { message: string }>)[code]?.message ??
+    code
+  );
+}

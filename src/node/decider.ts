@@ -56,7 +56,11 @@ const NODE_DECISIONS = {
     roles: ['security-officer', 'admin'],
     refusal: 'alarms are read by security officers and administrators',
   },
-  'clear-alarm': { roles: ['security-officer'], refusal: 'only a security officer may clear an alarm' },
+  'clear-alarm': {
+    roles: ['security-officer'],
+    refusal: 'only a security officer may clear an alarm',
+    details: { reasons: [{ code: 'ROLE_REQUIRED' }] },
+  },
   // R28, R35: compromise reports partners sent about this node's items.
   'read-received-compromises': {
     roles: ['security-officer', 'admin'],

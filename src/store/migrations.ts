@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import { ReltoError } from '../errors/index.js';
+import { codeMeaning, ReltoError } from '../errors/index.js';
+import { upgradedExchangeBody } from './exchange-upgrade.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -196,3 +197,78 @@ export async function migrate(
 export async function exec(db: Kysely<unknown>, statement: string): Promise<void> {
   await sql.raw(statement).execute(db);
 }
+
+/** A release request as 0005 reads it: the fields its state is made from. */
+interface RequestShape {
+  status: string;
+  to: string;
+  message?: string;
+}
+
+/**
+ * A release request written while `approved` stood for pending, delivered and refused alike: its state from
+ * its message's outbox row (receipted with every item stored, refused, or still on its way).
+ */
+async function settledRequest(
+  db: Kysely<unknown>,
+  request: RequestShape,
+): Promise<{ status: string; body: object }> {
+  const out = request.message
+    ? (
+        await sql<{ status: string; body: string; updated_at: string }>`
+          select status, body, updated_at from exchange_rows where kind = 'outbox' and key = ${request.message}`.execute(
+          db,
+        )
+      ).rows[0]
+    : undefined;
+  if (!out || out.status === 'pending') return { status: 'pending', body: { ...request, status: 'pending' } };
+  const settled = JSON.parse(out.body) as {
+    receipt?: { at?: string; items?: { status: string; code?: string }[] };
+    refusal?: string;
+  };
+  const refused = (settled.receipt?.items ?? []).filter((i) => i.status === 'refused');
+  if (out.status === 'delivered' && refused.length === 0) {
+    const deliveredAt = settled.receipt?.at ?? out.updated_at;
+    return { status: 'delivered', body: { ...request, status: 'delivered', deliveredAt } };
+  }
+  const code = settled.refusal ?? refused[0]?.code ?? 'REFUSED';
+  const refusal = {
+    by: `node:${request.to}`,
+    party: request.to,
+    at: out.updated_at,
+    code,
+    reason: codeMeaning(code),
+  };
+  return { status: 'refused', body: { ...request, status: 'refused', refusal } };
+}
+
+/**
+ * 0005: exchange rows in the shapes earlier versions wrote, rewritten in today's (exchange-upgrade.ts), and
+ * release requests that said `approved` given the state of their message — so the exchange reads one shape per
+ * kind. A few hundred rows at a time, in `seq` order.
+ */
+export const exchangeRowShapes: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    let after = 0;
+    for (;;) {
+      const { rows } = await sql<{ seq: number | string; kind: string; status: string; body: string }>`
+        select seq, kind, status, body from exchange_rows
+        where seq > ${after} and kind in ('outbox', 'signed', 'release-request')
+        order by seq limit 500`.execute(db);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        after = Number(row.seq);
+        const body = JSON.parse(row.body) as object;
+        const next =
+          row.kind === 'release-request'
+            ? (body as RequestShape).status === 'approved'
+              ? await settledRequest(db, body as RequestShape)
+              : { status: row.status, body }
+            : { status: row.status, body: upgradedExchangeBody(row.kind, row.status, body) };
+        if (next.body === body && next.status === row.status) continue;
+        await sql`update exchange_rows set status = ${next.status}, body = ${JSON.stringify(next.body)}
+          where seq = ${after}`.execute(db);
+      }
+    }
+  },
+};

@@ -30,6 +30,8 @@ export const TOP: Record<Party, string> = { KOR: 'I', JPN: 'KIMITSU', USA: 'TS' 
 export interface ThreeNodes {
   ca: CertificateAuthority;
   nodes: Record<Party, ReltoNode>;
+  /** Each node's data folder (what `relto audit verify --data` reads). */
+  dataDirs: Record<Party, string>;
   services: Record<Party, TrackServices>;
   /** A TAK client certificate (CN = watch, no party: it names a user of whichever node it connects to). */
   client: { certPem: string; keyPem: string };
@@ -63,12 +65,14 @@ export async function startThreeNodes(options: ThreeNodeOptions = {}): Promise<T
   const ca = options.ca ?? (await createDemoCa());
   const dirs: string[] = [];
   const nodes = {} as Record<Party, ReltoNode>;
+  const dataDirs = {} as Record<Party, string>;
   const ports = {} as Record<Party, number>;
   const certs = {} as Record<Party, { certPem: string; keyPem: string }>;
   const logs = { KOR: [], JPN: [], USA: [] } as Record<Party, Record<string, unknown>[]>;
   for (const party of PARTIES) {
     const dataDir = mkdtempSync(join(tmpdir(), `relto-track-${party}-`));
     dirs.push(dataDir);
+    dataDirs[party] = dataDir;
     await createNode({ dataDir, party });
     const node = await openNode({ dataDir });
     await node.admin.addUser({
@@ -124,6 +128,7 @@ export async function startThreeNodes(options: ThreeNodeOptions = {}): Promise<T
   return {
     ca,
     nodes,
+    dataDirs,
     services,
     client,
     hubConsents: hub,

@@ -8,12 +8,13 @@ import {
   connect as tlsConnect,
 } from 'node:tls';
 import pino, { type Logger } from 'pino';
+import type { AuditEntryInput } from '../audit/index.js';
 import { InProcessTrackBus, type TrackBus, type TrackMessage, type Unsubscribe } from '../bus/index.js';
 import { ReltoError } from '../errors/index.js';
 import type { Label } from '../label/index.js';
 import { labelKey } from '../label/index.js';
 import type { Person } from '../node/index.js';
-import type { Principal } from '../policy/index.js';
+import type { Answer, Principal } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import {
   mayClientReceive,
@@ -22,7 +23,8 @@ import {
   releaseUnder,
   type StandingConsents,
 } from './access.js';
-import { isPing, pongFor, serialiseCot, tryParseCot } from './cot.js';
+import { TrackAccountability } from './accountability.js';
+import { cotRefusalReason, isPing, pongFor, serialiseCot, tryParseCot } from './cot.js';
 import { eventKey, flowOf, mayForwardTo, receivedFrom } from './flow.js';
 import { CotFramer } from './framer.js';
 import { parseInstant } from './instant.js';
@@ -39,6 +41,8 @@ export interface TrackNode {
   readonly registry: CompiledRegistry;
   refreshPerson(person: Person): Promise<Person | null>;
   onPersonChanged(listener: (name: string) => void): () => void;
+  /** Queues an entry on the node's audit log (R29: the track decisions, aggregated per second). */
+  recordAudit(entry: AuditEntryInput): void;
 }
 
 export interface PartnerEndpoint {
@@ -175,7 +179,7 @@ interface ClientConn {
   person: Person;
   principal: Principal;
   /** decide(read) answers per label (cleared each second and on any change of the person). */
-  cache: Map<string, boolean>;
+  cache: Map<string, Verdict>;
 }
 
 /** A pending write to a partner, kept for resending after a reconnect. */
@@ -251,6 +255,13 @@ export async function startTrackServices(
       '/tls',
     );
   }
+  // R29: every track decision below is tallied and written to the node's audit log once a second.
+  const account = new TrackAccountability({
+    party: self,
+    record: (e) => node.recordAudit(e),
+    now,
+    onError: (e) => log.error({ err: (e as Error).message }, 'track audit entries not recorded'),
+  });
   const tls = options.tls ?? { ca: [], cert: '', key: '' };
   const cas = Array.isArray(tls.ca) ? tls.ca : [tls.ca];
 
@@ -264,12 +275,14 @@ export async function startTrackServices(
       label = from === 'sensor' ? trackLabel(t, { feed: sensorFeed, defaults: feeds }) : trackLabel(t);
     } catch (e) {
       stats.refused++;
+      account.refusedAtIntake(from, '', cotRefusalReason(e) ?? 'bad-label');
       log.warn({ uid: t.uid, from, reason: (e as Error).message }, 'CoT refused');
       return;
     }
     if (from === 'sensor' && label.originator !== self) {
       // A local sensor speaks for this node only: it cannot inject a track in a partner's name.
       stats.refused++;
+      account.refusedAtIntake(from, keyOf(label), 'bad-label');
       log.warn(
         { uid: t.uid, from, originator: label.originator },
         'CoT refused (bad-label): foreign originator at the sensor input',
@@ -298,6 +311,7 @@ export async function startTrackServices(
       }
       if (!permitted) {
         stats.refused++;
+        account.refusedAtIntake(from, keyOf(label), 'not-receivable');
         log.warn(
           { uid: t.uid, from, originator: label.originator },
           'CoT refused (not-receivable): this node may not hold it',
@@ -319,6 +333,7 @@ export async function startTrackServices(
     };
     if (feed !== undefined) meta.feed = feed;
     if (receivedUnder !== undefined) meta.receivedUnder = receivedUnder;
+    account.stripped(arrived, meta.labelKey!); // R30, R29
     RELTO_PARSED.set(bytes, {
       track: out,
       label,
@@ -336,11 +351,13 @@ export async function startTrackServices(
   /** Frames and parses a stream's bytes; pings are answered on `reply`. */
   const reader = (from: () => string | null, reply: ((b: string) => void) | null) => {
     const framer = new CotFramer(maxBytes !== undefined ? { maxBytes } : {});
+    const refused = (reason: string) => account.refusedAtIntake(from() ?? 'client', '', reason); // R29
     return (chunk: Buffer) => {
       for (const f of framer.push(chunk)) {
         stats.received++;
         if (!f.ok) {
           stats.refused++;
+          refused(f.reason);
           log.warn({ from: from(), reason: f.reason }, f.message);
           continue;
         }
@@ -350,11 +367,13 @@ export async function startTrackServices(
         } catch (e) {
           // Not a refusal the parser knows: still one bad event, never the end of the node.
           stats.refused++;
+          refused('malformed');
           log.error({ from: from(), err: (e as Error).message }, 'CoT refused (malformed): parser failure');
           continue;
         }
         if (!r.ok) {
           stats.refused++;
+          refused(r.reason);
           log.warn({ from: from(), reason: r.reason }, r.message);
           continue;
         }
@@ -381,29 +400,30 @@ export async function startTrackServices(
   const streams = new Set<{
     person: Person;
     principal: Principal;
-    cache: Map<string, boolean>;
+    cache: Map<string, Verdict>;
     deliver: (t: DeliveredTrack) => void;
     cut: (reason: string) => void;
   }>();
 
   const mayRead = (
-    conn: { principal: Principal; cache: Map<string, boolean> },
+    conn: { principal: Principal; cache: Map<string, Verdict> },
     p: Parsed,
     meta: TrackMessage['meta'],
     at: string,
     key: string,
-  ): boolean => {
+  ): Verdict => {
     let ok = conn.cache.get(key);
     if (ok === undefined) {
       try {
         const args = { label: p.label, principal: conn.principal, at };
-        ok =
+        ok = verdictOf(
           mayClientReceive(
             reg,
             meta.receivedUnder !== undefined ? { ...args, receivedUnder: meta.receivedUnder } : args,
-          ).decision === 'permit';
+          ),
+        );
       } catch {
-        ok = false; // a malformed request is never a permit
+        ok = 'MALFORMED_REQUEST'; // a malformed request is never a permit
       }
       conn.cache.set(key, ok);
     }
@@ -471,7 +491,11 @@ export async function startTrackServices(
     // One key string per message: every client's cache lookup then reuses its hash.
     const key = `${m.meta.labelKey ?? labelKey(p.label)}\u0000${m.meta.receivedUnder ?? ''}`;
     for (const c of clients) {
-      if (!mayRead(c, p, m.meta, at, key)) continue;
+      const v = mayRead(c, p, m.meta, at, key);
+      if (v !== true) {
+        account.refused('client', c, c.person.name, key, v); // R29
+        continue;
+      }
       if (c.socket.writableLength > maxBacklog) {
         clients.delete(c);
         log.warn({ user: c.person.name }, 'CoT client dropped: too slow');
@@ -483,16 +507,22 @@ export async function startTrackServices(
         process.nextTick(() => c.socket.uncork());
       }
       c.socket.write(m.bytes);
+      account.delivered('client', c, c.person.name, key, m.bytes); // R29
       stats.deliveredToClients++;
     }
     for (const s of streams) {
-      if (mayRead(s, p, m.meta, at, key))
+      const v = mayRead(s, p, m.meta, at, key);
+      if (v !== true)
+        account.refused('stream', s, s.person.name, key, v); // R29
+      else {
         s.deliver({ track: p.track, label: p.label, bytes: m.bytes, meta: m.meta });
+        account.delivered('stream', s, s.person.name, key, m.bytes); // R29
+      }
     }
     for (const [party, link] of links) {
       // R32: never back to a party that carried it, nor to its originator.
       if (!mayForwardTo(p.track, p.label.originator, party)) continue;
-      let permitted = false;
+      let permitted: Verdict = 'MALFORMED_REQUEST';
       try {
         const args = {
           label: p.label,
@@ -506,12 +536,16 @@ export async function startTrackServices(
         };
         // R31, R24: release to that party only if decide() permits it (no cache: a revoked consent stops
         // the relay with the next track).
-        permitted = mayPartnerReceive(reg, args).decision === 'permit';
+        permitted = verdictOf(mayPartnerReceive(reg, args));
       } catch (e) {
         log.warn({ uid: p.track.uid, to: party, err: (e as Error).message }, 'release request malformed');
       }
-      if (!permitted) continue;
+      if (permitted !== true) {
+        account.refused('partner', link, party, key, permitted); // R29
+        continue;
+      }
       link.send({ bytes: m.bytes, staleMs: p.staleMs });
+      account.delivered('partner', link, party, key, m.bytes); // R29
       stats.sentToPartners++;
     }
   };
@@ -664,7 +698,7 @@ export async function startTrackServices(
       const s = {
         person,
         principal: principalOf(person),
-        cache: new Map<string, boolean>(),
+        cache: new Map<string, Verdict>(),
         deliver: onTrack,
         cut: onCut,
       };
@@ -685,11 +719,19 @@ export async function startTrackServices(
       streams.clear();
       for (const s of sockets) s.destroy();
       await Promise.all([closeServer(tcpServer), closeServer(tlsServer)]);
+      account.close(); // R29: the last second's decisions, once nothing more can come in
       if (ownBus) await bus.close();
     },
   };
   RUNNING.set(node, services);
   return services;
+}
+
+/** A decision as the fan-out keeps it: `true` for a permit, else the deny's reason codes (R29). */
+type Verdict = true | string;
+
+function verdictOf(answer: Answer): Verdict {
+  return answer.decision === 'permit' ? true : answer.reasons.map((r) => r.code).join(' ') || 'DENY';
 }
 
 function issuerFingerprint(cert: PeerCertificate | undefined): string {

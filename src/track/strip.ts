@@ -61,3 +61,27 @@ function copyCategories(c: Record<string, string[]>): Record<string, string[]> {
   for (const k of Object.keys(c)) out[k] = [...c[k]];
   return out;
 }
+
+/**
+ * R30, R29: the names of what stripForRelease drops from `t`, for the audit: event attributes as `@name`,
+ * detail children by element name, other event children as `event/name`.
+ */
+export function strippedParts(t: Track): string[] {
+  const out: string[] = [];
+  if (t.attributes) for (const [name] of t.attributes) out.push(`@${name}`);
+  if (t.details) for (const d of t.details) out.push(d.name);
+  if (t.extra) for (const x of t.extra) out.push(`event/${/^<\s*([^\s/>]+)/.exec(x)?.[1] ?? '?'}`);
+  return out;
+}
+
+/** Whether strippedParts(t) equals `parts`; once per track, so detail names are compared in place. */
+export function sameStrippedParts(t: Track, parts: readonly string[]): boolean {
+  if (t.attributes?.length || t.extra?.length) {
+    const own = strippedParts(t);
+    return own.length === parts.length && own.every((p, i) => p === parts[i]);
+  }
+  const details = t.details ?? [];
+  if (details.length !== parts.length) return false;
+  for (let i = 0; i < details.length; i++) if (details[i]!.name !== parts[i]) return false;
+  return true;
+}

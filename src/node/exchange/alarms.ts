@@ -1,32 +1,19 @@
 import { ReltoError } from '../../errors/index.js';
-import type { NodeContext } from '../context.js';
+import { deciderFor, type NodeContext } from '../context.js';
 import type { Person } from '../service.js';
-
-/** The exchange table's row kind of alarms (the exchange's ROWS.alarm). */
-export const ALARM_ROW = 'alarm';
+import { type AlarmRow, getRow, listRows, ROWS, updateRow } from './rows.js';
 
 /** The longest note a security officer may leave on a cleared alarm. */
 export const MAX_ALARM_NOTE = 2000;
 
 /** An alarm as stored: what was raised, by whom it is about, and its clearing once cleared. */
-interface AlarmBody {
-  /** Its code, e.g. LOG_REWRITTEN. */
-  alarm: string;
-  message: string;
-  /** The partner it is about. */
-  party: string;
-  /** When it was raised. */
-  at: string;
-  cleared?: { by: string; at: string; note: string };
-  [more: string]: unknown;
-}
+type AlarmBody = AlarmRow;
 
 /** An alarm as the security officer sees it: the stored alarm with its id (what `clear` takes) and state. */
 export type AlarmView = AlarmBody & { id: string; status: 'raised' | 'cleared' };
 
-function view(row: { key: string; status: string; body: unknown }): AlarmView {
-  const body = row.body as AlarmBody;
-  return { ...body, id: row.key, status: row.status === 'cleared' ? 'cleared' : 'raised' };
+function view(row: { key: string; status: string; body: AlarmBody }): AlarmView {
+  return { ...row.body, id: row.key, status: row.status === 'cleared' ? 'cleared' : 'raised' };
 }
 
 /**
@@ -39,11 +26,9 @@ export async function listAlarms(
   filter: { status?: 'raised' | 'cleared' } = {},
 ): Promise<AlarmView[]> {
   const me = await ctx.people.require(actor);
-  if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-    throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators');
-  }
-  const rows = await ctx.store.listExchange({
-    kind: ALARM_ROW,
+  deciderFor(ctx, me).require('read-alarms');
+  const rows = await listRows(ctx.store, {
+    kind: ROWS.alarm,
     ...(filter.status ? { status: filter.status } : {}),
   });
   const all = rows.map(view);
@@ -62,7 +47,8 @@ export async function clearAlarm(
 ): Promise<AlarmView> {
   const me = await ctx.people.require(actor);
   const at = new Date(ctx.clock()).toISOString();
-  if (!me.roles.includes('security-officer')) {
+  const decider = deciderFor(ctx, me);
+  if (!decider.may('clear-alarm')) {
     ctx.audit.record({
       kind: 'refusal',
       at,
@@ -72,9 +58,7 @@ export async function clearAlarm(
       subjects: [id],
       reasons: ['ROLE_REQUIRED'],
     });
-    throw new ReltoError('FORBIDDEN', 'only a security officer may clear an alarm', '', {
-      reasons: [{ code: 'ROLE_REQUIRED' }],
-    });
+    decider.require('clear-alarm');
   }
   const text = note.trim();
   if (text === '') throw new ReltoError('MALFORMED_REQUEST', 'say why the alarm is cleared', '/note');
@@ -82,17 +66,17 @@ export async function clearAlarm(
     throw new ReltoError('MALFORMED_REQUEST', `a note is at most ${MAX_ALARM_NOTE} characters`, '/note');
   }
   return ctx.audit.appendWithin(async (tx) => {
-    const row = await tx.getExchange(ALARM_ROW, id);
+    const row = await getRow(tx, ROWS.alarm, id);
     if (!row) throw new ReltoError('NOT_FOUND', `no alarm ${id}`);
     if (row.status === 'cleared') {
-      const by = (row.body as AlarmBody).cleared;
+      const by = row.body.cleared;
       throw new ReltoError(
         'CONFLICT',
         `alarm ${id} was cleared already${by ? ` by ${by.by} at ${by.at}` : ''}`,
       );
     }
-    const body: AlarmBody = { ...(row.body as AlarmBody), cleared: { by: me.name, at, note: text } };
-    const updated = await tx.updateExchange(ALARM_ROW, id, { status: 'cleared', body });
+    const body: AlarmBody = { ...row.body, cleared: { by: me.name, at, note: text } };
+    const updated = await updateRow(tx, ROWS.alarm, id, { status: 'cleared', body });
     const alarm = view(updated ?? { ...row, status: 'cleared', body });
     return {
       result: alarm,

@@ -1,14 +1,6 @@
-import {
-  checkItems,
-  type ExchangeKey,
-  type Message,
-  openMessage,
-  type Receipt,
-} from '../../exchange/index.js';
-import type { ExchangeRow } from '../../store/index.js';
-import { type Exchange, type LegacyOutboxBody, type OutboxBody, ROWS, type SettledBody } from './exchange.js';
+import type { Outbox } from './outbox.js';
 import type { Partner } from './partners.js';
-import { releaseSettled } from './release-state.js';
+import { isQueued, type OutboxBody, type Row } from './rows.js';
 import { postToPartner } from './transport.js';
 
 /**
@@ -27,20 +19,9 @@ export interface DeliveryOptions {
   headEveryMs?: number;
 }
 
-/** What a settled outbox row keeps of its message: the envelope and the item ids (the receipt lists versions). */
-function settledSummary(body: OutboxBody | LegacyOutboxBody): SettledBody['message'] {
-  const { items, ...envelope } = 'message' in body ? body.message : { ...body.envelope, items: body.items };
-  return {
-    ...envelope,
-    items: items.map((i) =>
-      'held' in i ? i.held.id : String(((i as Message['items'][number]).object as { id?: unknown }).id ?? ''),
-    ),
-  };
-}
-
 /** A queued message ready to post. */
 interface Prepared {
-  row: ExchangeRow;
+  row: Row<'outbox'>;
   body: OutboxBody;
   jwe: string;
   partner: Partner;
@@ -83,15 +64,16 @@ export class Delivery {
   private readonly headEveryMs: number;
   private readonly idle = new Set<() => void>();
 
-  constructor(
-    private readonly ex: Exchange,
-    options: DeliveryOptions = {},
-  ) {
+  private readonly outbox: Outbox;
+
+  /** The worker is given the outbox (the exchange that owns it will do: `{ outbox }`). */
+  constructor(source: { outbox: Outbox }, options: DeliveryOptions = {}) {
+    this.outbox = source.outbox;
     this.minBackoffMs = options.minBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
     this.pollMs = options.pollMs ?? 1000;
     this.headEveryMs = options.headEveryMs ?? 30_000;
-    ex.onQueued = (p) => this.kick(p);
+    this.outbox.onQueued = (p) => this.kick(p);
   }
 
   start(): void {
@@ -102,14 +84,12 @@ export class Delivery {
         // pending message's file is kept (one removed while its row commits is sealed anew when sent).
         if (Date.now() - this.lastSweep >= 60 * 60_000) {
           this.lastSweep = Date.now();
-          await this.ex.sweepOutboxFiles();
+          await this.outbox.sweep();
         }
-        const partners = await this.ex.loadPartners();
-        await this.ex.forwardCompromises();
-        if (this.headEveryMs > 0 && Date.now() - this.lastHeads >= this.headEveryMs) {
-          this.lastHeads = Date.now();
-          for (const p of partners) await this.ex.queueAuditHead(p.party);
-        }
+        // Compromise reports to forward (R28) and, every headEveryMs, audit heads (R29) are queued first.
+        const headsDue = this.headEveryMs > 0 && Date.now() - this.lastHeads >= this.headEveryMs;
+        if (headsDue) this.lastHeads = Date.now();
+        const partners = await this.outbox.beforeRound(headsDue);
         for (const p of partners) if (!this.backoff.has(p.party)) this.kick(p.party);
       } catch {
         // the next tick tries again
@@ -169,7 +149,7 @@ export class Delivery {
         // The outbox is read a few rows at a time (each holds a message's item list), the next few read while
         // the last ones are still on their way, so the partner is not left waiting at the seam.
         const window: { prepared: Prepared; answer: Promise<Answer> }[] = [];
-        let rows: ExchangeRow[] = [];
+        let rows: Row<'outbox'>[] = [];
         let next = 0;
         let lastSeq: number | undefined;
         let exhausted = false;
@@ -178,7 +158,7 @@ export class Delivery {
         for (;;) {
           while (!stuck && !this.stopped && window.length < IN_FLIGHT) {
             if (next >= rows.length && !exhausted) {
-              rows = await this.ex.pending(partner, 4, lastSeq);
+              rows = await this.outbox.pending(partner, 4, lastSeq);
               next = 0;
               exhausted = rows.length === 0;
             }
@@ -240,28 +220,28 @@ export class Delivery {
   }
 
   /** A queued message ready to go: its sealed JWE and partner (false: try again later). */
-  private async prepare(row: ExchangeRow): Promise<Prepared | false> {
-    const ctx = this.ex.ctx;
-    let body = row.body as OutboxBody | LegacyOutboxBody;
-    // Rows queued before messages were sealed when queued hold the message in clear: seal it (and keep that).
-    if ('message' in body || ctx.clock() - Date.parse(body.envelope.time) > RESEAL_AFTER_MS) {
-      body = await this.ex.resealQueued(row);
+  private async prepare(row: Row<'outbox'>): Promise<Prepared | false> {
+    if (!isQueued(row.body)) return false;
+    let body = row.body;
+    if (this.outbox.now() - Date.parse(body.envelope.time) > RESEAL_AFTER_MS) {
+      body = await this.outbox.reseal(row);
     }
-    let jwe = await this.ex.queuedJwe(body);
-    // Its file missing or damaged (a crash before the disk had it): sealed anew from the row.
+    let jwe = await this.outbox.jwe(body);
+    // No sealed copy (its file missing or damaged by a crash before the disk had it, or a row queued in clear
+    // by an earlier version): sealed anew from the row.
     if (!jwe) {
-      body = await this.ex.resealQueued(row);
-      jwe = await this.ex.queuedJwe(body);
+      body = await this.outbox.reseal(row);
+      jwe = await this.outbox.jwe(body);
       if (!jwe) return false;
     }
-    const partner = await this.ex.partner(body.envelope.recipient);
+    const partner = await this.outbox.partners.get(body.envelope.recipient);
     if (!partner) return false;
     return { row, body, jwe, partner };
   }
 
   /** Posts a prepared message; a failure to reach the partner is an answer with status 0. */
   private post(p: Prepared): Promise<Answer> {
-    return postToPartner(this.ex, p.partner, p.jwe).catch((e: Error) => ({
+    return postToPartner(this.outbox, p.partner, p.jwe).catch((e: Error) => ({
       status: 0,
       contentType: '',
       body: e.message,
@@ -273,62 +253,13 @@ export class Delivery {
    * refused for good), to be written while the next message goes out.
    */
   private async answered({ row, body, partner }: Prepared, res: Answer): Promise<Settlement | false> {
-    const ctx = this.ex.ctx;
     const message = body.envelope;
-    const at = new Date(ctx.clock()).toISOString();
+    const at = new Date(this.outbox.now()).toISOString();
     if (res.status === 200) {
-      const opened = await openMessage(res.body.trim(), {
-        self: { party: this.ex.party, decryptionKey: this.ex.identity.encryption.privateJwk as ExchangeKey },
-        senders: (p) => (p === partner.party ? (partner.identity.signingKey as ExchangeKey) : undefined),
-        seen: () => false,
-        now: ctx.clock(),
-      });
-      if (!opened.ok || opened.message.kind !== 'receipt') return false;
-      const [item] = checkItems(opened.message, {
-        originators: (p) => (p === partner.party ? (partner.identity.signingKey as ExchangeKey) : undefined),
-      });
-      if (item?.status !== 'verified') return false;
-      const receipt = item.object as Receipt;
-      if (receipt.message !== message.id || receipt.by !== partner.party) return false;
-      return {
-        receipted: true,
-        settle: async () => {
-          await ctx.audit.appendWithin(async (tx) => {
-            // The row keeps the signed receipt and what the message was, not its items again: rewriting the
-            // whole message (hundreds of KB for a batch) per receipt was the largest write of the sender.
-            await tx.updateExchange(ROWS.outbox, message.id, {
-              status: 'delivered',
-              body: { message: settledSummary(body), receipt } satisfies SettledBody,
-            });
-            // A release's request is delivered now, or refused with the partner's reason (and an alarm).
-            const settled =
-              message.kind === 'release'
-                ? await releaseSettled(tx, { message: message.id, partner: partner.party, at, receipt })
-                : [];
-            return {
-              result: undefined,
-              entries: [
-                ...settled,
-                {
-                  kind: message.kind === 'release' ? 'release' : 'receipt',
-                  at,
-                  actor: `node:${partner.party}`,
-                  action: 'delivered',
-                  subjects: receipt.items.map((i) => i.id).slice(0, 1000),
-                  details: {
-                    message: message.id,
-                    kind: message.kind,
-                    stored: receipt.items.filter((i) => i.status === 'stored').length,
-                    duplicate: receipt.items.filter((i) => i.status === 'duplicate').length,
-                    refused: receipt.items.filter((i) => i.status === 'refused').map((i) => i.code),
-                  },
-                },
-              ],
-            };
-          });
-          await this.ex.dropQueuedJwe(message.id);
-        },
-      };
+      const receipt = await this.outbox.receiptOf(partner, message.id, res.body);
+      if (!receipt) return false;
+      // A release's request is delivered now, or refused with the partner's reason (and an alarm).
+      return { receipted: true, settle: () => this.outbox.settle(body, partner.party, { receipt }, at) };
     }
     if (RETRYABLE.has(res.status) || res.status === 0) return false;
     let code = `HTTP_${res.status}`;
@@ -342,41 +273,11 @@ export class Delivery {
     }
     // Outside the partner's window (its clock, or a long wait): sealed anew with a fresh time, tried again.
     if (code === 'STALE_MESSAGE') {
-      await this.ex.resealQueued(row);
+      await this.outbox.reseal(row);
       return false;
     }
     // Refused for good (signature, recipient, malformed…): settle it so the queue behind it moves, and say so.
-    return {
-      receipted: false,
-      settle: async () => {
-        await ctx.audit.appendWithin(async (tx) => {
-          await tx.updateExchange(ROWS.outbox, message.id, {
-            status: 'refused',
-            body: { message: settledSummary(body), refusal: code } satisfies SettledBody,
-          });
-          const refusal = { code, ...(reason ? { message: reason } : {}) };
-          const settled =
-            message.kind === 'release'
-              ? await releaseSettled(tx, { message: message.id, partner: partner.party, at, refusal })
-              : [];
-          return {
-            result: undefined,
-            entries: [
-              ...settled,
-              {
-                kind: 'refusal',
-                at,
-                actor: `node:${partner.party}`,
-                action: 'deliver',
-                decision: 'deny',
-                reasons: [code],
-                details: { message: message.id, kind: message.kind },
-              },
-            ],
-          };
-        });
-        await this.ex.dropQueuedJwe(message.id);
-      },
-    };
+    const refusal = { code, ...(reason ? { message: reason } : {}) };
+    return { receipted: false, settle: () => this.outbox.settle(body, partner.party, { refusal }, at) };
   }
 }

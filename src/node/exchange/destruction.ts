@@ -1,6 +1,6 @@
 import type { Message } from '../../exchange/index.js';
 import type { Store } from '../../store/index.js';
-import type { LegacyOutboxBody } from './exchange.js';
+import type { LegacyOutboxBody } from './rows.js';
 
 /**
  * R27 for the exchange's rows: what they may still carry of a destroyed item's content goes with it, in the
@@ -8,7 +8,7 @@ import type { LegacyOutboxBody } from './exchange.js';
  * carry none — a queued message is sealed for its partner with held objects by reference, a received item's
  * signed record keeps its proof beside the sealed object — so this slims rows written before that: signed
  * records holding the object, and pending messages holding it in clear (the item is left out: it can no
- * longer travel). Kind names as exchange.ts's ROWS (not imported: custody loads this without the exchange).
+ * longer travel). Kind names as rows.ts's ROWS (written out: custody loads this without the exchange).
  */
 export async function forgetDestroyedContent(tx: Store, itemId: string): Promise<number> {
   let slimmed = 0;

@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import { ReltoError } from '../../errors/index.js';
-import { certificateFingerprint, type PublicIdentity, parsePartnerIdentity } from '../../identity/index.js';
+import type { ExchangeKey } from '../../exchange/index.js';
+import { certificateFingerprint, type NodeIdentity, parsePartnerIdentity } from '../../identity/index.js';
 import type { Store } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
+import { getRow, listRows, type Partner, putRow, ROWS, updateRow } from './rows.js';
 
-/** A partner node as this node knows it (contracts §5 `relto partner add`). */
-export interface Partner {
-  party: string;
-  /** Base URL of its exchange listener (https://host:port). */
-  url: string;
-  identity: PublicIdentity;
-  /** SHA-256 fingerprint of the CA its TLS certificates come from. */
-  caFingerprint: string;
-}
+export type { Partner } from './rows.js';
 
 /** What a person compares to tell two identities of a party apart: one fingerprint per key. */
 export interface KeyFingerprints {
@@ -29,8 +23,6 @@ export interface PartnerChange {
   partner: Partner;
   replaced: Partner | null;
 }
-
-const KIND = 'partner';
 
 function thumbprint(jwk: { crv: string; kty: string; x: string }): string {
   // RFC 7638: the required members in lexicographic order, no whitespace.
@@ -64,9 +56,9 @@ export async function addPartner(
     identity,
     caFingerprint: certificateFingerprint(identity.tlsCa),
   };
-  const existing = await store.getExchange(KIND, partner.party);
+  const existing = await getRow(store, ROWS.partner, partner.party);
   if (existing && !options.replace) {
-    const held = existing.body as Partner;
+    const held = existing.body;
     throw new ReltoError(
       'PARTNER_EXISTS',
       `${partner.party} is already a partner (at ${held.url}); replacing its keys changes whom this node trusts: give --replace to do it`,
@@ -75,11 +67,11 @@ export async function addPartner(
     );
   }
   if (existing) {
-    await store.updateExchange(KIND, partner.party, { body: partner, status: 'active' });
-    return { partner, replaced: existing.body as Partner };
+    await updateRow(store, ROWS.partner, partner.party, { body: partner, status: 'active' });
+    return { partner, replaced: existing.body };
   }
-  const { added } = await store.putExchange({
-    kind: KIND,
+  const { added } = await putRow(store, {
+    kind: ROWS.partner,
     key: partner.party,
     partner: partner.party,
     status: 'active',
@@ -132,5 +124,63 @@ export async function addPartnerAudited(
 }
 
 export async function listPartners(store: Store): Promise<Partner[]> {
-  return (await store.listExchange({ kind: KIND })).map((r) => r.body as Partner);
+  return (await listRows(store, { kind: ROWS.partner })).map((r) => r.body);
+}
+
+/** How long the partner book trusts what it read (`relto partner add` runs in another process). */
+const FRESH_MS = 2000;
+
+/**
+ * The one partner book of a running exchange: the partners with their signing keys, read from the store at
+ * most every 2 s (reading and parsing every partner's identity per message was a tenth of what a small
+ * message cost), and again for a party not among them. Inbox, outbox, release and notices all look here.
+ */
+export class PartnerBook {
+  private partners = new Map<string, Partner>();
+  private loadedAt = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly self: NodeIdentity,
+  ) {}
+
+  /** Reads the partners again now. */
+  async load(): Promise<Partner[]> {
+    const list = await listPartners(this.store);
+    this.partners = new Map(list.map((p) => [p.party, p]));
+    this.loadedAt = Date.now();
+    return list;
+  }
+
+  private stale(): boolean {
+    return Date.now() - this.loadedAt > FRESH_MS;
+  }
+
+  /** The partners, as read at most 2 s ago. */
+  async current(): Promise<Partner[]> {
+    if (this.stale()) await this.load();
+    return [...this.partners.values()];
+  }
+
+  /** A partner, read again when not known or read more than 2 s ago. */
+  async get(party: string): Promise<Partner | undefined> {
+    if (!this.partners.has(party) || this.stale()) await this.load();
+    return this.partners.get(party);
+  }
+
+  /** A partner as last read, without reading (inside a message's checks, after `get` or `load`). */
+  held(party: string): Partner | undefined {
+    return this.partners.get(party);
+  }
+
+  /** The key that signs a party's messages and records: this node's own, or a partner's as last read. */
+  signingKeyOf = (party: string): ExchangeKey | undefined => {
+    if (party === this.self.party) return this.self.signing.publicJwk as ExchangeKey;
+    return this.partners.get(party)?.identity.signingKey as ExchangeKey | undefined;
+  };
+
+  async trustedCaFingerprints(party: string): Promise<string[]> {
+    const p = await this.get(party);
+    return p ? [p.caFingerprint] : [];
+  }
 }

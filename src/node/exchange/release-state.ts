@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntryInput } from '../../audit/index.js';
-import { errorCodes, ReltoError, reasonCodes } from '../../errors/index.js';
+import { codeMeaning, ReltoError } from '../../errors/index.js';
 import type { Receipt } from '../../exchange/index.js';
-import type { Answer } from '../../policy/index.js';
 import { allowsReleasesAt, type CompiledRegistry } from '../../registry/index.js';
-import type { ExchangeRowInput, Store } from '../../store/index.js';
-import type { NodeContext } from '../context.js';
+import type { Store } from '../../store/index.js';
+import { deciderFor, type NodeContext, nowIso } from '../context.js';
 import type { Person } from '../service.js';
+import {
+  getRow,
+  putRow,
+  type ReleaseRefusal,
+  type ReleaseRequestBody,
+  ROWS,
+  type RowInput,
+  updateRow,
+} from './rows.js';
 
 /**
  * A release request's life (contracts §5, §9), the stage beside the exchange's approval: what is checked when a
@@ -19,66 +27,7 @@ import type { Person } from '../service.js';
  * A request is decided once: approving or refusing a decided one is ALREADY_DECIDED.
  */
 
-/** Row kinds (the exchange table; the same names as exchange.ts ROWS). */
-const KIND = {
-  request: 'release-request',
-  /** message id → release request id, written with the queued message: its receipt settles the request. */
-  message: 'release-message',
-  outbox: 'outbox',
-  alarm: 'alarm',
-} as const;
-
-/**
- * `pending`: filed, or approved and not yet receipted; `delivered`: the partner's signed receipt arrived and
- * it stored every item; `refused`: by a releasing officer of this node, or by the partner (its reason);
- * `denied`: the rules denied the release at approval. `approved` is how rows written before said pending,
- * delivered or refused: they are read as those (releaseView).
- */
-export type ReleaseStatus = 'pending' | 'delivered' | 'refused' | 'denied';
-
-export interface ReleaseRefusal {
-  /** Who refused: a person of this node (its releasing officer), or `node:PARTY` (the receiving node). */
-  by: string;
-  party: string;
-  at: string;
-  /** The releasing officer's note. */
-  note?: string;
-  /** The partner's reason code, and what it means. */
-  code?: string;
-  reason?: string;
-  /** The items the partner refused, each with its code (a batch may be refused in part). */
-  items?: { id: string; code: string }[];
-}
-
-export interface ReleaseRequestBody {
-  id: string;
-  /** The item (the first, for a batch). */
-  item: string;
-  /** Every item of a batch request (absent for one item). */
-  items?: string[];
-  /** The first item denied, for a batch. */
-  deniedItem?: string;
-  to: string;
-  under?: string;
-  by: string;
-  at: string;
-  status: ReleaseStatus | 'approved';
-  approvedBy?: string;
-  approvedAt?: string;
-  deliveredAt?: string;
-  refusal?: ReleaseRefusal;
-  decision?: Answer;
-  message?: string;
-}
-
-/** What a code means, in words (the partner's refusal names only its code). */
-function meaning(code: string): string {
-  return (
-    (reasonCodes as Record<string, { message: string }>)[code]?.message ??
-    (errorCodes as Record<string, { message: string }>)[code]?.message ??
-    code
-  );
-}
+export type { ReleaseRefusal, ReleaseRequestBody, ReleaseStatus } from './rows.js';
 
 /**
  * A release request as filed (contracts §5 `relto client release ID --to PARTY [--under AGREEMENT]`): the
@@ -200,25 +149,48 @@ export function assertUndecided(request: ReleaseRequestBody): void {
 
 /** The same check inside the transaction that decides (a concurrent decision committed first wins). */
 export async function assertUndecidedIn(tx: Store, requestId: string): Promise<void> {
-  const row = await tx.getExchange(KIND.request, requestId);
-  if (row) assertUndecided(row.body as ReleaseRequestBody);
+  const row = await getRow(tx, ROWS.releaseRequest, requestId);
+  if (row) assertUndecided(row.body);
 }
 
 /** The row that ties a queued release message to its request (written in the approval's transaction). */
-export function releaseMessageRow(requestId: string, messageId: string): ExchangeRowInput {
-  return { kind: KIND.message, key: messageId, ref: requestId, status: 'held', body: { request: requestId } };
+export function releaseMessageRow(requestId: string, messageId: string): RowInput<'release-message'> {
+  return {
+    kind: ROWS.releaseMessage,
+    key: messageId,
+    ref: requestId,
+    status: 'held',
+    body: { request: requestId },
+  };
+}
+
+/**
+ * The audit entry of a step in a request's life (filed, refused by an officer, queued): the request and its
+ * items (the first thousand) as subjects, the destination and agreement in the details.
+ */
+export function releaseEntry(
+  step: { at: string; actor: string; action: string; deny?: boolean },
+  request: Pick<ReleaseRequestBody, 'id' | 'to' | 'under'>,
+  items: readonly string[],
+  details: Record<string, unknown>,
+): AuditEntryInput {
+  return {
+    kind: 'release',
+    at: step.at,
+    actor: step.actor,
+    action: step.action,
+    ...(step.deny ? { decision: 'deny' as const } : {}),
+    subjects: [request.id, ...items.slice(0, 1000)],
+    details: { to: request.to, under: request.under ?? null, ...details },
+  };
 }
 
 /**
  * Only a releasing officer decides a release request (R18): anyone else is refused before anything is decided,
  * so a mistaken call never settles the request.
  */
-export function assertReleasingOfficer(me: Person, verb: 'approves' | 'refuses'): void {
-  if (me.roles.includes('releasing-officer')) return;
-  const { rule, message } = reasonCodes.ROLE_REQUIRED;
-  throw new ReltoError('FORBIDDEN', `only a releasing officer ${verb} a release request`, '', {
-    reasons: [{ code: 'ROLE_REQUIRED', rule, message }],
-  });
+export function assertReleasingOfficer(ctx: NodeContext, me: Person, verb: 'approves' | 'refuses'): void {
+  deciderFor(ctx, me).require(verb === 'approves' ? 'approve-release' : 'refuse-release');
 }
 
 /**
@@ -232,12 +204,12 @@ export async function refuseRelease(
   requestId: string,
   note?: string,
 ): Promise<ReleaseRequestBody> {
-  assertReleasingOfficer(me, 'refuses');
-  const row = await ctx.store.getExchange(KIND.request, requestId);
+  assertReleasingOfficer(ctx, me, 'refuses');
+  const row = await getRow(ctx.store, ROWS.releaseRequest, requestId);
   if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
-  const request = row.body as ReleaseRequestBody;
+  const request = row.body;
   assertUndecided(request);
-  const at = new Date(ctx.clock()).toISOString();
+  const at = nowIso(ctx);
   const refused: ReleaseRequestBody = {
     ...request,
     status: 'refused',
@@ -245,20 +217,11 @@ export async function refuseRelease(
   };
   await ctx.audit.appendWithin(async (tx) => {
     await assertUndecidedIn(tx, requestId);
-    await tx.updateExchange(KIND.request, requestId, { status: 'refused', body: refused });
+    await updateRow(tx, ROWS.releaseRequest, requestId, { status: 'refused', body: refused });
+    const step = { at, actor: me.name, action: 'refuse', deny: true };
     return {
       result: undefined,
-      entries: [
-        {
-          kind: 'release',
-          at,
-          actor: me.name,
-          action: 'refuse',
-          decision: 'deny',
-          subjects: [requestId, ...(request.items ?? [request.item]).slice(0, 1000)],
-          details: { to: request.to, under: request.under ?? null, note: note ?? null },
-        },
-      ],
+      entries: [releaseEntry(step, request, request.items ?? [request.item], { note: note ?? null })],
     };
   });
   return refused;
@@ -281,11 +244,11 @@ export interface ReleaseAnswer {
  * (R29). Returns the audit entries to append.
  */
 export async function releaseSettled(tx: Store, answer: ReleaseAnswer): Promise<AuditEntryInput[]> {
-  const link = await tx.getExchange(KIND.message, answer.message);
-  const requestId = (link?.body as { request?: string } | undefined)?.request;
-  const row = requestId ? await tx.getExchange(KIND.request, requestId) : null;
+  const link = await getRow(tx, ROWS.releaseMessage, answer.message);
+  const requestId = link?.body.request;
+  const row = requestId ? await getRow(tx, ROWS.releaseRequest, requestId) : null;
   if (!requestId || !row) return [];
-  const request = row.body as ReleaseRequestBody;
+  const request = row.body;
   const refusedItems = (answer.receipt?.items ?? [])
     .filter((i) => i.status === 'refused')
     .map((i) => ({ id: i.id, code: i.code ?? 'REFUSED' }));
@@ -295,11 +258,11 @@ export async function releaseSettled(tx: Store, answer: ReleaseAnswer): Promise<
       status: 'delivered',
       deliveredAt: answer.receipt?.at ?? answer.at,
     };
-    await tx.updateExchange(KIND.request, requestId, { status: 'delivered', body: delivered });
+    await updateRow(tx, ROWS.releaseRequest, requestId, { status: 'delivered', body: delivered });
     return [];
   }
   const codes = answer.refusal ? [answer.refusal.code] : [...new Set(refusedItems.map((i) => i.code))];
-  const reason = answer.refusal?.message ?? codes.map(meaning).join('; ');
+  const reason = answer.refusal?.message ?? codes.map(codeMeaning).join('; ');
   const refusal: ReleaseRefusal = {
     by: `node:${answer.partner}`,
     party: answer.partner,
@@ -308,12 +271,12 @@ export async function releaseSettled(tx: Store, answer: ReleaseAnswer): Promise<
     reason,
     ...(refusedItems.length > 0 ? { items: refusedItems.slice(0, 1000) } : {}),
   };
-  await tx.updateExchange(KIND.request, requestId, {
+  await updateRow(tx, ROWS.releaseRequest, requestId, {
     status: 'refused',
-    body: { ...request, status: 'refused', refusal } satisfies ReleaseRequestBody,
+    body: { ...request, status: 'refused', refusal },
   });
-  await tx.putExchange({
-    kind: KIND.alarm,
+  await putRow(tx, {
+    kind: ROWS.alarm,
     key: randomUUID(),
     partner: answer.partner,
     status: 'raised',
@@ -338,25 +301,4 @@ export async function releaseSettled(tx: Store, answer: ReleaseAnswer): Promise<
       details: { message: answer.message, reason, alarm: true },
     },
   ];
-}
-
-/**
- * A request as shown: rows written while `approved` stood for pending, delivered and refused alike are read
- * from their message's outbox row.
- */
-export async function releaseView(store: Store, request: ReleaseRequestBody): Promise<ReleaseRequestBody> {
-  if (request.status !== 'approved') return request;
-  const out = request.message ? await store.getExchange(KIND.outbox, request.message) : null;
-  if (!out || out.status === 'pending') return { ...request, status: 'pending' };
-  const settled = out.body as { receipt?: Receipt; refusal?: string };
-  const refused = (settled.receipt?.items ?? []).filter((i) => i.status === 'refused');
-  if (out.status === 'delivered' && refused.length === 0) {
-    return { ...request, status: 'delivered', deliveredAt: settled.receipt?.at ?? out.updatedAt };
-  }
-  const code = settled.refusal ?? refused[0]?.code ?? 'REFUSED';
-  return {
-    ...request,
-    status: 'refused',
-    refusal: { by: `node:${request.to}`, party: request.to, at: out.updatedAt, code, reason: meaning(code) },
-  };
 }

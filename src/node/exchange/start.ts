@@ -25,7 +25,7 @@ export async function startExchange(
   const identity = await ensureIdentity(dataDir, node.party);
   // Sealed queued messages wait in DIR/outbox, beside the store (see OutboxBody).
   const exchange = new Exchange(node.context, identity, join(dataDir, 'outbox'));
-  const server = await startInboxServer(exchange, { host: options.host, port: options.port });
+  const server = await startInboxServer(exchange.inbox, { host: options.host, port: options.port });
   const delivery = new Delivery(exchange, options.delivery);
   node.exchange = exchange;
   node.onReclassified = async (itemId, label) => {

@@ -3,14 +3,15 @@ import {
   createSecureServer,
   type Http2SecureServer,
   type Http2ServerRequest,
+  type Http2ServerResponse,
   connect as http2Connect,
   constants as http2Constants,
 } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import { errorCodes } from '../../errors/index.js';
-import { peerParty } from '../../identity/index.js';
-import type { Exchange } from './exchange.js';
+import { ReltoError } from '../../errors/index.js';
+import { type NodeIdentity, peerParty } from '../../identity/index.js';
+import { errorAnswer, type Inbox } from './inbox.js';
 import type { Partner } from './partners.js';
 
 /**
@@ -103,13 +104,18 @@ function takeTurn(connection: object): { lane: Lane; turn: Promise<void>; done: 
 
 /** Starts the mutual-TLS inbox listener of a node (HTTP/2, and HTTP/1.1 for clients that speak only that). */
 export async function startInboxServer(
-  exchange: Exchange,
+  inbox: Inbox,
   options: { host: string; port: number },
 ): Promise<InboxServer> {
-  const partners = await exchange.loadPartners();
-  const { tls } = exchange.identity;
+  const partners = await inbox.partners.load();
+  const { tls } = inbox.identity;
   const cas = () => [tls.ca.certPem, ...partners.map((p) => p.identity.tlsCa)];
-  const json = (code: string, message: string) => JSON.stringify({ error: { code, message, path: '' } });
+  // Errors as the node's API writes them ({"error": {code, message, path}}).
+  const refuse = (res: Http2ServerResponse, error: ReltoError) => {
+    const answer = errorAnswer(error);
+    res.writeHead(answer.status, { 'content-type': answer.contentType });
+    res.end(answer.body);
+  };
   const server: Http2SecureServer = createSecureServer(
     {
       key: tls.keyPem,
@@ -125,14 +131,12 @@ export async function startInboxServer(
     },
     (req, res) => {
       if (req.method !== 'POST' || req.url?.split('?')[0] !== INBOX_PATH) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(json('NOT_FOUND', 'no such route'));
+        refuse(res, new ReltoError('NOT_FOUND', 'no such route'));
         return;
       }
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (type !== 'application/jose') {
-        res.writeHead(415, { 'content-type': 'application/json' });
-        res.end(json('UNSUPPORTED_MEDIA_TYPE', 'send application/jose'));
+        refuse(res, new ReltoError('UNSUPPORTED_MEDIA_TYPE', 'send application/jose'));
         return;
       }
       const connection = connectionOf(req);
@@ -158,20 +162,19 @@ export async function startInboxServer(
           if (lane.broken) {
             // A message before this one on the connection was not receipted: this one is not handled, so it
             // can never be stored ahead of that one; the sender sends both again on a new connection.
-            status = errorCodes.RETRY_IN_ORDER.status;
-            body = json('RETRY_IN_ORDER', errorCodes.RETRY_IN_ORDER.message);
+            ({ status, contentType, body } = errorAnswer(new ReltoError('RETRY_IN_ORDER')));
           } else {
             const peerOf = (list: Partner[]) => {
               const fingerprints = new Map(list.map((p) => [p.party, [p.caFingerprint]]));
               return peerParty(peerCertificate(req), (party) => fingerprints.get(party));
             };
             // Partners as read at most 2 s ago; read again before a peer is taken for no partner.
-            const peer = peerOf(await exchange.currentPartners()) ?? peerOf(await exchange.loadPartners());
-            const answer = await exchange.receive(jwe.trim(), peer);
+            const peer = peerOf(await inbox.partners.current()) ?? peerOf(await inbox.partners.load());
+            const answer = await inbox.receive(jwe.trim(), peer);
             ({ status, contentType, body } = answer);
           }
         } catch (e) {
-          body = json('INTERNAL', (e as Error).message);
+          ({ status, contentType, body } = errorAnswer(new ReltoError('INTERNAL', (e as Error).message)));
         }
         if (status !== 200) lane.broken = true;
         done();
@@ -202,7 +205,7 @@ export async function startInboxServer(
   server.on('secureConnection', track);
   // New partners' CAs are trusted without a restart.
   const refresh = setInterval(() => {
-    void exchange.loadPartners().then((list) => {
+    void inbox.partners.load().then((list) => {
       partners.splice(0, partners.length, ...list);
       server.setSecureContext({ key: tls.keyPem, cert: tls.certPem, ca: cas() });
     });
@@ -230,7 +233,10 @@ export async function startInboxServer(
 /** One HTTP/2 session per partner (and its URL and CA), kept open between messages. */
 const sessions = new Map<string, { session: ClientHttp2Session; inFlight: number }>();
 
-function sessionFor(exchange: Exchange, partner: Partner): { session: ClientHttp2Session; inFlight: number } {
+/** Who posts: this node's party and identity (its TLS client certificate). */
+type Poster = { party: string; identity: NodeIdentity };
+
+function sessionFor(exchange: Poster, partner: Partner): { session: ClientHttp2Session; inFlight: number } {
   const key = `${exchange.party}>${partner.party}|${partner.url}|${partner.caFingerprint}`;
   const held = sessions.get(key);
   if (held && !held.session.closed && !held.session.destroyed) return held;
@@ -263,7 +269,7 @@ function sessionFor(exchange: Exchange, partner: Partner): { session: ClientHttp
  * was queued behind that message on it, and the next message opens a new session.
  */
 export function postToPartner(
-  exchange: Exchange,
+  exchange: Poster,
   partner: Partner,
   jwe: string,
   timeoutMs = 30_000,
