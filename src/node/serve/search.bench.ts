@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type BenchContext, percentile, registerBench } from '../../bench/harness.js';
+import { createRng as random } from '../../bench/policy-mix.js';
 import { labelToMarking, withPortions } from '../../stix/index.js';
 import type { StixObject } from '../../store/index.js';
 import { createNode, openNode, type ReltoNode } from '../index.js';
@@ -170,18 +171,6 @@ function vocabulary(objects: readonly StixObject[]): Map<string, number> {
     for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
   }
   return df;
-}
-
-/** A seeded pseudo-random generator (mulberry32), so every run asks the same queries. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The query mix: a quarter each of frequent, medium and rare words, the rest pairs and filtered queries. */
