@@ -18,28 +18,31 @@ export function isProduction(path: string): boolean {
   );
 }
 
-/** An import that loads a module when the importing one runs (type-only imports are erased). */
-export interface RuntimeImport {
+/** An import of one `src/` file by another. */
+export interface Import {
   /** The imported file, relative to `src/`. */
   readonly to: string;
   readonly line: number;
+  /** `import type` / `export type`: erased by the compiler, it loads nothing at run time. */
+  readonly typeOnly: boolean;
 }
 
 /**
- * The runtime imports of one file that point at other files of `src/`. `import type` and `export type`
- * are erased by the compiler and make no cycle; an import with inline `type` specifiers only is not
- * (under verbatimModuleSyntax it stays as `import {} from`, which still loads the module).
+ * The imports and re-exports of one file that point at other files of `src/`. `import type` and
+ * `export type` are marked type-only; an import with inline `type` specifiers only is not (under
+ * verbatimModuleSyntax it stays as `import {} from`, which still loads the module).
  */
-export function runtimeImports(file: string, text: string): RuntimeImport[] {
+export function importsOf(file: string, text: string): Import[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const found: RuntimeImport[] = [];
+  const found: Import[] = [];
   for (const statement of source.statements) {
     let specifier: ts.Expression | undefined;
+    let typeOnly = false;
     if (ts.isImportDeclaration(statement)) {
-      if (statement.importClause?.isTypeOnly) continue;
+      typeOnly = statement.importClause?.isTypeOnly ?? false;
       specifier = statement.moduleSpecifier;
     } else if (ts.isExportDeclaration(statement)) {
-      if (statement.isTypeOnly || !statement.moduleSpecifier) continue;
+      typeOnly = statement.isTypeOnly;
       specifier = statement.moduleSpecifier;
     }
     if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
@@ -47,22 +50,54 @@ export function runtimeImports(file: string, text: string): RuntimeImport[] {
     found.push({
       to: relative(srcRoot, target),
       line: source.getLineAndCharacterOfPosition(statement.getStart(source)).line + 1,
+      typeOnly,
     });
   }
   return found;
 }
 
-/** Every production file of `src/` (relative paths) with its runtime imports of other `src/` files. */
-export function productionGraph(): Map<string, RuntimeImport[]> {
+/** The imports of one file that load another `src/` file when it runs. */
+export function runtimeImports(file: string, text: string): Import[] {
+  return importsOf(file, text).filter((i) => !i.typeOnly);
+}
+
+/** Every production file of `src/` (relative paths) with its imports of other `src/` files. */
+export function productionImports(): Map<string, Import[]> {
   const files = readdirSync(srcRoot, { recursive: true, encoding: 'utf8' })
     .map((f) => f.split('\\').join('/'))
     .filter(isProduction)
     .sort();
-  const graph = new Map<string, RuntimeImport[]>();
-  for (const file of files) {
-    graph.set(file, runtimeImports(file, readFileSync(join(srcRoot, file), 'utf8')));
-  }
+  const graph = new Map<string, Import[]>();
+  for (const file of files) graph.set(file, importsOf(file, readFileSync(join(srcRoot, file), 'utf8')));
   return graph;
+}
+
+/** Every production file of `src/` with the imports that load other `src/` files when it runs. */
+export function productionGraph(): Map<string, Import[]> {
+  const graph = productionImports();
+  for (const [file, imports] of graph)
+    graph.set(
+      file,
+      imports.filter((i) => !i.typeOnly),
+    );
+  return graph;
+}
+
+/**
+ * The imports by which one top-level folder of `src/` reaches into another past its public surface, as
+ * `from.ts:line → to.ts`. A folder's public surface is an `index.ts` (its own or a sub-folder's), or its
+ * `schema.ts`: the TypeBox schema values, which index.ts leaves out so that a CLI call need not load TypeBox.
+ */
+export function importsPastIndex(graph: Map<string, readonly Import[]>): string[] {
+  const top = (f: string) => f.split('/')[0];
+  const surface = (f: string) => f.endsWith('/index.ts') || f.endsWith('/schema.ts');
+  const found: string[] = [];
+  for (const [file, imports] of graph) {
+    for (const i of imports) {
+      if (top(i.to) !== top(file) && !surface(i.to)) found.push(`${file}:${i.line} → ${i.to}`);
+    }
+  }
+  return found.sort();
 }
 
 /**
@@ -70,7 +105,7 @@ export function productionGraph(): Map<string, RuntimeImport[]> {
  * as the strongly connected components of more than one file (or a file importing itself), one shortest
  * cycle through each component's first file.
  */
-export function importCycles(graph: Map<string, readonly RuntimeImport[]>): string[] {
+export function importCycles(graph: Map<string, readonly Import[]>): string[] {
   const edges = (f: string) => (graph.get(f) ?? []).map((i) => i.to).filter((t) => graph.has(t));
   // Tarjan's strongly connected components.
   let counter = 0;
