@@ -20,10 +20,10 @@ describe('import cycles', () => {
 
   it('names each cycle as the path of files that closes it', () => {
     const graph = new Map([
-      ['a.ts', [{ to: 'b.ts', line: 1 }]],
-      ['b.ts', [{ to: 'c.ts', line: 1 }]],
-      ['c.ts', [{ to: 'a.ts', line: 1 }]],
-      ['d.ts', [{ to: 'a.ts', line: 1 }]],
+      ['a.ts', [{ to: 'b.ts', line: 1, typeOnly: false }]],
+      ['b.ts', [{ to: 'c.ts', line: 1, typeOnly: false }]],
+      ['c.ts', [{ to: 'a.ts', line: 1, typeOnly: false }]],
+      ['d.ts', [{ to: 'a.ts', line: 1, typeOnly: false }]],
     ]);
     expect(importCycles(graph)).toEqual(['a.ts → b.ts → c.ts → a.ts']);
   });

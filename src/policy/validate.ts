@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { Validator } from '../codegen/runtime.js';
+import type { Validator } from '../codegen/index.js';
 import { ReltoError } from '../errors/index.js';
 import { validate } from './request-validator.generated.js';
 import type { DecisionRequest } from './schema.js';

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
-import type { NodeService } from '../../node/service.js';
+import type { NodeService } from '../../node/index.js';
 import { personOf } from '../auth.js';
 import { documented } from '../openapi.js';
 import type { TypeBoxProvider } from '../type-provider.js';

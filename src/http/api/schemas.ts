@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Action, DecisionRequest } from '../../policy/schema.js';
-import { compromiseStatuses } from '../../store/store.js';
+import { compromiseStatuses } from '../../store/index.js';
 import { documented, errorAnswers } from '../openapi.js';
 
 /**
