@@ -8,54 +8,55 @@ import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { alarmRoutes } from './alarm-routes.js';
-import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
 import {
-  ApproveBody,
   AuditEntries,
   AuditHead,
   AuditRangeQuery,
-  apiErrors,
-  Bundle,
+  ConsistencyProof,
+  DecideAnswer,
+  DecideBody,
+  InclusionProof,
+  InclusionQuery,
+} from './audit-schemas.js';
+import {
   Compromise,
   CompromiseAdvanceBody,
   CompromiseBody,
   CompromiseList,
   CompromiseParams,
-  ConsentAnswerBody,
-  ConsentRequest,
-  ConsentRequestBody,
-  ConsentRequests,
-  ConsistencyProof,
   type CustodyAction,
   CustodyBody,
   CustodyList,
   CustodyParams,
   CustodyRecord,
-  DecideAnswer,
-  DecideBody,
-  EmptyBody,
-  InclusionProof,
-  InclusionQuery,
+  ReceivedCompromises,
+  ReclassifyBody,
+} from './custody-schemas.js';
+import {
   ItemAnswer,
   ItemParams,
   ItemQuery,
   ItemsPage,
   ItemsQuery,
-  Me,
-  NoContent,
   PostResult,
-  ReceivedCompromises,
-  ReclassifyBody,
+  SearchAnswer,
+  SearchBody,
+  VersionList,
+} from './item-schemas.js';
+import { Me, Token } from './people-schemas.js';
+import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
+import {
+  ApproveBody,
+  ConsentAnswerBody,
+  ConsentRequest,
+  ConsentRequestBody,
+  ConsentRequests,
   RefuseBody,
   ReleaseBody,
   ReleaseRequest,
   ReleaseRequests,
-  RequestParams,
-  SearchAnswer,
-  SearchBody,
-  Token,
-  VersionList,
-} from './schemas.js';
+} from './release-schemas.js';
+import { apiErrors, Bundle, EmptyBody, NoContent, RequestParams } from './shared-schemas.js';
 
 export interface ApiOptions {
   node: NodeService;
