@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { newDataKey } from '../keys/index.js';
 import { openStore } from './open-store.js';
-import { type StoreHarness, storeSuite } from './store.suite.js';
+import { type StoreHarness, storeSuite } from './test-support/store.suite.js';
 
 const url = process.env.RELTO_PG_URL;
 

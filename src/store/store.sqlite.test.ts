@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newDataKey } from '../keys/index.js';
 import { openStore } from './open-store.js';
-import { type StoreHarness, storeSuite } from './store.suite.js';
+import { type StoreHarness, storeSuite } from './test-support/store.suite.js';
 
 storeSuite('SQLite', async (): Promise<StoreHarness> => {
   const dir = mkdtempSync(join(tmpdir(), 'relto-store-'));

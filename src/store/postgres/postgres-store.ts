@@ -1,8 +1,9 @@
 import { CompiledQuery, Kysely, type Migration, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
-import { type DialectOps, KyselyStore } from '../kysely-store.js';
+import { kyselyStore } from '../kysely-store.js';
 import { coreTables, exec, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { termHasher } from './hashed-terms.js';
@@ -170,5 +171,5 @@ export async function openPostgresStore(
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, { ops: postgresOps(nodeKey), nodeKey, now, root: db, onClose: async () => {} });
+  return kyselyStore(db, { ops: postgresOps(nodeKey), nodeKey, now, root: db, onClose: async () => {} });
 }

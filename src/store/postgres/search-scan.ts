@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
-import type { DialectOps } from '../kysely-store.js';
 
 type Row = Awaited<ReturnType<DialectOps['scanSearch']>>['rows'][number];
 

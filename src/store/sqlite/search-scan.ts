@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { DialectOps } from '../kysely-store.js';
+import type { DialectOps } from '../context.js';
 
 /** FTS5 query: each word quoted (so no word is read as an operator), all required. */
-function matchAll(words: string[]): string {
+export function ftsQuery(words: string[]): string {
   return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
 }
 
@@ -28,7 +28,7 @@ export const scanSearchSqlite: DialectOps['scanSearch'] = async (
     FROM search_fts f
     JOIN search_rows s ON s.row_id = f.rowid
     JOIN object_versions v ON v.id = s.object_id AND v.version = s.version
-    WHERE search_fts MATCH ${matchAll(words)} AND f.rowid < ${before} AND ${sql.join(filters, sql` AND `)}
+    WHERE search_fts MATCH ${ftsQuery(words)} AND f.rowid < ${before} AND ${sql.join(filters, sql` AND `)}
       AND v.floor IN (${sql.join(floors.map((id) => sql`${id}`))})
     ORDER BY f.rowid DESC
     LIMIT ${limit}`.execute(db);

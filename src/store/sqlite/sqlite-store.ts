@@ -3,19 +3,15 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type SqliteDatabase as SqliteConnectionLike, SqliteDialect, sql } from 'kysely';
 import { ReltoError } from '../../errors/index.js';
+import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
-import { type DialectOps, KyselyStore } from '../kysely-store.js';
+import { kyselyStore } from '../kysely-store.js';
 import { coreTables, migrate } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
-import { scanSearchSqlite } from './search-scan.js';
-
-/** FTS5 query: each word quoted (so no word is read as an operator), all required. */
-function ftsQuery(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
-}
+import { ftsQuery, scanSearchSqlite } from './search-scan.js';
 
 /** Rows in one commit from which checkpoints move to their own thread (see checkpointer.ts). */
 const BULK_ROWS = 1000;
@@ -227,7 +223,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
     thread: null as Checkpointer | null,
     written: 0,
   };
-  return new KyselyStore(db, {
+  return kyselyStore(db, {
     ops: sqliteOps(raw, checkpoints),
     nodeKey,
     now,
