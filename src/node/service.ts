@@ -11,7 +11,7 @@ import type {
   CustodyKind,
   CustodyRecord,
   StixObject,
-} from '../store/store.js';
+} from '../store/index.js';
 
 /** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
 export interface Person extends Principal {

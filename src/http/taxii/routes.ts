@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
-import type { NodeService } from '../../node/service.js';
+import type { NodeService } from '../../node/index.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import { ReltoError } from '../../errors/index.js';
-import type { PostRefusal, PostResult } from '../../node/service.js';
+import type { PostRefusal, PostResult } from '../../node/index.js';
 import type { Status } from './schemas.js';
 
 /** A TAXII 2.1 status resource (§4.3.1), every list present. */
