@@ -23,6 +23,7 @@ export {
   leafHash,
   leafHashOfText,
   nodeHash,
+  rootFromInclusionProof,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';

@@ -113,31 +113,31 @@ export function exactLog2(x: number): number {
 }
 
 /**
- * Verifies an inclusion proof as RFC 9162 §2.1.3.2 says. Arithmetic rather than bit operators, because
- * JavaScript's bit operators truncate to 32 bits and a log may outgrow that.
+ * The root an RFC 9162 inclusion proof leads to (§2.1.3.2, the verifier's loop without the final
+ * comparison); undefined when the proof cannot be a proof for this index and size. The exchange needs the
+ * root itself: it is not carried with an item, it is what the originator's signature must cover.
+ * Arithmetic rather than bit operators, because JavaScript's bit operators truncate to 32 bits and a log
+ * may outgrow that.
  */
-export function verifyInclusion(
+export function rootFromInclusionProof(
   leaf: Uint8Array,
   index: number,
   treeSize: number,
   proof: readonly Uint8Array[],
-  root: Uint8Array,
-): boolean {
+): Uint8Array | undefined {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize) {
-    return false;
+    return undefined;
   }
   let fn = index;
   let sn = treeSize - 1;
   let r: Uint8Array = leaf;
   for (const p of proof) {
-    if (sn === 0) return false;
+    if (sn === 0 || p.length !== 32) return undefined;
     if (isOdd(fn) || fn === sn) {
       r = nodeHash(p, r);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
       }
     } else {
       r = nodeHash(r, p);
@@ -145,7 +145,19 @@ export function verifyInclusion(
     fn = half(fn);
     sn = half(sn);
   }
-  return sn === 0 && equal(r, root);
+  return sn === 0 ? r : undefined;
+}
+
+/** Verifies an inclusion proof as RFC 9162 §2.1.3.2 says: it leads to `root`. */
+export function verifyInclusion(
+  leaf: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
+  const r = rootFromInclusionProof(leaf, index, treeSize, proof);
+  return r !== undefined && equal(r, root);
 }
 
 /**

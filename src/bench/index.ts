@@ -7,8 +7,8 @@ import { formatTable, runBenches, selectBenches } from './harness.js';
 /*
  * `npm run bench [-- NAME…]`: runs the registered benches (all, or those named: `policy` runs every
  * `policy:*` bench), prints a table with each figure beside its peers and the ratio, and writes
- * bench-results.json in the current directory. Built with the rest of the project; run from dist/ with
- * --expose-gc (package.json's "bench" script).
+ * bench-results.json in the current directory. Built apart from the shipped code (tsconfig.bench.json, into
+ * bench-dist/) and run from there with --expose-gc (package.json's "bench" script).
  */
 
 /**

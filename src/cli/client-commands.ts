@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ReltoError } from '../errors/index.js';
 // The client alone, not the http index (which would load Fastify and the server for every client verb).
-import { ReltoClient } from '../http/client.js';
+import { ReltoClient } from '../client/index.js';
+import { ReltoError } from '../errors/index.js';
 import { registerAlarmCommands } from './alarm-commands.js';
 import { registerClientLists } from './client-lists.js';
 import { parseJson, readInput, readPassword } from './input.js';

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { addPartnerAudited, keyFingerprints } from '../node/exchange/index.js';
 import { openNode } from '../node/index.js';
+import { PG_OPTION } from './option-values.js';
 import { action, printJson } from './output.js';
 
 /** Who runs a command at the node's console, for its audit entry. */
@@ -33,7 +34,7 @@ export function registerPartner(program: Command): void {
       '--replace',
       'replace the keys and address held for a party that is already a partner (audited; prints the old and new key fingerprints)',
     )
-    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .option(...PG_OPTION)
     .action(
       action(async (opts: { data: string; url: string; key: string; replace?: boolean; pg?: string }) => {
         let url: URL;

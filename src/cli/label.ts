@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
-import { makeLabel } from '../label/make.js';
-import { labelToMarking } from '../stix/marking.js';
+import { makeLabel } from '../label/index.js';
+import { labelToMarking } from '../stix/index.js';
 import { registryFrom } from './input.js';
 import { collect, list } from './option-values.js';
 import { action, printJson } from './output.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { createNode, openNode, type UserChange, verifyAudit } from '../node/index.js';
 import { readPassword } from './input.js';
-import { collect, list } from './option-values.js';
+import { collect, list, PG_OPTION } from './option-values.js';
 import { action, printJson } from './output.js';
 
 /*
@@ -97,7 +97,7 @@ export function registerNodeCommands(program: Command): void {
       '--not-official',
       'not a government official: reads no classified item unless a cleared contractor',
     )
-    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .option(...PG_OPTION)
     .action(
       action(
         async (
@@ -149,7 +149,7 @@ export function registerNodeCommands(program: Command): void {
     .option('--disable', 'the person may no longer sign in; their sessions are cut')
     .option('--enable', 'the person may sign in again')
     .option('--password', 'read a new password from standard input')
-    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .option(...PG_OPTION)
     .action(
       action(
         async (
@@ -209,7 +209,7 @@ export function registerNodeCommands(program: Command): void {
     .command('verify')
     .description('recompute every entry, link and the signed head; name the first altered or missing entry')
     .requiredOption('--data <dir>', 'the data folder')
-    .option('--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)')
+    .option(...PG_OPTION)
     .action(
       action(async (opts: DataOptions) => {
         const result = await verifyAudit({ dataDir: opts.data, ...pgOf(opts) });

@@ -12,3 +12,6 @@ export function list(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/** `--pg URL` of the commands that open a node's existing data folder. */
+export const PG_OPTION = ['--pg <url>', 'PostgreSQL URL of a node kept there (else RELTO_PG_URL)'] as const;

@@ -1,6 +1,6 @@
 import { type RunningExchange, startExchange } from '../node/exchange/index.js';
 import type { ReltoNode } from '../node/index.js';
-import { parseHostPort } from './serve.js';
+import { parseHostPort } from './host-port.js';
 
 /**
  * `relto serve --exchange HOST:PORT`: the node's mutual-TLS inbox for partners (contracts §9) and its

@@ -4,21 +4,13 @@ import pino from 'pino';
 import { ReltoError } from '../errors/index.js';
 import { apiRootPath, buildApp, type MetricsAccess } from '../http/index.js';
 import { DEFAULT_TOKEN_HOURS, openNode } from '../node/index.js';
+import { isLoopback, parseHostPort } from './host-port.js';
 import { action } from './output.js';
 import { startCotFromCli } from './serve-cot.js';
 import { startExchangeFromCli } from './serve-exchange.js';
 
 function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
-}
-
-/** `HOST:PORT` (IPv6 as `[::1]:7410`) of --http. */
-export function parseHostPort(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : Number.NaN;
-  if (!m || port > 65535)
-    throw new ReltoError('INVALID_ARGUMENT', `--http takes HOST:PORT, not ${text}`, '/http');
-  return { host: (m[1] ?? m[2])!, port };
 }
 
 interface ServeOptions {
@@ -39,12 +31,6 @@ interface ServeOptions {
   tlsKey?: string;
   metrics: string;
   metricsToken?: string;
-}
-
-/** True for a host that only this machine reaches (127.0.0.0/8, ::1, localhost). */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 /** The HTTP edge's options from serve's flags: token lifetime, TLS files, who may read /metrics. */

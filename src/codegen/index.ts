@@ -1,2 +1,3 @@
-export { ucs2length, type Validator } from './runtime.js';
-export { type GeneratedFile, generatedValidators } from './validators.js';
+// What generated validators and their callers use at run time. The generator itself (validators.ts, which
+// loads TypeBox and Ajv) is not exported here: scripts/generate-validators.mjs imports it directly.
+export { firstProblem, ucs2length, type Validator } from './runtime.js';

@@ -26,3 +26,22 @@ export interface Validator<T> {
   (data: unknown): data is T;
   errors?: ErrorObject[] | null;
 }
+
+/**
+ * The first problem of a failed validation as a JSON Pointer and a short message: how a generated or
+ * compiled validator's error reads in a MALFORMED_REQUEST (decision requests, exchange messages, identities).
+ */
+export function firstProblem(e: ErrorObject): { path: string; message: string } {
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return { path: `${e.instancePath}/${extra}`, message: 'is not a known property' };
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return { path: `${e.instancePath}/${missing}`, message: 'is required' };
+  }
+  if (e.keyword === 'anyOf' || e.keyword === 'enum' || e.keyword === 'const') {
+    return { path: e.instancePath, message: 'is not one of the allowed values' };
+  }
+  return { path: e.instancePath, message: e.message ?? 'is invalid' };
+}

@@ -70,7 +70,7 @@ function generate(spec: Spec): GeneratedFile {
   for (const [from, to] of Object.entries(runtime)) {
     if (code.includes(from)) {
       code = code.split(from).join(to);
-      imports.push(`import { ${to} } from '../codegen/runtime.js';`);
+      imports.push(`import { ${to} } from '../codegen/index.js';`);
     }
   }
   if (/require\(/.test(code)) throw new Error(`${spec.path}: generated code still requires a module`);

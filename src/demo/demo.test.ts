@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReltoClient } from '../http/index.js';
+import { ReltoClient } from '../client/index.js';
 import { renderLabel } from '../label/index.js';
 import { verifyAudit } from '../node/index.js';
 import { compileRegistry, loadBuiltinRegistry } from '../registry/index.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ReltoClient } from '../client/index.js';
 import { ReltoError } from '../errors/index.js';
-import { ReltoClient } from '../http/client.js';
 import { type Label, renderLabel } from '../label/index.js';
 import { compileRegistry, loadBuiltinRegistry } from '../registry/index.js';
 import {

@@ -61,6 +61,12 @@ export const errorCodes = {
     exit: 1,
     message: 'too many failed sign-ins: wait for the time Retry-After gives, then try again',
   },
+  // The web workspace's cookie sessions: a change they make carries X-Relto-CSRF.
+  CSRF: {
+    status: 403,
+    exit: 1,
+    message: 'a change made with the session cookie must carry the X-Relto-CSRF value the sign-in gave',
+  },
   FORBIDDEN: { status: 403, exit: 1, message: 'the rules do not permit this' },
   NOT_FOUND: { status: 404, exit: 1, message: 'no such thing, or not for you' },
   CONFLICT: { status: 409, exit: 1, message: 'the operation conflicts with the current state' },

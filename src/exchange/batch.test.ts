@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { FlattenedSign } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MerkleTree, verifyInclusion } from '../audit/index.js';
+import { MerkleTree, rootFromInclusionProof, verifyInclusion } from '../audit/index.js';
 import { canonicalize } from '../canon/index.js';
 import { generateSigningKeyPair, type OkpKeyPair } from '../identity/index.js';
 import { objectLeafHash, signBatch, verifyItem } from './batch.js';
-import { rootFromInclusionProof } from './merkle-root.js';
 import { sampleReports } from './test-support/objects.js';
 
 let kor: OkpKeyPair;

@@ -1,10 +1,9 @@
 import * as crypto from 'node:crypto';
-import { leafHash, MerkleTree } from '../audit/index.js';
+import { leafHash, MerkleTree, rootFromInclusionProof } from '../audit/index.js';
 import { type CanonicalForms, canonicalBytes, canonicalize, sha256 } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { signDetachedJws, verifyJws } from './compact-jose.js';
 import { type ExchangeKey, toKeyObject } from './keys.js';
-import { rootFromInclusionProof } from './merkle-root.js';
 import type { SignedRecord } from './schema.js';
 
 /**

@@ -21,7 +21,6 @@ export {
 } from './batch.js';
 export { toLabelConsent } from './consent.js';
 export { type ExchangeKey, toKeyObject } from './keys.js';
-export { rootFromInclusionProof } from './merkle-root.js';
 export {
   buildMessage,
   decodeMessage,

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ReltoError } from '../errors/index.js';
-import type { NodeService } from '../node/service.js';
+import type { NodeService } from '../node/index.js';
 import { apiRoutes } from './api/routes.js';
 import { authenticator } from './auth.js';
 import { asReltoError, sendError } from './errors.js';

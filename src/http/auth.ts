@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ReltoError } from '../errors/index.js';
-import type { NodeService, Person } from '../node/service.js';
+import type { NodeService, Person } from '../node/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,3 +1,5 @@
+// The API client lives in client/ (the CLI loads it without the server); kept here for the tests that reach it.
+export { ReltoClient, type ReltoClientOptions } from '../client/index.js';
 export {
   type AppOptions,
   buildApp,
@@ -6,7 +8,6 @@ export {
   type ReltoApp,
 } from './app.js';
 export { parseBasic, parseBearer } from './auth.js';
-export { ReltoClient, type ReltoClientOptions } from './client.js';
 export type { MetricsAccess } from './metrics.js';
 export { acceptsTaxii, isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii/media.js';
 export { apiRootPath } from './taxii/routes.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { ReltoError } from '../errors/index.js';
 import { type Lang, readerLang, renderLabel } from '../label/index.js';
-import type { NodeService, Person } from '../node/service.js';
+import type { NodeService, Person } from '../node/index.js';
 import type { DeliveredTrack, TrackServices } from '../track/index.js';
 import { retryAfterOf, signInWith } from './auth.js';
 import { BASIC_CHALLENGE } from './errors.js';

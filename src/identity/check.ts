@@ -1,26 +1,11 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { firstProblem } from '../codegen/index.js';
 import { type ErrorCode, ReltoError } from '../errors/index.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
-
-/** The first problem of a failed validation as a JSON Pointer and a short message. */
-export function firstProblem(e: ErrorObject): { path: string; message: string } {
-  if (e.keyword === 'additionalProperties') {
-    const extra = (e.params as { additionalProperty: string }).additionalProperty;
-    return { path: `${e.instancePath}/${extra}`, message: 'is not a known property' };
-  }
-  if (e.keyword === 'required') {
-    const missing = (e.params as { missingProperty: string }).missingProperty;
-    return { path: `${e.instancePath}/${missing}`, message: 'is required' };
-  }
-  if (e.keyword === 'anyOf' || e.keyword === 'enum' || e.keyword === 'const') {
-    return { path: e.instancePath, message: 'is not one of the allowed values' };
-  }
-  return { path: e.instancePath, message: e.message ?? 'is invalid' };
-}
 
 /** A compiled TypeBox schema. */
 export interface Checker<T extends TSchema> {

@@ -1,4 +1,4 @@
-export { type Checker, compileChecker, firstProblem } from './check.js';
+export { type Checker, compileChecker } from './check.js';
 export { ensureIdentity, hasIdentity, IDENTITY_FILES, loadIdentity, saveIdentity } from './identity-files.js';
 export {
   generateEncryptionKeyPair,

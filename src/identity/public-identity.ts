@@ -6,30 +6,26 @@ import type { NodeIdentity } from './node-identity.js';
 
 const B64URL_32 = '^[A-Za-z0-9_-]{43}$';
 
-/** An Ed25519 public key as a JWK (RFC 8037); a private part (`d`) is refused. */
-export const SigningJwk = Type.Object(
-  {
-    kty: Type.Literal('OKP'),
-    crv: Type.Literal('Ed25519'),
-    x: Type.String({ pattern: B64URL_32 }),
-    use: Type.Optional(Type.Literal('sig')),
-    kid: Type.Optional(Type.String({ minLength: 1 })),
-  },
-  { additionalProperties: false },
-);
+/** An OKP public key as a JWK (RFC 8037) of one curve and use; a private part (`d`) is refused. */
+function okpPublicJwk<C extends string, U extends string>(crv: C, use: U) {
+  return Type.Object(
+    {
+      kty: Type.Literal('OKP'),
+      crv: Type.Literal(crv),
+      x: Type.String({ pattern: B64URL_32 }),
+      use: Type.Optional(Type.Literal(use)),
+      kid: Type.Optional(Type.String({ minLength: 1 })),
+    },
+    { additionalProperties: false },
+  );
+}
+
+/** An Ed25519 public key as a JWK, for JWS EdDSA. */
+export const SigningJwk = okpPublicJwk('Ed25519', 'sig');
 export type SigningJwk = Static<typeof SigningJwk>;
 
-/** An X25519 public key as a JWK (RFC 8037) for JWE ECDH-ES+A256KW. */
-export const EncryptionJwk = Type.Object(
-  {
-    kty: Type.Literal('OKP'),
-    crv: Type.Literal('X25519'),
-    x: Type.String({ pattern: B64URL_32 }),
-    use: Type.Optional(Type.Literal('enc')),
-    kid: Type.Optional(Type.String({ minLength: 1 })),
-  },
-  { additionalProperties: false },
-);
+/** An X25519 public key as a JWK, for JWE ECDH-ES+A256KW. */
+export const EncryptionJwk = okpPublicJwk('X25519', 'enc');
 export type EncryptionJwk = Static<typeof EncryptionJwk>;
 
 const PEM_CERT = '^-----BEGIN CERTIFICATE-----\\r?\\n[A-Za-z0-9+/=\\r\\n]+-----END CERTIFICATE-----\\r?\\n?$';

@@ -117,6 +117,40 @@ function ecb(nodeKey: Uint8Array, decrypt: boolean): Cipher {
   return c;
 }
 
+/**
+ * A[k] ‖ R[k][i] of every key side by side, one 16-byte block each, for one ECB pass (`ri` = R[i]'s offset
+ * in a key). Byte loops, not Buffer.copy: its per-call checks cost more than moving 8 bytes.
+ */
+function gather(blocks: Buffer, a: Buffer, r: Buffer, m: number, ri: number): void {
+  for (let k = 0; k < m; k++) {
+    const bo = 16 * k;
+    const ao = 8 * k;
+    const ro = KEY_BYTES * k + ri;
+    for (let x = 0; x < 8; x++) {
+      blocks[bo + x] = a[ao + x]!;
+      blocks[bo + 8 + x] = r[ro + x]!;
+    }
+  }
+}
+
+/** The inverse of `gather`: each block's halves back into A[k] and R[k][i]. */
+function scatter(blocks: Buffer, a: Buffer, r: Buffer, m: number, ri: number): void {
+  for (let k = 0; k < m; k++) {
+    const bo = 16 * k;
+    const ao = 8 * k;
+    const ro = KEY_BYTES * k + ri;
+    for (let x = 0; x < 8; x++) {
+      a[ao + x] = blocks[bo + x]!;
+      r[ro + x] = blocks[bo + 8 + x]!;
+    }
+  }
+}
+
+/** A ^= t for each of m 64-bit values `stride` bytes apart: t is at most 24, so only A's last byte changes. */
+function xorLastByte(buf: Buffer, stride: number, m: number, t: number): void {
+  for (let k = 0; k < m; k++) buf[stride * k + 7] = buf[stride * k + 7]! ^ t;
+}
+
 /** Wraps data keys with the node key, each bound to its item id (RFC 3394 KW, all keys of a batch together). */
 export function wrapMany(
   nodeKey: Uint8Array,
@@ -136,31 +170,12 @@ export function wrapMany(
   }
   const cipher = ecb(nodeKey, false);
   const blocks = Buffer.allocUnsafe(16 * m);
-  // Byte loops, not Buffer.copy: its per-call checks cost more than moving 8 bytes.
   for (let j = 0; j <= 5; j++) {
     for (let i = 1; i <= KW_BLOCKS; i++) {
       const ri = 8 * (i - 1);
-      for (let k = 0; k < m; k++) {
-        const bo = 16 * k;
-        const ao = 8 * k;
-        const ro = KEY_BYTES * k + ri;
-        for (let x = 0; x < 8; x++) {
-          blocks[bo + x] = a[ao + x]!;
-          blocks[bo + 8 + x] = r[ro + x]!;
-        }
-      }
-      const b = cipher.update(blocks);
-      const t = KW_BLOCKS * j + i; // at most 24: XOR with it touches A's last byte only
-      for (let k = 0; k < m; k++) {
-        const bo = 16 * k;
-        const ao = 8 * k;
-        const ro = KEY_BYTES * k + ri;
-        for (let x = 0; x < 8; x++) {
-          a[ao + x] = b[bo + x]!;
-          r[ro + x] = b[bo + 8 + x]!;
-        }
-        a[ao + 7] = a[ao + 7]! ^ t;
-      }
+      gather(blocks, a, r, m, ri);
+      scatter(cipher.update(blocks), a, r, m, ri);
+      xorLastByte(a, 8, m, KW_BLOCKS * j + i);
     }
   }
   cipher.final();
@@ -205,27 +220,9 @@ export function unwrapMany(
   for (let j = 5; j >= 0; j--) {
     for (let i = KW_BLOCKS; i >= 1; i--) {
       const ri = 8 * (i - 1);
-      const t = KW_BLOCKS * j + i;
-      for (let k = 0; k < m; k++) {
-        const bo = 16 * k;
-        const ao = 8 * k;
-        const ro = KEY_BYTES * k + ri;
-        for (let x = 0; x < 8; x++) {
-          blocks[bo + x] = a[ao + x]!;
-          blocks[bo + 8 + x] = r[ro + x]!;
-        }
-        blocks[bo + 7] = blocks[bo + 7]! ^ t;
-      }
-      const b = decipher.update(blocks);
-      for (let k = 0; k < m; k++) {
-        const bo = 16 * k;
-        const ao = 8 * k;
-        const ro = KEY_BYTES * k + ri;
-        for (let x = 0; x < 8; x++) {
-          a[ao + x] = b[bo + x]!;
-          r[ro + x] = b[bo + 8 + x]!;
-        }
-      }
+      gather(blocks, a, r, m, ri);
+      xorLastByte(blocks, 16, m, KW_BLOCKS * j + i);
+      scatter(decipher.update(blocks), a, r, m, ri);
     }
   }
   decipher.final();

@@ -2,6 +2,7 @@ export { type Banner, banner, bannerProblems } from './banner.js';
 export { compareLevels, dominates, type LevelOrder, type LevelRef, levelOf, tierOrder } from './compare.js';
 export { type Equivalent, type EquivalentResult, type NotCovered, receiverEquivalent } from './equivalent.js';
 export { fromAcceptLanguage, isLang, partyLang, readerLang } from './lang.js';
+export { type LabelRequest, makeLabel } from './make.js';
 export { type Lang, langs, type MessageKey, type Messages, message, messages, t } from './messages.js';
 export {
   labelKey,

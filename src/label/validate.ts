@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { Validator } from '../codegen/runtime.js';
+import type { Validator } from '../codegen/index.js';
 import { pointer, pointerToken, ReltoError } from '../errors/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { validate } from './label-validator.generated.js';

@@ -2,8 +2,9 @@ import type { CompiledRegistry } from '../registry/index.js';
 import type { StixValidator } from '../stix/index.js';
 import type { Store } from '../store/index.js';
 import type { AuditLog } from './audit-log.js';
+import { Decider } from './decider.js';
 import type { HeldConsents } from './held-consents.js';
-import { Decider, type LabelBook } from './labels.js';
+import type { LabelBook } from './labels.js';
 import type { People } from './people.js';
 import type { Person } from './service.js';
 

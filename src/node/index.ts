@@ -1,5 +1,5 @@
 export { AuditLog, type AuditLogOptions, storedHead, verifyStoredLog } from './audit-log.js';
-export { labelBundle } from './ingest.js';
+export { labelBundle } from './ingest/index.js';
 export { TLP_MARKINGS } from './labels.js';
 export { type InitNodeOptions, type NodeConfig, readNodeFolder } from './node-data.js';
 export {
@@ -18,6 +18,6 @@ export {
   type UserView,
   verifyPassword,
 } from './people.js';
-export { STIX_MEDIA_TYPE } from './serve.js';
+export { type ReaderLabel, readerBanners, readerLabel, STIX_MEDIA_TYPE } from './serve/index.js';
 export * from './service.js';
 export { SIGN_IN_DEFAULTS, type SignInThrottleOptions } from './sign-in-throttle.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Label } from '../label/index.js';
 import { compileRegistry, loadBuiltinRegistry } from '../registry/index.js';
-import { Decider, nodePrincipal } from './labels.js';
+import { Decider, nodePrincipal } from './decider.js';
 
 const reg = compileRegistry(loadBuiltinRegistry());
 

@@ -2,15 +2,15 @@ import { createPublicKey } from 'node:crypto';
 import type { AuditEntry, AuditEntryInput, VerifyLogResult } from '../audit/index.js';
 import { ReltoError } from '../errors/index.js';
 import type { Label } from '../label/index.js';
-import { type Answer, type DecisionRequest, decide, validateDecisionRequest } from '../policy/index.js';
+import type { Answer, DecisionRequest } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { loadReltoStixObjects, oasisValidator, partyIdentityId } from '../stix/index.js';
 import type { CompromiseAdvance, CustodyKind, StixObject, Store } from '../store/index.js';
 import { AuditLog, type AuditLogOptions, verifyStoredLog } from './audit-log.js';
-import type { NodeContext } from './context.js';
-import * as custody from './custody.js';
+import { deciderFor, type NodeContext } from './context.js';
+import * as custody from './custody/index.js';
 import { HeldConsents } from './held-consents.js';
-import { postObjects } from './ingest.js';
+import { postObjects, readPost } from './ingest/index.js';
 import { LabelBook } from './labels.js';
 import {
   type InitNodeOptions,
@@ -20,7 +20,7 @@ import {
   readNodeFolder,
 } from './node-data.js';
 import { People, type UserChange, type UserInput, type UserView } from './people.js';
-import * as serve from './serve.js';
+import * as serve from './serve/index.js';
 import type {
   AuditHeadView,
   ExchangeService,
@@ -29,7 +29,7 @@ import type {
   ObjectFilter,
   ObjectsPage,
   Person,
-  PostStatus,
+  PostResult,
   SearchRequest,
   SearchResult,
   VersionsPage,
@@ -205,17 +205,16 @@ export class ReltoNode implements NodeService {
 
   // ---- items
 
-  async postObjects(actor: Person, objects: unknown[]): Promise<PostStatus> {
+  async postObjects(actor: Person, objects: unknown[]): Promise<PostResult> {
     return postObjects(this.ctx, await this.me(actor), objects);
   }
 
-  async getStatus(actor: Person, statusId: string): Promise<PostStatus | null> {
+  async getPost(actor: Person, postId: string): Promise<PostResult | null> {
     const me = await this.me(actor);
-    const text = await this.ctx.store.getMeta(`taxii-status:${statusId}`);
-    if (!text) return null;
-    const { poster, status } = JSON.parse(text) as { poster: string; status: PostStatus };
-    // A status lists ids: only its poster (or an administrator) sees it.
-    return poster === me.name || me.roles.includes('admin') ? status : null;
+    const kept = await readPost(this.ctx, postId);
+    if (!kept) return null;
+    // A post's result lists ids: only its poster (or an administrator) sees it.
+    return kept.poster === me.name || deciderFor(this.ctx, me).may('read-any-status') ? kept.result : null;
   }
 
   async listObjects(actor: Person, filter: ObjectFilter): Promise<ObjectsPage> {
@@ -281,19 +280,9 @@ export class ReltoNode implements NodeService {
   // ---- decisions asked directly: always for the signed-in person, whatever principal the request names (§5)
 
   async decideFor(actor: Person, request: Omit<DecisionRequest, 'principal'>): Promise<Answer> {
-    const me = await this.me(actor);
-    const { version: _v, name: _n, ...principal } = me;
-    const full = validateDecisionRequest({ ...(request as object), principal }) as DecisionRequest;
-    const answer = decide(this.registry, full);
-    this.ctx.audit.record({
-      kind: 'decision',
-      at: new Date(this.ctx.clock()).toISOString(),
-      actor: me.name,
-      action: full.action,
-      decision: answer.decision,
-      ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
-      details: { via: 'decide', at: full.at, label: full.item.label },
-    });
+    const decider = deciderFor(this.ctx, await this.me(actor));
+    const answer = decider.ask(request);
+    serve.finish(this.ctx, decider, 'decide');
     return answer;
   }
 
@@ -301,9 +290,7 @@ export class ReltoNode implements NodeService {
 
   private async auditor(actor: Person): Promise<Person> {
     const me = await this.me(actor);
-    if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-      throw new ReltoError('FORBIDDEN', 'the audit log is read by security officers and administrators');
-    }
+    deciderFor(this.ctx, me).require('read-audit');
     return me;
   }
 

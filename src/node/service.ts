@@ -11,7 +11,7 @@ import type {
   CustodyKind,
   CustodyRecord,
   StixObject,
-} from '../store/store.js';
+} from '../store/index.js';
 
 /** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
 export interface Person extends Principal {
@@ -69,18 +69,44 @@ export interface VersionsPage {
   dateAddedLast?: string;
 }
 
-/** A TAXII 2.1 status resource. */
-export interface PostStatus {
+/** What became of one object of a post the node stored. */
+export interface PostedObject {
   id: string;
-  status: 'complete' | 'pending';
-  request_timestamp: string;
-  total_count: number;
-  success_count: number;
-  successes: { id: string; version?: string; message?: string }[];
-  failure_count: number;
-  failures: { id: string; version?: string; message?: string }[];
-  pending_count: number;
-  pendings: { id: string; version?: string; message?: string }[];
+  version?: string;
+  /** `duplicate`: this version was already held, nothing new was stored for it. */
+  outcome: 'stored' | 'duplicate';
+}
+
+/** One object of a refused post and why it was refused. */
+export interface PostFailure {
+  id: string;
+  version?: string;
+  message: string;
+}
+
+/**
+ * A post the node stored, object by object (the edges build their own answers from it, e.g. TAXII's
+ * status resource). A refused post stores nothing and throws a ReltoError whose details are a PostRefusal.
+ */
+export interface PostResult {
+  /** The post's id: its result is read again under it (`getPost`). */
+  id: string;
+  /** When the node received the post. */
+  at: string;
+  /** Objects in the post: every one was accepted (a post is stored whole or refused whole). */
+  total: number;
+  /**
+   * The marking-definitions and objects stored or already held, in the order stored; the fixed relto objects
+   * a post may carry are held by every node and not listed.
+   */
+  objects: PostedObject[];
+}
+
+/** The details of the ReltoError a refused post throws: every object at fault. */
+export interface PostRefusal {
+  at: string;
+  total: number;
+  failures: PostFailure[];
 }
 
 export interface SearchRequest {
@@ -162,8 +188,9 @@ export interface NodeService {
   onPersonChanged(listener: (name: string) => void): () => void;
 
   // items: posting is one transaction; refused as a whole or stored as a whole (TAXII status)
-  postObjects(actor: Person, objects: unknown[]): Promise<PostStatus>;
-  getStatus(actor: Person, statusId: string): Promise<PostStatus | null>;
+  postObjects(actor: Person, objects: unknown[]): Promise<PostResult>;
+  /** An earlier post's result, for its poster (or an administrator); null otherwise. */
+  getPost(actor: Person, postId: string): Promise<PostResult | null>;
   listObjects(actor: Person, filter: ObjectFilter): Promise<ObjectsPage>;
   /** One object's versions as the reader may see them (redacted); empty when none is visible (404). */
   getObject(actor: Person, id: string, filter: ObjectFilter): Promise<ObjectsPage>;

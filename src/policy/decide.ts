@@ -1,5 +1,5 @@
 import { type ReasonCode, ReltoError, reasonCodes } from '../errors/index.js';
-import type { Consent, Label } from '../label/schema.js';
+import type { Consent, Label } from '../label/index.js';
 import {
   allowsReleasesAt,
   type CompiledAgreement,

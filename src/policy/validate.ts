@@ -1,5 +1,4 @@
-import type { ErrorObject } from 'ajv';
-import type { Validator } from '../codegen/runtime.js';
+import { firstProblem, type Validator } from '../codegen/index.js';
 import { ReltoError } from '../errors/index.js';
 import { validate } from './request-validator.generated.js';
 import type { DecisionRequest } from './schema.js';
@@ -9,28 +8,13 @@ export { isDateTime } from './request-formats.js';
 /** Generated from the DecisionRequest schema (src/codegen/validators.ts): no schema compiled at start-up. */
 const check = validate as unknown as Validator<DecisionRequest>;
 
-function problem(e: ErrorObject): { path: string; message: string } {
-  if (e.keyword === 'additionalProperties') {
-    const extra = (e.params as { additionalProperty: string }).additionalProperty;
-    return { path: `${e.instancePath}/${extra}`, message: 'is not a known property' };
-  }
-  if (e.keyword === 'required') {
-    const missing = (e.params as { missingProperty: string }).missingProperty;
-    return { path: `${e.instancePath}/${missing}`, message: 'is required' };
-  }
-  if (e.keyword === 'anyOf' || e.keyword === 'enum' || e.keyword === 'const') {
-    return { path: e.instancePath, message: 'is not one of the allowed values' };
-  }
-  return { path: e.instancePath, message: e.message ?? 'is invalid' };
-}
-
 /**
  * Checks the shape of a decision request (contracts §4) and returns it typed; throws MALFORMED_REQUEST
  * naming the JSON Pointer of the first problem. A consent must state exactly one of to, actions, purpose.
  */
 export function validateDecisionRequest(input: unknown): DecisionRequest {
   if (!check(input)) {
-    const p = problem(check.errors![0]);
+    const p = firstProblem(check.errors![0]);
     throw new ReltoError('MALFORMED_REQUEST', `${p.path || '/'} ${p.message}`, p.path);
   }
   const consents = input.item.label.consents;

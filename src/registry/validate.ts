@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { Validator } from '../codegen/runtime.js';
+import type { Validator } from '../codegen/index.js';
 import { pointer, ReltoError } from '../errors/index.js';
 import { isValidTimeZone, parseDate } from './calendar.js';
 import { noticeTakesEffect } from './lifecycle.js';

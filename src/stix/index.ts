@@ -33,7 +33,7 @@ export {
   textScopes,
 } from './redact.js';
 export { isRequiredProperty, requiredProperties } from './required.js';
-export { parseSelector, type SelectorPath, type Unit, unitOf } from './selectors.js';
+export { parseSelector, type SelectorPath, type Unit, unitOf, valueAt } from './selectors.js';
 export {
   createStixValidator,
   type StixIssue,

@@ -1,6 +1,10 @@
-import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { pointerToken, ReltoError } from '../errors/index.js';
+
+// Ajv is loaded when a validator is made, not when stix/ is imported: the CLI's label and marking
+// commands use this folder without validating STIX.
+const require = createRequire(import.meta.url);
 
 /** One problem with a STIX object: where (JSON Pointer into the input) and what was expected there. */
 export interface StixIssue {
@@ -114,8 +118,10 @@ export function createStixValidator(
 ): StixValidator {
   // The OASIS patterns use escapes the `u` flag refuses; their formats include idn-hostname, which
   // ajv-formats does not check (full IDN validation is out of scope; the pattern checks still run).
-  const ajv = new Ajv2020({ unicodeRegExp: false, strict: false, allErrors: false });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as (a: Ajv2020) => void;
+  const ajv = new Ajv({ unicodeRegExp: false, strict: false, allErrors: false });
+  addFormats(ajv);
   ajv.addFormat('idn-hostname', true);
   ajv.addFormat('idn-email', true);
   const byType = new Map<string, ValidateFunction>();

@@ -1,11 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
-import type { NodeService } from '../../node/service.js';
+import type { NodeService } from '../../node/index.js';
 import { personOf } from '../auth.js';
 import { documented } from '../openapi.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { apiErrors } from './schemas.js';
+import { apiErrors } from './shared-schemas.js';
 
 const CLEARED_EXAMPLE = {
   id: '5f0c8f43-5a4e-4f43-9d55-0f4d1b3c2a10',

@@ -2,60 +2,62 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
 import { readerLang } from '../../label/index.js';
-import type { NodeService, PostStatus } from '../../node/service.js';
-import type { CustodyKind } from '../../store/store.js';
+import { type NodeService, readerBanners, readerLabel } from '../../node/index.js';
+import type { CustodyKind } from '../../store/index.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
+import { statusOf, type TaxiiStatus, withStatus } from '../taxii/status.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { alarmRoutes } from './alarm-routes.js';
-import { labelOfMarking, readerBanners, readerLabel } from './reader-label.js';
 import {
-  ApproveBody,
   AuditEntries,
   AuditHead,
   AuditRangeQuery,
-  apiErrors,
-  Bundle,
+  ConsistencyProof,
+  DecideAnswer,
+  DecideBody,
+  InclusionProof,
+  InclusionQuery,
+} from './audit-schemas.js';
+import {
   Compromise,
   CompromiseAdvanceBody,
   CompromiseBody,
   CompromiseList,
   CompromiseParams,
-  ConsentAnswerBody,
-  ConsentRequest,
-  ConsentRequestBody,
-  ConsentRequests,
-  ConsistencyProof,
   type CustodyAction,
   CustodyBody,
   CustodyList,
   CustodyParams,
   CustodyRecord,
-  DecideAnswer,
-  DecideBody,
-  EmptyBody,
-  InclusionProof,
-  InclusionQuery,
+  ReceivedCompromises,
+  ReclassifyBody,
+} from './custody-schemas.js';
+import {
   ItemAnswer,
   ItemParams,
   ItemQuery,
   ItemsPage,
   ItemsQuery,
-  Me,
-  NoContent,
   PostResult,
-  ReceivedCompromises,
-  ReclassifyBody,
+  SearchAnswer,
+  SearchBody,
+  VersionList,
+} from './item-schemas.js';
+import { labelOfMarking } from './marking-body.js';
+import { Me, Token } from './people-schemas.js';
+import {
+  ApproveBody,
+  ConsentAnswerBody,
+  ConsentRequest,
+  ConsentRequestBody,
+  ConsentRequests,
   RefuseBody,
   ReleaseBody,
   ReleaseRequest,
   ReleaseRequests,
-  RequestParams,
-  SearchAnswer,
-  SearchBody,
-  Token,
-  VersionList,
-} from './schemas.js';
+} from './release-schemas.js';
+import { apiErrors, Bundle, EmptyBody, NoContent, RequestParams } from './shared-schemas.js';
 
 export interface ApiOptions {
   node: NodeService;
@@ -76,7 +78,7 @@ const custodyKinds: Record<
   return: 'return',
 };
 
-function postResult(s: PostStatus) {
+function postResult(s: TaxiiStatus) {
   return {
     statusId: s.id,
     status: s.status,
@@ -155,9 +157,11 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       },
     },
     async (request, reply) => {
-      const status = await node.postObjects(personOf(request), request.body.objects);
-      metrics.objectsPosted.inc({ via: 'api' }, status.success_count);
-      return reply.code(201).send(postResult(status));
+      const result = await node.postObjects(personOf(request), request.body.objects).catch((e: unknown) => {
+        throw withStatus(e);
+      });
+      metrics.objectsPosted.inc({ via: 'api' }, result.total);
+      return reply.code(201).send(postResult(statusOf(result)));
     },
   );
   app.get(

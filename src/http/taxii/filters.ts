@@ -1,5 +1,5 @@
 import { ReltoError } from '../../errors/index.js';
-import type { ObjectFilter } from '../../node/service.js';
+import type { ObjectFilter } from '../../node/index.js';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

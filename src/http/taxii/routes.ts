@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ReltoError } from '../../errors/index.js';
-import type { NodeService } from '../../node/service.js';
+import type { NodeService } from '../../node/index.js';
 import { personOf } from '../auth.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { TypeBoxProvider } from '../type-provider.js';
@@ -27,6 +27,7 @@ import {
   Versions,
   VersionsQuery,
 } from './schemas.js';
+import { statusOf, withStatus } from './status.js';
 
 export interface TaxiiOptions {
   node: NodeService;
@@ -189,10 +190,11 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
     },
     async (request, reply) => {
       checkCollection(request.params.collection);
-      let status: Awaited<ReturnType<NodeService['postObjects']>>;
+      let result: Awaited<ReturnType<NodeService['postObjects']>>;
       try {
-        status = await node.postObjects(personOf(request), request.body.objects);
-      } catch (e) {
+        result = await node.postObjects(personOf(request), request.body.objects);
+      } catch (thrown) {
+        const e = withStatus(thrown);
         if (e instanceof ReltoError && unprocessable.has(e.code)) {
           throw new ReltoError(
             'UNPROCESSABLE_CONTENT',
@@ -204,11 +206,11 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
             },
           );
         }
-        if (e instanceof ReltoError && e.code === 'FORBIDDEN') metrics.decisions.inc({ outcome: 'deny' });
+        // A refusal by the rules is counted where every error is answered (app.ts), once.
         throw e;
       }
-      metrics.objectsPosted.inc({ via: 'taxii' }, status.success_count);
-      return reply.code(202).send(status);
+      metrics.objectsPosted.inc({ via: 'taxii' }, result.total);
+      return reply.code(202).send(statusOf(result));
     },
   );
 
@@ -315,9 +317,9 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
       },
     },
     async (request) => {
-      const status = await node.getStatus(personOf(request), request.params.status);
-      if (!status) throw new ReltoError('NOT_FOUND', `no status ${request.params.status}`);
-      return status;
+      const result = await node.getPost(personOf(request), request.params.status);
+      if (!result) throw new ReltoError('NOT_FOUND', `no status ${request.params.status}`);
+      return statusOf(result);
     },
   );
 }

@@ -8,7 +8,7 @@ import type {
   ObjectFilter,
   ObjectsPage,
   Person,
-  PostStatus,
+  PostResult,
   SearchRequest,
   SearchResult,
   VersionsPage,
@@ -68,7 +68,7 @@ export class FakeNode implements NodeService {
   private readonly tokens = new Map<string, string>();
   private readonly rows: Row[] = [];
   private readonly markings = new Map<string, StixObject>();
-  private readonly statuses = new Map<string, { owner: string; status: PostStatus }>();
+  private readonly posts = new Map<string, { owner: string; result: PostResult }>();
   private readonly custody: CustodyRecord[] = [];
   private readonly compromises: CompromiseReport[] = [];
   private readonly audit: unknown[] = [];
@@ -236,7 +236,7 @@ export class FakeNode implements NodeService {
 
   // ---- items
 
-  async postObjects(actor: Person, objects: unknown[]): Promise<PostStatus> {
+  async postObjects(actor: Person, objects: unknown[]): Promise<PostResult> {
     const validator = oasisValidator();
     const known = new Map(this.markings);
     objects.forEach((o, i) => {
@@ -292,38 +292,32 @@ export class FakeNode implements NodeService {
     });
     // All checks passed: store everything at once (one "transaction").
     for (const [id, md] of known) this.markings.set(id, md);
-    const successes: PostStatus['successes'] = [];
+    const stored: PostResult['objects'] = [];
     for (const r of rows) {
       if (this.rows.some((x) => x.id === r.id && x.version === r.version)) continue;
       r.seq = ++this.seq;
       r.dateAdded = this.now();
       this.rows.push(r);
-      successes.push({ id: r.id, version: r.version });
+      stored.push({ id: r.id, version: r.version, outcome: 'stored' });
     }
-    const status: PostStatus = {
+    const result: PostResult = {
       id: randomUUID(),
-      status: 'complete',
-      request_timestamp: new Date(this.clock).toISOString(),
-      total_count: objects.length,
-      success_count: objects.length,
-      successes: [
-        ...successes,
+      at: new Date(this.clock).toISOString(),
+      total: objects.length,
+      objects: [
+        ...stored,
         ...objects
           .filter((o) => (o as StixObject).type === 'marking-definition')
-          .map((o) => ({ id: (o as StixObject).id })),
+          .map((o) => ({ id: (o as StixObject).id, outcome: 'stored' as const })),
       ],
-      failure_count: 0,
-      failures: [],
-      pending_count: 0,
-      pendings: [],
     };
-    this.statuses.set(status.id, { owner: actor.name, status });
-    return status;
+    this.posts.set(result.id, { owner: actor.name, result });
+    return result;
   }
 
-  async getStatus(actor: Person, statusId: string): Promise<PostStatus | null> {
-    const s = this.statuses.get(statusId);
-    return s && s.owner === actor.name ? s.status : null;
+  async getPost(actor: Person, postId: string): Promise<PostResult | null> {
+    const s = this.posts.get(postId);
+    return s && s.owner === actor.name ? s.result : null;
   }
 
   async listObjects(actor: Person, filter: ObjectFilter): Promise<ObjectsPage> {

@@ -1,5 +1,5 @@
 import { ReltoError } from '../../errors/index.js';
-import type { NodeContext } from '../context.js';
+import { deciderFor, type NodeContext } from '../context.js';
 import type { Person } from '../service.js';
 import { type AlarmRow, getRow, listRows, ROWS, updateRow } from './rows.js';
 
@@ -26,9 +26,7 @@ export async function listAlarms(
   filter: { status?: 'raised' | 'cleared' } = {},
 ): Promise<AlarmView[]> {
   const me = await ctx.people.require(actor);
-  if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-    throw new ReltoError('FORBIDDEN', 'alarms are read by security officers and administrators');
-  }
+  deciderFor(ctx, me).require('read-alarms');
   const rows = await listRows(ctx.store, {
     kind: ROWS.alarm,
     ...(filter.status ? { status: filter.status } : {}),
@@ -49,7 +47,8 @@ export async function clearAlarm(
 ): Promise<AlarmView> {
   const me = await ctx.people.require(actor);
   const at = new Date(ctx.clock()).toISOString();
-  if (!me.roles.includes('security-officer')) {
+  const decider = deciderFor(ctx, me);
+  if (!decider.may('clear-alarm')) {
     ctx.audit.record({
       kind: 'refusal',
       at,
@@ -59,9 +58,7 @@ export async function clearAlarm(
       subjects: [id],
       reasons: ['ROLE_REQUIRED'],
     });
-    throw new ReltoError('FORBIDDEN', 'only a security officer may clear an alarm', '', {
-      reasons: [{ code: 'ROLE_REQUIRED' }],
-    });
+    decider.require('clear-alarm');
   }
   const text = note.trim();
   if (text === '') throw new ReltoError('MALFORMED_REQUEST', 'say why the alarm is cleared', '/note');

@@ -1,5 +1,4 @@
-import { ReltoError } from '../../errors/index.js';
-import type { NodeContext } from '../context.js';
+import { deciderFor, type NodeContext } from '../context.js';
 import type { Person } from '../service.js';
 import { type Author, toItem } from './messages.js';
 import type { Outbox } from './outbox.js';
@@ -59,9 +58,7 @@ export async function forwardCompromises(
 /** Compromise reports received from holders of this node's items (R28), for its security officers. */
 export async function compromisesReceived(ctx: NodeContext, actor: Person): Promise<unknown[]> {
   const me = await ctx.people.require(actor);
-  if (!me.roles.includes('security-officer') && !me.roles.includes('admin')) {
-    throw new ReltoError('FORBIDDEN', 'compromise reports are read by security officers');
-  }
+  deciderFor(ctx, me).require('read-received-compromises');
   return (await listRows(ctx.store, { kind: ROWS.compromiseIn })).map((r) => r.body);
 }
 

@@ -91,11 +91,7 @@ export class Consents extends Stage {
     refuse: boolean,
   ): Promise<{ id: string; status: string; answer: ConsentAnswer }> {
     const me = await this.ctx.people.require(actor);
-    if (!me.roles.includes('releasing-officer')) {
-      throw new ReltoError('FORBIDDEN', 'only a releasing officer answers a consent request', '', {
-        reasons: ['ROLE_REQUIRED'],
-      });
-    }
+    deciderFor(this.ctx, me).require('answer-consent');
     const row = await getRow(this.ctx.store, ROWS.consentRequestIn, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no consent request ${requestId}`);
     if (row.status !== 'pending')

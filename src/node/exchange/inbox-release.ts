@@ -9,20 +9,14 @@ import {
   toLabelConsent,
   type VerifiedItem,
 } from '../../exchange/index.js';
-import { type Label, validateLabel } from '../../label/index.js';
+import type { Label } from '../../label/index.js';
 import type { Answer } from '../../policy/index.js';
-import type { CompiledRegistry } from '../../registry/index.js';
-import { isAlternativeMarking, isReltoMarking, markingToLabel, textScopes } from '../../stix/index.js';
-import type {
-  CustodyInput,
-  MarkingDefinitionInput,
-  ObjectInput,
-  PutResult,
-  StixObject,
-  Store,
-} from '../../store/index.js';
+import { isAlternativeMarking, isReltoMarking, markingToLabel } from '../../stix/index.js';
+import type { CustodyInput, StixObject } from '../../store/index.js';
 import { type NodeContext, nowIso } from '../context.js';
-import { Decider, knownMarking } from '../labels.js';
+import { Decider } from '../decider.js';
+import { checkLabel, storeAdmission } from '../ingest/index.js';
+import { knownMarking } from '../labels.js';
 import { versionOf } from './messages.js';
 import { type AnyRowInput, ROWS, type SignedMessageRow } from './rows.js';
 
@@ -62,8 +56,7 @@ export async function receiveRelease(
       }
       try {
         const label = markingToLabel(obj);
-        const problems = validateLabel(reg, label);
-        if (problems.length > 0) throw new Error(`${problems[0]!.path}: ${problems[0]!.message}`);
+        checkLabel(reg, label);
         markings.set(obj.id, { record: r.item, label, definition: obj });
       } catch (e) {
         refuse(obj.id, versionOf(obj), 'INVALID_LABEL', (e as Error).message);
@@ -170,9 +163,12 @@ export async function receiveRelease(
       .filter((a) => a.alternative)
       .map((a) => ({ definition: a.alternative!, kind: 'alternative', alternativeOf: a.labelId }));
     const uniqueAlts = [...new Map(alts.map((a) => [a.definition.id, a])).values()];
-    const results = await storeReceived(tx, reg, [...defs, ...uniqueAlts], accepted, (id) =>
-      markings.has(id),
-    );
+    // The admission path's store step: the labels, then each object with its label columns and search rows.
+    const results = await storeAdmission(tx, reg, {
+      markings: [...defs, ...uniqueAlts],
+      objects: accepted.map((a) => ({ object: a.object, floor: a.labelId, label: a.label })),
+      isReltoLabel: (id) => markings.has(id),
+    });
     const entries: AuditEntryInput[] = [...refusals];
     const rows: AnyRowInput[] = [...usedMarkings].map((id) => ({
       kind: ROWS.signed,
@@ -280,46 +276,6 @@ export async function receiveRelease(
     if (alt.ok && alt.marking)
       ctx.book.add(knownMarking(alt.marking as unknown as StixObject, 'alternative'));
   return receipt;
-}
-
-/** The columns an item's label gives it in the store: originator, level rank, tier and topics. */
-export function labelColumns(
-  reg: CompiledRegistry,
-  label: Label,
-): Pick<ObjectInput, 'originator' | 'levelRank' | 'tier' | 'topics'> {
-  const scheme = reg.parties.get(label.originator)!;
-  return {
-    originator: label.originator,
-    levelRank: scheme.levels.get(label.classification)?.rank ?? null,
-    tier: reg.tierOf(label.originator, label.classification, label.restrictive?.Designation ?? []) ?? null,
-    topics: label.topics ?? [],
-  };
-}
-
-/**
- * Stores received items inside the receipt's transaction: the labels (the originator's and this node's
- * receiver-equivalent ones, R6), then the objects with their label columns and search rows. The one place the
- * inbox writes items, so the node's admission path can take it over as a whole.
- */
-async function storeReceived(
-  tx: Store,
-  reg: CompiledRegistry,
-  definitions: MarkingDefinitionInput[],
-  items: readonly { object: StixObject; labelId: string; label: Label }[],
-  isRelto: (markingId: string) => boolean,
-): Promise<PutResult[]> {
-  await tx.putMarkingDefinitions(definitions);
-  return tx.putObjects(
-    items.map((a) => ({
-      object: a.object,
-      floor: a.labelId,
-      ...labelColumns(reg, a.label),
-      index: textScopes(a.object, isRelto).map((s) => ({
-        markingId: s.markingIds[s.markingIds.length - 1]!,
-        text: s.text,
-      })),
-    })),
-  );
 }
 
 /** The audit entry of a received item refused, the sending node as actor. */

@@ -13,8 +13,7 @@ import {
 import { labelToMarking } from '../../stix/index.js';
 import type { StixObject, Store } from '../../store/index.js';
 import { type NodeContext, nowIso } from '../context.js';
-import { knownMarking } from '../labels.js';
-import { labelColumns } from './inbox-release.js';
+import { remark } from '../ingest/index.js';
 import { toSigned } from './messages.js';
 import type { PartnerBook } from './partners.js';
 import { getRow, heldConsentRow, putRow, ROWS, updateRow } from './rows.js';
@@ -159,43 +158,32 @@ export async function applyReclassification(ctx: NodeContext, notice: Reclassifi
   const oldLabel = ctx.book.label(stored.floor);
   if (!oldLabel || oldLabel.originator !== notice.by) return;
   const receivedUnder = ctx.book.receivedUnder(stored.floor);
-  const marking = labelToMarking(notice.label) as unknown as StixObject;
-  const newId = marking.id;
-  if (newId === stored.floor) return;
+  if (labelToMarking(notice.label).id === stored.floor) return;
   const alt = receiverAlternative(ctx.registry, notice.label, ctx.party, receivedUnder ?? null);
   const altMarking = alt.ok && alt.marking ? (alt.marking as unknown as StixObject) : null;
   const at = nowIso(ctx);
-  await ctx.audit.appendWithin(async (tx) => {
-    await tx.putMarkingDefinitions([
-      { definition: marking, kind: 'relto-label', alternativeOf: null },
-      ...(altMarking ? [{ definition: altMarking, kind: 'alternative', alternativeOf: newId }] : []),
-    ]);
-    const changed = await tx.replaceMarking(
-      notice.item,
-      stored.floor!,
-      newId,
-      labelColumns(ctx.registry, notice.label),
-    );
-    await tx.addCustody({
+  const from = stored.floor;
+  const by = `node:${notice.by}`;
+  // The admission path's re-marking, as the originator's own (R8).
+  await remark(
+    ctx,
+    {
       itemId: notice.item,
-      kind: 'reclassification',
-      by: `node:${notice.by}`,
+      from,
+      label: notice.label,
+      alternative: altMarking,
+      by,
       at,
-      details: { from: stored.floor, to: newId, versions: changed, notice: notice.id },
-    });
-    return {
-      result: undefined,
-      entries: [
-        {
-          kind: 'reclassification',
-          at,
-          actor: `node:${notice.by}`,
-          subjects: [notice.item, notice.id],
-          details: { from: stored.floor, to: newId, versions: changed },
-        },
-      ],
-    };
-  });
-  ctx.book.add(knownMarking(marking, 'relto-label'));
-  if (altMarking) ctx.book.add(knownMarking(altMarking, 'alternative'));
+      custody: { notice: notice.id },
+    },
+    ({ to, versions }) => [
+      {
+        kind: 'reclassification',
+        at,
+        actor: by,
+        subjects: [notice.item, notice.id],
+        details: { from, to, versions },
+      },
+    ],
+  );
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntryInput } from '../../audit/index.js';
-import { codeMeaning, ReltoError, reasonCodes } from '../../errors/index.js';
+import { codeMeaning, ReltoError } from '../../errors/index.js';
 import type { Receipt } from '../../exchange/index.js';
 import { allowsReleasesAt, type CompiledRegistry } from '../../registry/index.js';
 import type { Store } from '../../store/index.js';
-import { type NodeContext, nowIso } from '../context.js';
+import { deciderFor, type NodeContext, nowIso } from '../context.js';
 import type { Person } from '../service.js';
 import {
   getRow,
@@ -189,12 +189,8 @@ export function releaseEntry(
  * Only a releasing officer decides a release request (R18): anyone else is refused before anything is decided,
  * so a mistaken call never settles the request.
  */
-export function assertReleasingOfficer(me: Person, verb: 'approves' | 'refuses'): void {
-  if (me.roles.includes('releasing-officer')) return;
-  const { rule, message } = reasonCodes.ROLE_REQUIRED;
-  throw new ReltoError('FORBIDDEN', `only a releasing officer ${verb} a release request`, '', {
-    reasons: [{ code: 'ROLE_REQUIRED', rule, message }],
-  });
+export function assertReleasingOfficer(ctx: NodeContext, me: Person, verb: 'approves' | 'refuses'): void {
+  deciderFor(ctx, me).require(verb === 'approves' ? 'approve-release' : 'refuse-release');
 }
 
 /**
@@ -208,7 +204,7 @@ export async function refuseRelease(
   requestId: string,
   note?: string,
 ): Promise<ReleaseRequestBody> {
-  assertReleasingOfficer(me, 'refuses');
+  assertReleasingOfficer(ctx, me, 'refuses');
   const row = await getRow(ctx.store, ROWS.releaseRequest, requestId);
   if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
   const request = row.body;

@@ -5,7 +5,7 @@ import { ReltoError } from '../../errors/index.js';
 import type { Message } from '../../exchange/index.js';
 import type { Answer } from '../../policy/index.js';
 import { deciderFor, nowIso } from '../context.js';
-import { Decider } from '../labels.js';
+import { Decider } from '../decider.js';
 import type { Person } from '../service.js';
 import { type HeldItem, heldItems, labelWithConsents } from './held.js';
 import { yieldToIo } from './messages.js';
@@ -102,7 +102,7 @@ export class Releases extends Stage {
     const row = await getRow(this.ctx.store, ROWS.releaseRequest, requestId);
     if (!row) throw new ReltoError('NOT_FOUND', `no release request ${requestId}`);
     const request = row.body;
-    assertReleasingOfficer(me, 'approves');
+    assertReleasingOfficer(this.ctx, me, 'approves');
     assertUndecided(request);
     // R34: four eyes.
     if (request.by === me.name) {

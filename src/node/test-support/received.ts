@@ -4,9 +4,9 @@ import {
   isReltoMarking,
   markingToAlternative,
   markingToLabel,
-  textScopes,
 } from '../../stix/index.js';
 import type { StixObject } from '../../store/index.js';
+import { objectInput } from '../ingest/index.js';
 import type { ReltoNode } from '../node-service.js';
 
 /**
@@ -33,20 +33,7 @@ export async function storeAsReceived(node: ReltoNode, objects: readonly StixObj
     .map((object) => {
       const floor = ((object.object_marking_refs as string[] | undefined) ?? []).find((r) => labels.has(r));
       if (!floor) throw new Error(`storeAsReceived: ${object.id} has no relto label among the objects given`);
-      const label = labels.get(floor)!;
-      return {
-        object,
-        floor,
-        originator: label.originator,
-        levelRank: reg.parties.get(label.originator)?.levels.get(label.classification)?.rank ?? null,
-        tier:
-          reg.tierOf(label.originator, label.classification, label.restrictive?.Designation ?? []) ?? null,
-        topics: label.topics ?? [],
-        index: textScopes(object, (id) => labels.has(id)).map((s) => ({
-          markingId: s.markingIds[s.markingIds.length - 1]!,
-          text: s.text,
-        })),
-      };
+      return objectInput(reg, object, floor, labels.get(floor)!, (id) => labels.has(id));
     });
   await node.store.putMarkingDefinitions(defs);
   await node.store.putObjects(inputs);

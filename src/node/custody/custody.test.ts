@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Label } from '../label/index.js';
-import { alternativeMarking, labelMarkingId, labelToMarking } from '../stix/index.js';
-import type { StixObject } from '../store/index.js';
-import type { ReltoNode } from './node-service.js';
-import type { Person } from './service.js';
+import type { Label } from '../../label/index.js';
+import { alternativeMarking, labelMarkingId, labelToMarking } from '../../stix/index.js';
+import type { StixObject } from '../../store/index.js';
+import type { ReltoNode } from '../node-service.js';
+import type { Person } from '../service.js';
 import {
   addKorPeople,
   CONFIDENTIAL,
@@ -14,8 +14,8 @@ import {
   mixedReport,
   type NodeHarness,
   SECRET,
-} from './test-support/node-harness.js';
-import { storeAsReceived } from './test-support/received.js';
+} from '../test-support/node-harness.js';
+import { storeAsReceived } from '../test-support/received.js';
 
 const ORCON: Label = { ...CONFIDENTIAL, caveats: ['ORCON'] };
 const KOR_ORCON_FOR_JPN: Label = {

@@ -1,8 +1,15 @@
+import {
+  type BenchContext,
+  best,
+  median,
+  type Round,
+  registerBench,
+  timeRoundsAsync,
+} from '../bench/harness.js';
 import { RELTO_NAMESPACE, uuidv5 } from '../canon/index.js';
-import { buildMessage, type Message, receiveMessage, signBatch } from '../exchange/index.js';
 import { generateEncryptionKeyPair, generateSigningKeyPair } from '../identity/index.js';
 import { labelToMarking, partyIdentityId } from '../stix/index.js';
-import { type BenchContext, best, median, type Round, registerBench, timeRoundsAsync } from './harness.js';
+import { buildMessage, type Message, receiveMessage, signBatch } from './index.js';
 
 /**
  * The raw cost of node-to-node exchange (contracts §9), no network and no store: for a steady stream of

@@ -1,7 +1,7 @@
-import { isFixedObject, partyIdentityId } from '../stix/index.js';
-import type { StixObject } from '../store/index.js';
-import type { NodeContext } from './context.js';
-import type { KnownMarking } from './labels.js';
+import { isFixedObject, partyIdentityId } from '../../stix/index.js';
+import type { StixObject } from '../../store/index.js';
+import type { NodeContext } from '../context.js';
+import type { KnownMarking } from '../labels.js';
 
 /** One object a local post may not bring in, and why (the admission path lists it in the TAXII failures). */
 export interface ForeignFailure {

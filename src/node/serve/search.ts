@@ -1,17 +1,23 @@
-import { ReltoError } from '../errors/index.js';
-import { tierOrder } from '../label/index.js';
+import { ReltoError } from '../../errors/index.js';
+import { tierOrder } from '../../label/index.js';
 import {
   isRequiredProperty,
   requiredProperties,
   type SelectorPath,
   textScopes,
   unitOf,
-} from '../stix/index.js';
-import type { GranularMarking, SearchScanQuery, SearchScanRow, StixObject } from '../store/index.js';
-import { deciderFor, type NodeContext } from './context.js';
-import type { Decider } from './labels.js';
-import { finish, limitOf, markingIdsOf, see } from './serve.js';
-import type { Person, SearchRequest, SearchResult } from './service.js';
+} from '../../stix/index.js';
+import {
+  type GranularMarking,
+  queryWords,
+  type SearchScanQuery,
+  type SearchScanRow,
+  type StixObject,
+} from '../../store/index.js';
+import { deciderFor, type NodeContext } from '../context.js';
+import type { Decider } from '../decider.js';
+import type { Person, SearchRequest, SearchResult } from '../service.js';
+import { finish, limitOf, markingIdsOf, see } from './read.js';
 
 /*
  * Full-text search over what the reader may read (issue 3 item 6; R7, R10, contracts §6).
@@ -37,20 +43,6 @@ export const SEARCH_COUNT_CAP = 1_000;
 const ROWS_PER_HIT = 1.25;
 const MIN_BATCH = 100;
 const MAX_BATCH = 20_000;
-
-/** Words the way the store's indexes split them (letters and digits, NFKC, lower case). */
-function words(text: string): string[] {
-  return [
-    ...new Set(
-      (
-        text
-          .normalize('NFKC')
-          .toLowerCase()
-          .match(/[\p{L}\p{N}]+/gu) ?? []
-      ).slice(0, 32),
-    ),
-  ];
-}
 
 /** Which floor levels a `level` filter lets through: a tier id, or a level of the reader's own scheme. */
 function levelFilter(ctx: NodeContext, person: Person, level: string): NonNullable<SearchScanQuery['level']> {
@@ -179,7 +171,7 @@ async function viewsOf(
 /** Does some scope of what the reader sees of the object hold every word (the index matches per scope)? */
 function holdsWords(ctx: NodeContext, object: StixObject, wanted: readonly string[]): boolean {
   return textScopes(object, ctx.book.isReltoLabel).some((s) => {
-    const w = new Set(words(s.text));
+    const w = new Set(queryWords(s.text));
     return wanted.every((x) => w.has(x));
   });
 }
@@ -228,7 +220,7 @@ export async function search(
   request: SearchRequest,
 ): Promise<SearchResult> {
   const text = typeof request.text === 'string' ? request.text : '';
-  const wanted = words(text);
+  const wanted = queryWords(text);
   const limit = limitOf(request.limit);
   const offset = Math.max(0, request.offset ?? 0);
   if (wanted.length === 0) return { total: 0, hits: [] };

@@ -3,8 +3,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileRegistry, decide } from '../policy/index.js';
-import { type BenchContext, median, type Round, registerBench, timeRoundsAsync } from './harness.js';
+import { type BenchContext, median, type Round, registerBench, timeRoundsAsync } from '../bench/harness.js';
+import { compileRegistry } from '../registry/index.js';
+import { decide } from './decide.js';
 import { policyMix } from './policy.bench.js';
 
 /**

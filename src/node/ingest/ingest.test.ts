@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReltoError } from '../errors/index.js';
-import { labelMarkingId, labelToMarking, oasisValidator, partyIdentityId } from '../stix/index.js';
-import type { StixObject } from '../store/index.js';
-import { sharedData } from '../test-support/shared-data.js';
-import { labelBundle } from './ingest.js';
-import type { ReltoNode } from './node-service.js';
-import type { Person } from './service.js';
+import { ReltoError } from '../../errors/index.js';
+import { labelMarkingId, labelToMarking, oasisValidator, partyIdentityId } from '../../stix/index.js';
+import type { StixObject } from '../../store/index.js';
+import { sharedData } from '../../test-support/shared-data.js';
+import type { ReltoNode } from '../node-service.js';
+import type { Person, PostRefusal } from '../service.js';
 import {
   addKorPeople,
   CONFIDENTIAL,
@@ -18,7 +17,8 @@ import {
   type NodeHarness,
   SECRET,
   uuid,
-} from './test-support/node-harness.js';
+} from '../test-support/node-harness.js';
+import { labelBundle } from './label-bundle.js';
 
 const ICS = sharedData('attack/ics-attack-18.1.json');
 const ics = JSON.parse(readFileSync(ICS, 'utf8')) as { objects: StixObject[] };
@@ -86,8 +86,9 @@ for (const dialect of DIALECTS) {
       console.log(
         `[${dialect}] ICS bundle: ${labelled.length} objects posted in ${ms.toFixed(0)} ms = ${Math.round((labelled.length / ms) * 1000)} objects/s`,
       );
-      expect(status.failure_count).toBe(0);
-      expect(status.success_count).toBe(1827);
+      expect(status.total).toBe(1827);
+      // The label, the statement and the 1,825 objects, each stored.
+      expect(status.objects).toHaveLength(1827);
       // 1,825 non-marking objects stored as items, the statement and the label as marking-definitions.
       expect(await reportCount(node, people.analyst!)).toBe(baseline + 1825);
       const validator = oasisValidator();
@@ -115,7 +116,7 @@ for (const dialect of DIALECTS) {
     it('posting the same bundle again stores no new version (duplicates are reported, not doubled)', async () => {
       const before = await reportCount(node, people.analyst!);
       const status = await node.postObjects(people.analyst!, labelBundle(ics.objects, CONFIDENTIAL));
-      expect(status.successes.filter((s) => s.message === 'already held')).toHaveLength(1825);
+      expect(status.objects.filter((s) => s.outcome === 'duplicate')).toHaveLength(1825);
       expect(await reportCount(node, people.analyst!)).toBe(before);
     });
 
@@ -125,9 +126,9 @@ for (const dialect of DIALECTS) {
       const bad = { ...mixedReport(), published: 'yesterday' };
       const e = await refusal(node.postObjects(people.analyst!, [...labelMarkings(), good, bad]));
       expect(e.code).toBe('INVALID_STIX');
-      const status = (e.details as { status: { failures: { id: string }[]; success_count: number } }).status;
-      expect(status.failures.map((f) => f.id)).toEqual([bad.id]);
-      expect(status.success_count).toBe(0);
+      const refused = e.details as PostRefusal;
+      expect(refused.failures.map((f) => f.id)).toEqual([bad.id]);
+      expect(refused.total).toBe(labelMarkings().length + 2);
       expect(await reportCount(node, people.analyst!)).toBe(before);
       expect((await node.getObject(people.analyst!, good.id, {})).objects).toEqual([]);
     });
@@ -145,7 +146,10 @@ for (const dialect of DIALECTS) {
       const unmarked = { ...mixedReport(), object_marking_refs: undefined, granular_markings: undefined };
       delete (unmarked as Record<string, unknown>).object_marking_refs;
       delete (unmarked as Record<string, unknown>).granular_markings;
-      expect((await refusal(node.postObjects(people.analyst!, [unmarked]))).code).toBe('INVALID_LABEL');
+      const e = await refusal(node.postObjects(people.analyst!, [unmarked]));
+      expect(e.code).toBe('INVALID_LABEL');
+      // Each object at fault is named with what is wrong, and nothing else.
+      expect((e.details as PostRefusal).failures).toEqual([{ id: unmarked.id, message: expect.any(String) }]);
       const unknownRef = {
         ...mixedReport(),
         object_marking_refs: ['marking-definition--00000000-0000-4000-8000-0000000000aa'],
@@ -190,9 +194,7 @@ for (const dialect of DIALECTS) {
       const e = await refusal(node.postObjects(people.analyst!, [jpnLabel, underJpn]));
       expect(e.code).toBe('FOREIGN_ORIGINATOR');
       expect(e.message).toContain(jpnLabel.id);
-      const failed = (e.details as { status: { failures: { id: string }[] } }).status.failures.map(
-        (f) => f.id,
-      );
+      const failed = (e.details as PostRefusal).failures.map((f) => f.id);
       expect(failed.sort()).toEqual([jpnLabel.id, underJpn.id].sort());
 
       // A KOR label, but created by JPN's identity: still another party's name.

@@ -1,5 +1,5 @@
 import { type ErrorCode, errorCodes, ReltoError } from '../errors/index.js';
-import type { Answer, DecisionRequest } from '../policy/schema.js';
+import type { Answer, DecisionRequest } from '../policy/index.js';
 
 export interface ReltoClientOptions {
   /** The node's base URL, e.g. http://127.0.0.1:7410 */

@@ -1,20 +1,25 @@
-import type { Label } from '../label/schema.js';
+import { casbinArgs, createCasbinEnforcer } from '../bench/casbin-peer.js';
+import { cedarAuthorize, cedarCall, cedarVersion, prepareCedar } from '../bench/cedar-peer.js';
 import {
-  compileRegistry,
+  buildCoreTable,
+  comparability,
+  coreFacts,
+  createHandCheck,
+  reltoCoreVerdict,
+} from '../bench/core-check.js';
+import { type BenchContext, best, median, type Round, registerBench, timeRounds } from '../bench/harness.js';
+import { generatePolicyMix } from '../bench/policy-mix.js';
+import type { Label } from '../label/index.js';
+import { compileRegistry, loadBuiltinRegistry } from '../registry/index.js';
+import {
   type DecisionInput,
   decide,
   type PreparedLabel,
   type PreparedPrincipal,
   prepareLabel,
   preparePrincipal,
-} from '../policy/index.js';
-import type { Answer, DecisionRequest, Principal } from '../policy/schema.js';
-import { loadBuiltinRegistry } from '../registry/index.js';
-import { casbinArgs, createCasbinEnforcer } from './casbin-peer.js';
-import { cedarAuthorize, cedarCall, cedarVersion, prepareCedar } from './cedar-peer.js';
-import { buildCoreTable, comparability, coreFacts, createHandCheck, reltoCoreVerdict } from './core-check.js';
-import { type BenchContext, best, median, type Round, registerBench, timeRounds } from './harness.js';
-import { generatePolicyMix } from './policy-mix.js';
+} from './decide.js';
+import type { Answer, DecisionRequest, Principal } from './schema.js';
 
 /**
  * decisions/s of relto's `decide` on the 100,000-request mix (full rules), beside the same requests' core

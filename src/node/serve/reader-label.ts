@@ -1,4 +1,3 @@
-import { ReltoError } from '../../errors/index.js';
 import { type Label, type Lang, type RenderedLabel, renderBanner, renderLabel } from '../../label/index.js';
 import type { CompiledRegistry } from '../../registry/index.js';
 import {
@@ -7,19 +6,6 @@ import {
   markingToAlternative,
   markingToLabel,
 } from '../../stix/index.js';
-
-/**
- * The label a posted marking-definition carries (as STIX carries it, contracts §6), for routes that take a
- * label: refused when it is not a relto label in normal form, with the path into the body's `marking`.
- */
-export function labelOfMarking(marking: unknown): Label {
-  try {
-    return markingToLabel(marking);
-  } catch (e) {
-    if (e instanceof ReltoError) throw new ReltoError(e.code, e.message, `/marking${e.path}`, e.details);
-    throw e;
-  }
-}
 
 type Stix = { id: string; type: string; [k: string]: unknown };
 

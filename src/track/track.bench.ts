@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import CoT from '@tak-ps/node-cot/dist/index.js';
+import { type BenchContext, best, median, type Round, registerBench, timeRounds } from '../bench/harness.js';
 import { InProcessTrackBus } from '../bus/index.js';
 import { compileRegistry, decide, type Principal } from '../policy/index.js';
 import { dataDir, loadBuiltinRegistry } from '../registry/index.js';
@@ -15,8 +16,7 @@ import {
   partnerReleaseRequest,
   serialiseCot,
   trackLabel,
-} from '../track/index.js';
-import { type BenchContext, best, median, type Round, registerBench, timeRounds } from './harness.js';
+} from './index.js';
 
 /**
  * CoT on the hot path of a node: events/s read by relto's hand-written parser beside @tak-ps/node-cot (the

@@ -1,21 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { AuditEntryInput } from '../audit/index.js';
-import { ReltoError } from '../errors/index.js';
-import { type Label, validateLabel } from '../label/index.js';
-import type { Action, Answer } from '../policy/index.js';
-import { labelMarkingId, labelToMarking } from '../stix/index.js';
-import type {
-  CompromiseAdvance,
-  CompromiseReport,
-  CustodyKind,
-  CustodyRecord,
-  StixObject,
-} from '../store/index.js';
-import { deciderFor, type NodeContext, nowIso } from './context.js';
-import { forgetDestroyedContent } from './exchange/destruction.js';
-import { knownMarking } from './labels.js';
-import { visibleLatest } from './serve.js';
-import type { Person } from './service.js';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { ReltoError } from '../../errors/index.js';
+import type { Action, Answer } from '../../policy/index.js';
+import { labelMarkingId, labelToMarking } from '../../stix/index.js';
+import type { CustodyKind, CustodyRecord, StixObject } from '../../store/index.js';
+import { deciderFor, type NodeContext } from '../context.js';
+import { forgetDestroyedContent } from '../exchange/destruction.js';
+import { checkLabel, remark } from '../ingest/index.js';
+import { knownMarking } from '../labels.js';
+import { visibleLatest } from '../serve/index.js';
+import type { Person } from '../service.js';
 
 /** The decision each custody step needs (R16: ORCON copy/translate/print/export need consent). */
 const ACTION_OF: Record<Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclassification'>, Action> = {
@@ -27,7 +20,7 @@ const ACTION_OF: Record<Exclude<CustodyKind, 'receipt' | 'destruction' | 'reclas
   return: 'read',
 };
 
-function forbidden(action: string, itemId: string, answer: Answer | undefined): never {
+export function forbidden(action: string, itemId: string, answer: Answer | undefined): never {
   const reasons = answer?.reasons.map((r) => r.code) ?? [];
   throw new ReltoError(
     'FORBIDDEN',
@@ -35,10 +28,6 @@ function forbidden(action: string, itemId: string, answer: Answer | undefined): 
     '',
     { reasons: answer?.reasons ?? [] },
   );
-}
-
-function isSecurityStaff(p: Person): boolean {
-  return p.roles.includes('security-officer') || p.roles.includes('admin');
 }
 
 /**
@@ -83,7 +72,7 @@ export async function recordCustody(
   });
 }
 
-function custodyEntry(person: Person, record: CustodyRecord): AuditEntryInput {
+export function custodyEntry(person: Person, record: CustodyRecord): AuditEntryInput {
   return {
     kind: 'custody',
     at: record.at,
@@ -151,17 +140,10 @@ export async function reclassify(
   itemId: string,
   newLabel: unknown,
 ): Promise<void> {
-  if (!person.roles.includes('security-officer')) {
-    throw new ReltoError('FORBIDDEN', 'reclassification is done by a security officer', '', {
-      reasons: [{ code: 'ROLE_REQUIRED', rule: 'R18' }],
-    });
-  }
-  const problems = validateLabel(ctx.registry, newLabel);
-  if (problems.length > 0) {
-    throw new ReltoError('INVALID_LABEL', `${problems[0]!.path}: ${problems[0]!.message}`, problems[0]!.path);
-  }
-  const label = newLabel as Label;
   const decider = deciderFor(ctx, person);
+  decider.require('reclassify');
+  checkLabel(ctx.registry, newLabel);
+  const label = newLabel;
   const seen = await visibleLatest(ctx, decider, itemId);
   if (!seen?.row.floor) {
     for (const e of decider.auditEntries('reclassify')) ctx.audit.record(e);
@@ -185,127 +167,19 @@ export async function reclassify(
     forbidden('reclassification', itemId, answer);
   }
   if (newId === oldId) return;
-  const scheme = ctx.registry.parties.get(label.originator)!;
-  await ctx.audit.appendWithin(async (tx) => {
-    await tx.putMarkingDefinitions([{ definition: marking, kind: 'relto-label' }]);
-    const changed = await tx.replaceMarking(itemId, oldId, newId, {
-      originator: label.originator,
-      levelRank: scheme.levels.get(label.classification)?.rank ?? null,
-      tier:
-        ctx.registry.tierOf(label.originator, label.classification, label.restrictive?.Designation ?? []) ??
-        null,
-      topics: label.topics ?? [],
-    });
-    const record = await tx.addCustody({
-      itemId,
-      kind: 'reclassification',
-      by: person.name,
-      at: decider.at,
-      details: { from: oldId, to: newId, versions: changed },
-    });
-    const entries: AuditEntryInput[] = [
+  await remark(
+    ctx,
+    { itemId, from: oldId, label, by: person.name, at: decider.at },
+    ({ versions, record }) => [
       ...decider.auditEntries('reclassify'),
       {
         kind: 'reclassification',
         at: decider.at,
         actor: person.name,
         subjects: [itemId],
-        details: { from: oldId, to: newId, versions: changed },
+        details: { from: oldId, to: newId, versions },
       },
       custodyEntry(person, record),
-    ];
-    return { result: undefined, entries };
-  });
-  ctx.book.add(known);
-}
-
-/**
- * A compromise report (R28): decide(report-compromise) on every item concerned (security officers; the
- * decision needs nothing else), then the report in status `reported`, audited.
- */
-export async function reportCompromise(
-  ctx: NodeContext,
-  person: Person,
-  report: { items: string[]; description?: string; deadlines?: Record<string, string> },
-): Promise<CompromiseReport> {
-  if (!Array.isArray(report?.items) || report.items.length === 0) {
-    throw new ReltoError('MALFORMED_REQUEST', 'a compromise report names at least one item', '/items');
-  }
-  const decider = deciderFor(ctx, person);
-  let originator: string | null = null;
-  for (const [i, itemId] of report.items.entries()) {
-    const row = await ctx.store.getObject(itemId);
-    if (!row?.floor) throw new ReltoError('NOT_FOUND', `no item ${itemId}`, `/items/${i}`);
-    await ctx.book.load([row.floor]);
-    const answer = decider.answer(row.floor, 'report-compromise', itemId);
-    decider.note(row.floor, 'report-compromise', itemId);
-    if (answer?.decision !== 'permit') {
-      for (const e of decider.auditEntries('report-compromise')) ctx.audit.record(e);
-      forbidden('a compromise report', itemId, answer);
-    }
-    originator ??= ctx.book.label(row.floor)!.originator;
-  }
-  return ctx.audit.appendWithin(async (tx) => {
-    const created = await tx.createCompromise({
-      id: `compromise--${randomUUID()}`,
-      items: report.items,
-      reportedBy: person.name,
-      reportedAt: decider.at,
-      originator: originator!,
-      ...(report.deadlines ? { deadlines: report.deadlines } : {}),
-      ...(report.description !== undefined ? { description: report.description } : {}),
-    });
-    return {
-      result: created,
-      entries: [
-        ...decider.auditEntries('report-compromise'),
-        {
-          kind: 'compromise',
-          at: decider.at,
-          actor: person.name,
-          subjects: [created.id, ...created.items],
-          action: 'reported',
-        },
-      ],
-    };
-  });
-}
-
-/** R28: reported → investigating → findings-sent → closed, by a security officer, audited. */
-export async function advanceCompromise(
-  ctx: NodeContext,
-  person: Person,
-  id: string,
-  step: Omit<CompromiseAdvance, 'by'>,
-): Promise<CompromiseReport> {
-  if (!person.roles.includes('security-officer')) {
-    throw new ReltoError('FORBIDDEN', 'compromise reports are handled by security officers', '', {
-      reasons: [{ code: 'ROLE_REQUIRED', rule: 'R18' }],
-    });
-  }
-  const at = nowIso(ctx);
-  return ctx.audit.appendWithin(async (tx) => {
-    const report = await tx.advanceCompromise(id, { ...step, by: person.name, at: step.at ?? at });
-    return {
-      result: report,
-      entries: [
-        {
-          kind: 'compromise',
-          at,
-          actor: person.name,
-          subjects: [id],
-          action: report.status,
-          ...(step.note ? { details: { note: step.note } } : {}),
-        },
-      ],
-    };
-  });
-}
-
-/** Compromise reports: security officers and administrators only (R28, R35). */
-export async function listCompromises(ctx: NodeContext, person: Person): Promise<CompromiseReport[]> {
-  if (!isSecurityStaff(person)) {
-    throw new ReltoError('FORBIDDEN', 'compromise reports are read by security officers and administrators');
-  }
-  return ctx.store.listCompromises();
+    ],
+  );
 }

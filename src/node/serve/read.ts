@@ -1,9 +1,9 @@
-import { ReltoError } from '../errors/index.js';
-import { redact } from '../stix/index.js';
-import type { ObjectQuery, StixObject, StoredObject } from '../store/index.js';
-import { deciderFor, type NodeContext } from './context.js';
-import type { Decider } from './labels.js';
-import type { ManifestPage, ObjectFilter, ObjectsPage, Person, VersionsPage } from './service.js';
+import { ReltoError } from '../../errors/index.js';
+import { redact } from '../../stix/index.js';
+import type { ObjectQuery, StixObject, StoredObject } from '../../store/index.js';
+import { deciderFor, type NodeContext } from '../context.js';
+import type { Decider } from '../decider.js';
+import type { ManifestPage, ObjectFilter, ObjectsPage, Person, VersionsPage } from '../service.js';
 
 /*
  * Every read path (list, get, versions, manifest, search, counts) goes through `see()`: decide(read) on the
@@ -129,21 +129,27 @@ function versionOf(row: StoredObject): string {
   return row.modified ?? row.created ?? row.dateAdded;
 }
 
+/** A page of what the person may see of `query`, its decisions audited as made `via` one read path. */
+async function visibleFor(
+  ctx: NodeContext,
+  person: Person,
+  query: ObjectQuery,
+  filter: ObjectFilter,
+  via: string,
+): Promise<{ items: Seen[]; more: boolean }> {
+  const decider = deciderFor(ctx, person);
+  const page = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
+  finish(ctx, decider, via);
+  return page;
+}
+
 /** TAXII GET objects: a page of what the reader may see, with the markings those objects use. */
 export async function listObjects(
   ctx: NodeContext,
   person: Person,
   filter: ObjectFilter,
 ): Promise<ObjectsPage> {
-  const decider = deciderFor(ctx, person);
-  const { items, more } = await visiblePage(
-    ctx,
-    decider,
-    queryOf(filter),
-    filter.next ?? null,
-    limitOf(filter.limit),
-  );
-  finish(ctx, decider, 'list');
+  const { items, more } = await visibleFor(ctx, person, queryOf(filter), filter, 'list');
   const objects = items.map((s) => s.object);
   return { objects, markings: markingsFor(ctx, objects), ...paging(items, more) };
 }
@@ -178,15 +184,7 @@ export async function manifest(
   person: Person,
   filter: ObjectFilter,
 ): Promise<ManifestPage> {
-  const decider = deciderFor(ctx, person);
-  const { items, more } = await visiblePage(
-    ctx,
-    decider,
-    queryOf(filter),
-    filter.next ?? null,
-    limitOf(filter.limit),
-  );
-  finish(ctx, decider, 'manifest');
+  const { items, more } = await visibleFor(ctx, person, queryOf(filter), filter, 'manifest');
   return {
     objects: items.map((s) => ({
       id: s.row.id,
@@ -205,10 +203,8 @@ export async function versions(
   id: string,
   filter: ObjectFilter,
 ): Promise<VersionsPage> {
-  const decider = deciderFor(ctx, person);
   const query = queryOf({ ...filter, ids: [id], versions: filter.versions ?? ['all'] });
-  const { items, more } = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
-  finish(ctx, decider, 'versions');
+  const { items, more } = await visibleFor(ctx, person, query, filter, 'versions');
   return { versions: items.map((s) => versionOf(s.row)), ...paging(items, more) };
 }
 
@@ -224,5 +220,3 @@ export async function visibleLatest(
   const object = see(ctx, decider, row);
   return object ? { row, object } : null;
 }
-
-export { search } from './search.js';

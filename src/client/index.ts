@@ -1,0 +1,1 @@
+export { ReltoClient, type ReltoClientOptions } from './client.js';
