@@ -1,4 +1,3 @@
-export { upgradedExchangeBody } from './exchange-upgrade.js';
 export { openStore } from './open-store.js';
 export { queryWords } from './search.js';
 export * from './store.js';

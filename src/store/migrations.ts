@@ -1,6 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { codeMeaning, ReltoError } from '../errors/index.js';
-import { upgradedExchangeBody } from './exchange-upgrade.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -243,7 +242,29 @@ async function settledRequest(
 }
 
 /**
- * 0005: exchange rows in the shapes earlier versions wrote, rewritten in today's (exchange-upgrade.ts), and
+ * An exchange row in the shape an earlier version wrote, in today's: a pending outbox message kept whole in
+ * clear (`{message}`), and a received object's signed record kept with the object (`{record}`). Other rows as
+ * they are. Pure: no I/O.
+ */
+function upgradedExchangeBody(kind: string, status: string, body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  if (kind === 'outbox' && status === 'pending' && 'message' in body && !('envelope' in body)) {
+    // Queued before messages were sealed when queued: no sealed copy, so it is sealed when next sent.
+    const { items, ...envelope } = (body as { message: { items: unknown[] } }).message;
+    return { envelope, items };
+  }
+  if (kind === 'signed' && 'record' in body) {
+    const { object, ...proof } = (body as { record: { object?: Record<string, unknown> } }).record;
+    // A label's record stays whole (it is relayed as it is); an object's keeps its proof, the object being
+    // held (sealed) in the store (R27).
+    if (!object || object.type === 'marking-definition') return body;
+    return { version: String(object.modified ?? object.created ?? ''), ...proof };
+  }
+  return body;
+}
+
+/**
+ * 0005: exchange rows in the shapes earlier versions wrote, rewritten in today's (`upgradedExchangeBody`), and
  * release requests that said `approved` given the state of their message — so the exchange reads one shape per
  * kind. A few hundred rows at a time, in `seq` order.
  */

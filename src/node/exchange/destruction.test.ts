@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StixObject } from '../../store/index.js';
+import { upgradeExchangeRows } from '../../store/test-support/upgrade.js';
 import { ROWS } from './exchange.js';
 import { startExchange } from './start.js';
 import { type InProcessNode, inProcessNodes } from './test-support/in-process.js';
@@ -100,7 +101,7 @@ describe('destruction and the exchange (R27)', () => {
     expect(holders(kor, word)).toEqual([]);
   }, 60_000);
 
-  it('rows written by the earlier version with the content in them (a signed record, a message pending in clear) are slimmed when the item is destroyed', async () => {
+  it('rows written by the earlier version with the content in them (a signed record, a message pending in clear), brought to today’s shapes by the store’s migration, are slimmed when the item is destroyed', async () => {
     const kor = nodes.KOR!;
     await kor.ex.delivery.stop(); // the legacy row below stays pending
     const word = `wombatsecret${Date.now().toString(36)}`;
@@ -145,6 +146,10 @@ describe('destruction and the exchange (R27)', () => {
       `outbox/${message.id}`,
       `signed/${report.id}|${version}`,
     ]);
+    // The node upgraded: migration 0005 keeps the signed record's proof, and the message's envelope and items
+    // (inline, as queued) until it is sent.
+    await upgradeExchangeRows(join(kor.dataDir, 'relto.db'));
+    expect(exchangeRowsHolding(kor, word)).toEqual([`outbox/${message.id}`]);
 
     expect(await kor.node.destroyObject(await kor.person('security'), report.id, {})).toBe(true);
     expect(exchangeRowsHolding(kor, word)).toEqual([]);
@@ -153,10 +158,9 @@ describe('destruction and the exchange (R27)', () => {
     const signed = await kor.node.store.getExchange('signed', `${report.id}|${version}`);
     expect(signed?.body).toEqual({ version, ...record });
     const pending = await kor.node.store.getExchange(ROWS.outbox, message.id);
-    expect(
-      (pending!.body as { message: { items: { object: StixObject }[] } }).message.items.map(
-        (i) => i.object.id,
-      ),
-    ).toEqual([objects[0]!.id]);
+    expect(pending?.status).toBe('pending');
+    expect((pending!.body as { items: { object: StixObject }[] }).items.map((i) => i.object.id)).toEqual([
+      objects[0]!.id,
+    ]);
   }, 60_000);
 });

@@ -18,7 +18,7 @@ import { releaseSettled } from './release-state.js';
 import type { OutboxBody } from './rows.js';
 
 export type { InboxAnswer } from './inbox.js';
-export type { LegacyOutboxBody, OutboxBody, QueuedItem, SettledBody } from './rows.js';
+export type { OutboxBody, QueuedItem, SettledBody } from './rows.js';
 export { ROWS } from './rows.js';
 
 /**

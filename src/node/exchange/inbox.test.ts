@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, type ExchangeKey, type Message } from '../../exchange/index.js';
+import { upgradeExchangeRows } from '../../store/test-support/upgrade.js';
 import { type OutboxBody, ROWS } from './exchange.js';
 import {
   type InProcessNode,
@@ -124,6 +125,8 @@ describe('the inbox (contracts §9)', () => {
     await kor.node.store.updateExchange(ROWS.outbox, legacy.message.id, {
       body: { message: legacy.message },
     });
+    // The node upgraded: migration 0005 brings the row queued in clear to today's shape (sealed when next sent).
+    await upgradeExchangeRows(join(kor.dataDir, 'relto.db'));
     // As sealed a day ago, JPN refuses it as stale (and stores nothing).
     const staleJwe = await kor.ex.exchange.queuedJwe(stale.body as OutboxBody);
     const refused = await nodes.JPN!.ex.exchange.receive(staleJwe!, 'KOR');

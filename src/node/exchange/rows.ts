@@ -9,17 +9,12 @@ import type {
 } from '../../exchange/index.js';
 import type { PublicIdentity } from '../../identity/index.js';
 import type { Answer } from '../../policy/index.js';
-import {
-  type ExchangeFilter,
-  type ExchangeRow,
-  type Store,
-  upgradedExchangeBody,
-} from '../../store/index.js';
+import type { ExchangeFilter, ExchangeRow, Store } from '../../store/index.js';
 
 /**
  * The exchange's rows in the store's exchange table, typed by kind: each kind's body is one shape, decoded
  * once where rows are read (`getRow`, `listRows`). Rows in the shapes earlier versions wrote are brought to
- * today's by the store's migration (and, read here, by the same function).
+ * today's by the store's migration 0005 when the store opens, so only today's shapes are read here.
  */
 
 /** Row kinds this module keeps in the store's exchange table. */
@@ -68,11 +63,6 @@ export interface OutboxBody {
   file?: { length: number; sha256: string };
   envelope: Omit<Message, 'items'>;
   items: QueuedItem[];
-}
-
-/** A pending outbox row as written before messages were sealed when queued: the whole message in clear. */
-export interface LegacyOutboxBody {
-  message: Message;
 }
 
 /** A settled outbox row (delivered or refused for good): the envelope and item ids, the receipt or refusal. */
@@ -257,8 +247,7 @@ export function isQueued(body: RowBodies['outbox']): body is OutboxBody {
 
 /** The one place a stored body becomes its kind's type (the store keeps JSON, this module owns its meaning). */
 function decode<K extends RowKind>(kind: K, row: ExchangeRow): Row<K> {
-  const body = upgradedExchangeBody(kind, row.status, row.body) as RowBodies[K];
-  return { ...row, kind, body };
+  return { ...row, kind, body: row.body as RowBodies[K] };
 }
 
 export async function getRow<K extends RowKind>(store: Store, kind: K, key: string): Promise<Row<K> | null> {
