@@ -4,6 +4,7 @@ import type { Label } from '../label/index.js';
 import {
   type Action,
   type Answer,
+  nodePrincipal as basePrincipal,
   type DecisionRequest,
   decide,
   type PreparedPrincipal,
@@ -95,17 +96,11 @@ export type NodeAction = keyof typeof NODE_DECISIONS;
  * decide (R14–R18, R21, R24).
  */
 export function nodePrincipal(registry: CompiledRegistry, party: string, label: Label): Principal {
-  const scheme = registry.parties.get(party);
-  const top = scheme ? [...scheme.levels.values()].sort((a, b) => b.rank - a.rank)[0]!.id : 'U';
   const { Designation, ...restrictive } = label.restrictive ?? {};
   return {
-    id: `node:${party}`,
-    party,
-    clearance: top,
+    ...basePrincipal(registry, party, ['releasing-officer']),
     designations: (Designation ?? []).filter((d) => registry.designationOwner.get(d) === party),
     restrictive,
-    roles: ['releasing-officer'],
-    official: true,
     contractor: false,
   };
 }

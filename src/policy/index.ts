@@ -14,6 +14,7 @@ export {
   reasonOrder,
   type Verdict,
 } from './decide.js';
+export { nodePrincipal } from './node-principal.js';
 // Schema types only: the TypeBox schema values live in ./schema.js, so a CLI call need not load TypeBox.
 export type {
   Action,

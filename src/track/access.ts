@@ -1,5 +1,11 @@
 import type { Consent, Label } from '../label/index.js';
-import { type Answer, type DecisionRequest, decide, type Principal } from '../policy/index.js';
+import {
+  type Answer,
+  nodePrincipal as basePrincipal,
+  type DecisionRequest,
+  decide,
+  type Principal,
+} from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 
 /**
@@ -45,17 +51,8 @@ export function nodePrincipal(
   party: string,
   options: { compartments?: string[]; designations?: string[] } = {},
 ): Principal {
-  const scheme = reg.parties.get(party);
-  if (!scheme) throw new RangeError(`party ${party} is not in the registry`);
-  let top = scheme.def.levels[0]!;
-  for (const l of scheme.def.levels) if (l.rank > top.rank) top = l;
-  const p: Principal = {
-    id: `node:${party}`,
-    party,
-    clearance: top.id,
-    roles: ['releasing-officer', 'watch-officer'],
-    official: true,
-  };
+  if (!reg.parties.has(party)) throw new RangeError(`party ${party} is not in the registry`);
+  const p = basePrincipal(reg, party, ['releasing-officer', 'watch-officer']);
   if (options.compartments && options.compartments.length > 0) {
     p.restrictive = { Compartment: options.compartments };
   }
