@@ -6,7 +6,7 @@ import type { Track } from './track.js';
 /**
  * R29 for tracks: every track decision reaches the node's audit log, aggregated so the hot path stays a
  * Map lookup, a counter and (shared) hashing. One `track` entry per recipient, label, decision and period
- * (a wall-clock second, flushed by an unref'd timer and on close):
+ * (a second, flushed by an unref'd timer and on close):
  * - `release` to a partner node (actor `node:SELF`) and `read` by a TAK client or a person's stream (actor:
  *   the person), permitted: the count and the SHA-256 over the exact bytes sent to that recipient in the
  *   period, in order;
@@ -31,7 +31,7 @@ export interface TrackAccountabilityOptions {
   now?: () => number;
   /** Called when the log refuses an entry (closed): the services go on. */
   onError?: (e: unknown) => void;
-  /** Flush on a timer aligned to whole seconds (default true; tests flush by hand). */
+  /** Flush on a timer every second (default true; tests flush by hand). */
   timer?: boolean;
 }
 
@@ -127,6 +127,8 @@ export class TrackAccountability {
   private nextConnection = 1;
   private rounds = 0;
   private since: number;
+  /** Where in the wall-clock second this log's periods start. */
+  private readonly phase: number;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly now: () => number;
@@ -134,17 +136,20 @@ export class TrackAccountability {
   constructor(private readonly o: TrackAccountabilityOptions) {
     this.now = o.now ?? Date.now;
     this.since = this.now();
+    this.phase = this.since % 1000;
     if (o.timer !== false) this.schedule();
   }
 
   private schedule(): void {
-    // At the next whole second: periods are wall-clock seconds, give or take the timer's lateness.
+    // Seconds counted from this log's start, not whole wall-clock seconds: nodes sharing a machine or a
+    // database would otherwise all write their entries at the same instant, and the tracks in flight then
+    // wait for all of those commits at once (the latency's 99th percentile doubled).
     this.timer = setTimeout(
       () => {
         this.flush();
         if (!this.closed) this.schedule();
       },
-      1000 - (this.now() % 1000),
+      1000 - ((this.now() - this.phase + 1000) % 1000),
     );
     this.timer.unref();
   }
