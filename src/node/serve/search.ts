@@ -152,20 +152,27 @@ async function viewsOf(
     string,
     { object: StixObject; modified: string | null; type: string; originator: string | null }
   >();
-  for (let i = 0; i < ids.length; i += 1_000) {
-    const part = ids.slice(i, i + 1_000);
-    const page = await ctx.store.fetchObjects(
-      { ids: part, versions: ['last'], withContent: true },
-      { limit: part.length },
-    );
-    await ctx.book.load(markingIdsOf(page.rows));
-    for (const row of page.rows) {
+  for await (const rows of latestRows(ctx, ids, true)) {
+    for (const row of rows) {
       const object = see(ctx, decider, row);
       if (object)
         out.set(row.id, { object, modified: row.modified, type: row.type, originator: row.originator });
     }
   }
   return out;
+}
+
+/** The latest versions of `ids`, a thousand a query, each page's labels loaded into the label book. */
+async function* latestRows(ctx: NodeContext, ids: readonly string[], withContent: boolean) {
+  for (let i = 0; i < ids.length; i += 1_000) {
+    const part = ids.slice(i, i + 1_000);
+    const page = await ctx.store.fetchObjects(
+      { ids: part, versions: ['last'], withContent },
+      { limit: part.length },
+    );
+    await ctx.book.load(markingIdsOf(page.rows));
+    yield page.rows;
+  }
 }
 
 /** Does some scope of what the reader sees of the object hold every word (the index matches per scope)? */
@@ -196,15 +203,8 @@ async function readableThroughConsent(
 ): Promise<{ items: Set<string>; labels: Set<string> }> {
   const items = new Set<string>();
   const labels = new Set<string>();
-  const held = ctx.consents?.items() ?? [];
-  for (let i = 0; i < held.length; i += 1_000) {
-    const part = held.slice(i, i + 1_000);
-    const page = await ctx.store.fetchObjects(
-      { ids: part, versions: ['last'], withContent: false },
-      { limit: part.length },
-    );
-    await ctx.book.load(markingIdsOf(page.rows));
-    for (const row of page.rows) {
+  for await (const rows of latestRows(ctx, ctx.consents?.items() ?? [], false)) {
+    for (const row of rows) {
       if (row.floor === null || readable.has(row.floor)) continue;
       if (decider.answer(row.floor, 'read', row.id)?.decision !== 'permit') continue;
       items.add(row.id);
