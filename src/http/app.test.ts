@@ -98,7 +98,7 @@ describe('the node HTTP edge', () => {
     expect(put.statusCode).toBe(405);
     expect(put.json()).toEqual(envelope);
     expect(put.json().error.code).toBe('METHOD_NOT_ALLOWED');
-    expect(put.headers.allow).toBe('GET, HEAD');
+    expect(put.headers.allow).toBe('GET, HEAD, PATCH');
     const patch = await h.api(
       'analyst',
       'PATCH',

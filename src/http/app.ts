@@ -1,9 +1,11 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ReltoError } from '../errors/index.js';
 import type { NodeService } from '../node/index.js';
 import { apiRoutes } from './api/routes.js';
+import { sessionRoutes } from './api/session-routes.js';
 import { authenticator } from './auth.js';
 import { asReltoError, sendError } from './errors.js';
 import { RouteMethods } from './methods.js';
@@ -46,7 +48,7 @@ export type ReltoApp = FastifyInstance & { metrics: HttpMetrics };
 /**
  * The node's HTTP edge: TAXII 2.1 at /taxii2/, the node API at /api/v1/, OpenAPI at /docs, Prometheus
  * text at /metrics and /healthz. Routes are thin: every answer comes from `node` acting as the person
- * who signed in (HTTP Basic or a bearer token).
+ * who signed in (HTTP Basic, a bearer token, or the web workspace's session cookie).
  *
  * @example const app = await buildApp(node); await app.listen({ host: '127.0.0.1', port: 7410 });
  */
@@ -65,6 +67,9 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
   app.decorate('metrics', metrics);
   app.decorateRequest('person', null);
   app.decorateRequest('bearer', null);
+  app.decorateRequest('sessionToken', null);
+  // The web workspace's session cookie (read only; the cookie holds a random session token, so it is not signed).
+  await app.register(cookie);
 
   // Every route's methods, so a known address asked with another method is a 405 naming those it takes.
   const routes = new RouteMethods();
@@ -121,8 +126,10 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
       info: {
         title: `relto node ${node.party}`,
         description:
-          'The node API (/api/v1) and TAXII 2.1 (/taxii2). Sign in with HTTP Basic, or with a bearer token from ' +
-          'POST /api/v1/session. Every answer holds only what the signed-in person may read. The API names its ' +
+          'The node API (/api/v1) and TAXII 2.1 (/taxii2). Sign in with HTTP Basic, with a bearer token from ' +
+          'POST /api/v1/session, or (a browser) with the session cookie that POST /api/v1/session sets for ' +
+          '`{"user", "password"}`; a change made with the cookie carries its CSRF value as `X-Relto-CSRF`. ' +
+          'Every answer holds only what the signed-in person may read. The API names its ' +
           "own JSON properties in camelCase; the STIX objects it carries keep STIX's snake_case. Errors are " +
           '`{"error": {"code", "message", "path"}}`; a known address asked with another method is 405 with ' +
           '`Allow`, a body of another media type 415.',
@@ -132,9 +139,10 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
         securitySchemes: {
           basic: { type: 'http', scheme: 'basic' },
           bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'relto_session' },
         },
       },
-      security: [{ basic: [] }, { bearer: [] }],
+      security: [{ basic: [] }, { bearer: [] }, { session: [] }],
     },
     transformObject: (doc) => optionalBodies('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
@@ -145,17 +153,23 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
 
   // Everything else is made as a person.
   const authenticate = authenticator(node);
+  // A POST without a body (a custody action, an approval) is an empty object: its schema says what is needed.
+  const emptyBody = async (request: FastifyRequest) => {
+    if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {};
+  };
   await app.register(async (scope) => {
     scope.addHook('onRequest', authenticate);
     await scope.register(taxiiRoutes, { node, metrics, maxContentLength, maxPageSize });
   });
   await app.register(async (scope) => {
     scope.addHook('onRequest', authenticate);
-    // A POST without a body (a custody action, an approval) is an empty object: its schema says what is needed.
-    scope.addHook('preValidation', async (request) => {
-      if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {};
-    });
+    scope.addHook('preValidation', emptyBody);
     await scope.register(apiRoutes, { node, metrics, maxContentLength, maxPageSize });
+  });
+  // Sessions authenticate route by route: a browser signs in before it has anything to sign in with.
+  await app.register(async (scope) => {
+    scope.addHook('preValidation', emptyBody);
+    await scope.register(sessionRoutes, { node, authenticate });
   });
   registerTrackStream(app, node, opts.tracks);
   return app as unknown as ReltoApp;

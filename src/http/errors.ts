@@ -41,10 +41,13 @@ export function asReltoError(error: unknown, request?: FastifyRequest): ReltoErr
         `${at}/${extra.replaceAll('~', '~0').replaceAll('/', '~1')}`,
       );
     }
+    // A missing property is named by where it belongs, as a wrong one is.
+    const missing = first.keyword === 'required' ? first.params?.missingProperty : undefined;
+    const at = `${first.instancePath ?? ''}${typeof missing === 'string' ? `/${missing.replaceAll('~', '~0').replaceAll('/', '~1')}` : ''}`;
     return new ReltoError(
       'MALFORMED_REQUEST',
       `${where}${first.instancePath ?? ''} ${first.message ?? 'is not valid'}`,
-      first.instancePath ?? '',
+      at,
     );
   }
   if (e?.code && fastifyCodes[e.code]) {

@@ -241,6 +241,26 @@ describe('sign-in safety', () => {
     const unknown = await call(from, 'GET', '/api/v1/me', { authorization: `Bearer ${'x'.repeat(43)}` });
     expect(code(unknown)).toBe('UNAUTHENTICATED');
   });
+
+  it('a web session (the cookie) expires as a token does: 401 SESSION_EXPIRED on the API and on GET /session', async () => {
+    const from = '127.0.0.9';
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      remoteAddress: from,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ user: 'p-token', password: PASSWORD }),
+    });
+    expect(signedIn.statusCode).toBe(201);
+    const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+    expect((await call(from, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
+    clock += 3_600_000;
+    for (const path of ['/api/v1/me', '/api/v1/session']) {
+      const expired = await call(from, 'GET', path, { cookie });
+      expect(expired.status, path).toBe(401);
+      expect(code(expired), path).toBe('SESSION_EXPIRED');
+    }
+  });
 });
 
 describe('/metrics', () => {

@@ -140,6 +140,40 @@ describe('WebSocket track stream (/api/v1/tracks/stream)', () => {
     await expect(open(base, { authorization: 'Basic YW5hbHlzdDpub3Bl' })).rejects.toThrow('HTTP 401');
   });
 
+  it("a browser's session cookie opens the stream from the node's own pages, not from another origin (403 CSRF)", async () => {
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ user: 'analyst-low', password: 'low-password' }),
+    });
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const own = new URL(base).host;
+    const viaCookie = await open(`${base}?lang=en`, { cookie, origin: `http://${own}` });
+    await send(tracks('cookie', 'III', 1).map(serialiseCot).join(''));
+    await waitFor(() => viaCookie.got.length === 1);
+    expect(viaCookie.got[0]!.label.classification).toBe('III');
+    // Choosing a language is no change of access: the open stream goes on.
+    await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { cookie, 'x-relto-csrf': signIn.json().csrf, 'content-type': 'application/json' },
+      payload: JSON.stringify({ lang: 'ja' }),
+    });
+    const stillOpen = await Promise.race([
+      viaCookie.closed,
+      new Promise<'open'>((r) => setTimeout(() => r('open'), 200)),
+    ]);
+    expect(stillOpen).toBe('open');
+    viaCookie.ws.close();
+    // Another port of the same host is the same site to the browser, so the cookie would go along.
+    const other = `http://127.0.0.1:${Number(own.split(':')[1]) + 10}`;
+    await expect(open(base, { cookie, origin: other })).rejects.toThrow('HTTP 403');
+    await expect(open(base, { cookie: 'relto_session=not-a-session-token-at-all' })).rejects.toThrow(
+      'HTTP 401',
+    );
+  });
+
   it('R36: lowering the person’s clearance closes their stream at once (1008)', async () => {
     const analyst = await open(base, { authorization: basic('analyst') });
     await node.admin.setUser('analyst', { clearance: 'III' });

@@ -6,7 +6,7 @@ import { ReltoError } from '../errors/index.js';
 import { type Lang, readerLang, renderLabel } from '../label/index.js';
 import type { NodeService, Person } from '../node/index.js';
 import type { DeliveredTrack, TrackServices } from '../track/index.js';
-import { retryAfterOf, signInWith } from './auth.js';
+import { retryAfterOf, SESSION_COOKIE, signInWith, signInWithCookie } from './auth.js';
 import { BASIC_CHALLENGE } from './errors.js';
 
 export const TRACK_STREAM_PATH = '/api/v1/tracks/stream';
@@ -48,12 +48,36 @@ export interface TrackView {
 }
 
 /** Signs in as the API does (the same throttled, audited password check, R29). */
-async function signIn(node: NodeService, req: IncomingMessage, url: URL): Promise<Person | null> {
+async function signIn(
+  node: NodeService,
+  req: IncomingMessage,
+  url: URL,
+  cookies: (header: string) => Record<string, string | undefined>,
+): Promise<Person | null> {
   const header = req.headers.authorization;
   if (header !== undefined) return (await signInWith(node, header, req.socket.remoteAddress)).person;
-  // Browsers cannot set headers on a WebSocket: a session token may come as ?token=.
+  // Browsers cannot set headers on a WebSocket: a session token may come as ?token=, or the session cookie.
   const token = url.searchParams.get('token');
-  return token ? node.authenticateToken(token) : null;
+  if (token) return node.authenticateToken(token);
+  const session = req.headers.cookie ? cookies(req.headers.cookie)[SESSION_COOKIE] : undefined;
+  if (!session) return null;
+  // The browser sends the cookie whichever page opens the socket, and pages of other ports of the same host
+  // are the same site: only this node's own pages may open the stream with it.
+  if (!sameOrigin(req)) {
+    throw new ReltoError('CSRF', "the session cookie opens the track stream only from this node's own pages");
+  }
+  return signInWithCookie(node, session);
+}
+
+/** True when the request's Origin (which browsers always send on a WebSocket) is the host it was sent to. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser: no page could have sent it
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 /** Refuses the upgrade with the API's error envelope (and its status, challenge and Retry-After). */
@@ -73,7 +97,8 @@ function refuse(socket: Duplex, error: ReltoError): void {
 /**
  * `GET /api/v1/tracks/stream` as a WebSocket: the live tracks the signed-in person may read (decide(read) per
  * track in the node's track services, R31), as JSON TrackView messages, already stripped (R30). Signed in as
- * the API is (HTTP Basic or a bearer token, or `?token=` for browsers); a change of that person closes the
+ * the API is (HTTP Basic or a bearer token, or `?token=` or the session cookie of this node's own pages for
+ * browsers); a change of that person closes the
  * stream at once with 1008 (R36). `?lang=ko|ja|en` chooses the banner's language. Without `tracks` (the
  * node runs no track services) a stream closes at once with 1013.
  */
@@ -87,7 +112,7 @@ export function registerTrackStream(
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== TRACK_STREAM_PATH) return; // another upgrade handler's, or none
     socket.on('error', () => {});
-    signIn(node, req, url).then(
+    signIn(node, req, url, (header) => app.parseCookie(header)).then(
       (person) => {
         if (!person) {
           return refuse(

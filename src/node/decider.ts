@@ -215,7 +215,7 @@ export class Decider {
   }
 
   private plainPrincipal(): Principal {
-    const { version: _v, name: _n, ...principal } = this.person;
+    const { version: _v, name: _n, lang: _l, ...principal } = this.person;
     return principal;
   }
 

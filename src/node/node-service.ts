@@ -190,6 +190,14 @@ export class ReltoNode implements NodeService {
     return this.ctx.people.revokeToken(token);
   }
 
+  sessionCsrf(token: string): Promise<string> {
+    return this.ctx.people.sessionCsrf(token);
+  }
+
+  setLang(actor: Person, lang: string): Promise<Person> {
+    return this.ctx.people.setLang(actor, lang);
+  }
+
   refreshPerson(person: Person): Promise<Person | null> {
     return this.ctx.people.current(person.name);
   }

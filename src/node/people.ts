@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { AuditEntryInput } from '../audit/index.js';
 import { ReltoError } from '../errors/index.js';
+import { isLang, langs } from '../label/index.js';
 import { Role } from '../policy/schema.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import type { Store, User, UserPatch } from '../store/index.js';
@@ -59,6 +60,7 @@ export function personOf(user: User): Person {
     official: user.official,
     contractor: user.contractor,
     version: user.version,
+    lang: user.lang !== null && isLang(user.lang) ? user.lang : null,
   };
   return person;
 }
@@ -100,6 +102,8 @@ const ROLES = new Set<string>(Role.anyOf.map((r) => r.const as string));
 
 /** How long a bearer token lives unless `relto serve --token-hours` says otherwise: a working day. */
 export const DEFAULT_TOKEN_HOURS = 8;
+/** Where the node keeps the key its web sessions' CSRF values are made with. */
+const CSRF_KEY_META = 'web-session-csrf-key';
 /** Expired tokens are kept this long (so their use is answered "expired"), then swept. */
 const EXPIRED_KEPT_MS = 7 * 86_400_000;
 
@@ -442,6 +446,40 @@ export class People {
 
   async revokeToken(token: string): Promise<void> {
     await this.store.deleteSession(sha256Hex(token));
+  }
+
+  private csrfKey: Promise<Buffer> | null = null;
+
+  /** HMAC of the session token under the node's CSRF key (made once, kept in the node's data). */
+  async sessionCsrf(token: string): Promise<string> {
+    this.csrfKey ??= this.loadCsrfKey().catch((e: unknown) => {
+      this.csrfKey = null;
+      throw e;
+    });
+    return createHmac('sha256', await this.csrfKey)
+      .update(token)
+      .digest('base64url');
+  }
+
+  private async loadCsrfKey(): Promise<Buffer> {
+    const stored = await this.store.getMeta(CSRF_KEY_META);
+    if (stored) return Buffer.from(stored, 'base64');
+    await this.store.setMeta(CSRF_KEY_META, randomBytes(32).toString('base64'));
+    // Read back: of two processes making the key at once, both then use the one that stayed.
+    return Buffer.from((await this.store.getMeta(CSRF_KEY_META))!, 'base64');
+  }
+
+  /** The person's language for the web workspace; a preference, so open sessions and streams go on. */
+  async setLang(actor: Person, lang: string): Promise<Person> {
+    const current = await this.require(actor);
+    if (!isLang(lang)) {
+      throw new ReltoError(
+        'UNSUPPORTED_LANGUAGE',
+        `no language "${lang}": choose ${langs.join(', ')}`,
+        '/lang',
+      );
+    }
+    return personOf(await this.store.setUserLang(current.name, lang));
   }
 }
 

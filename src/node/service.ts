@@ -3,6 +3,8 @@
  * later the exchange, CoT and WebSocket). Every method acts as an authenticated person and every read goes
  * through decide() and redact(): the edges hold no rule (architecture: "one rule, one place").
  */
+
+import type { Lang } from '../label/index.js';
 import type { Answer, DecisionRequest, Principal } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import type {
@@ -19,6 +21,8 @@ export interface Person extends Principal {
   name: string;
   /** The store's user version when this view was made; any change makes it stale (R36). */
   version: number;
+  /** The language the person chose for the web workspace, or null (then their party's); not an access attribute. */
+  lang?: Lang | null;
 }
 
 /** TAXII 2.1 object filters as the node understands them. */
@@ -182,6 +186,13 @@ export interface NodeService {
   authenticateToken(token: string): Promise<Person | null>;
   issueToken(person: Person, kind: 'session' | 'token'): Promise<{ token: string; expiresAt: string }>;
   revokeToken(token: string): Promise<void>;
+  /**
+   * The CSRF value of a web session's token: an HMAC under a key the node keeps in its data, so no one
+   * without that key can compute it from the cookie, and it stays the same across restarts.
+   */
+  sessionCsrf(token: string): Promise<string>;
+  /** Sets the person's language (ko, ja, en; UNSUPPORTED_LANGUAGE otherwise) and answers their current view. */
+  setLang(actor: Person, lang: string): Promise<Person>;
   /** The person's current view, or null when disabled/removed: streams call this to re-check (R36). */
   refreshPerson(person: Person): Promise<Person | null>;
   /** Subscribe to changes of people (clearance, roles, need-to-know, disable); returns unsubscribe. */

@@ -30,6 +30,8 @@ export interface UserTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** The person's language for the web workspace (ko, ja, en), null when unset (0006). */
+  lang: string | null;
 }
 
 export interface SessionTable {

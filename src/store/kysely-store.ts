@@ -114,6 +114,9 @@ class KyselyStore implements Store {
   updateUser(name: string, patch: UserPatch): Promise<User> {
     return people.updateUser(this.scope, name, patch);
   }
+  setUserLang(name: string, lang: string | null): Promise<User> {
+    return people.setUserLang(this.scope, name, lang);
+  }
   createSession(session: Omit<Session, 'createdAt'> & { createdAt?: string }): Promise<void> {
     return people.createSession(this.scope, session);
   }

@@ -171,6 +171,13 @@ export function coreTables(dialect: DialectName): Migration {
   };
 }
 
+/** 0006: the language a person chose for the web workspace (null: the node's party's). */
+export const personLang: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('users').addColumn('lang', 'text').execute();
+  },
+};
+
 /** Runs every pending migration (tracked by Kysely in `relto_migrations`); throws if one fails. */
 export async function migrate(
   db: Kysely<unknown>,

@@ -22,6 +22,7 @@ function toUser(row: Selectable<UserTable>): User {
     version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    lang: row.lang ?? null,
   };
 }
 
@@ -45,6 +46,7 @@ export async function createUser(scope: Scope, user: NewUser): Promise<User> {
         version: 1,
         created_at: at,
         updated_at: at,
+        lang: user.lang ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -76,6 +78,18 @@ export async function updateUser(scope: Scope, name: string, patch: UserPatch): 
   const row = await scope.db
     .updateTable('users')
     .set({ ...(set as Partial<UserTable>), updated_at: scope.nowIso(), version: sql<number>`version + 1` })
+    .where('name', '=', name)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new ReltoError('NOT_FOUND', `no user named ${name}`);
+  return toUser(row);
+}
+
+/** The person's language; the version stays, since a preference grants and removes nothing (R36). */
+export async function setUserLang(scope: Scope, name: string, lang: string | null): Promise<User> {
+  const row = await scope.db
+    .updateTable('users')
+    .set({ lang, updated_at: scope.nowIso() })
     .where('name', '=', name)
     .returningAll()
     .executeTakeFirst();

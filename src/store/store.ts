@@ -216,10 +216,16 @@ export interface User {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The language the person chose for the web workspace (ko, ja, en), or null: a preference, not an access attribute. */
+  lang: string | null;
 }
 
-export type NewUser = Omit<User, 'version' | 'createdAt' | 'updatedAt' | 'disabled'> & { disabled?: boolean };
-export type UserPatch = Partial<Omit<User, 'name' | 'version' | 'createdAt' | 'updatedAt'>>;
+export type NewUser = Omit<User, 'version' | 'createdAt' | 'updatedAt' | 'disabled' | 'lang'> & {
+  disabled?: boolean;
+  lang?: string | null;
+};
+/** What changes a user's access (bumps its version, R36); the language is set with `setUserLang`. */
+export type UserPatch = Partial<Omit<User, 'name' | 'version' | 'createdAt' | 'updatedAt' | 'lang'>>;
 
 export interface Session {
   tokenHash: string;
@@ -385,6 +391,8 @@ export interface Store {
   getUser(name: string): Promise<User | null>;
   listUsers(): Promise<User[]>;
   updateUser(name: string, patch: UserPatch): Promise<User>;
+  /** Sets the person's language without bumping the version: a preference does not cut open sessions. */
+  setUserLang(name: string, lang: string | null): Promise<User>;
 
   // sessions and API tokens (by hash; the caller makes and hashes the token)
   createSession(session: Omit<Session, 'createdAt'> & { createdAt?: string }): Promise<void>;

@@ -81,7 +81,7 @@ function sameTracks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean
 }
 
 function principalOf(p: Person): Principal {
-  const { name: _n, version: _v, ...principal } = p;
+  const { name: _n, version: _v, lang: _l, ...principal } = p;
   return principal;
 }
 

@@ -45,7 +45,6 @@ import {
   VersionList,
 } from './item-schemas.js';
 import { labelOfMarking } from './marking-body.js';
-import { Me, Token } from './people-schemas.js';
 import {
   ApproveBody,
   ConsentAnswerBody,
@@ -57,7 +56,7 @@ import {
   ReleaseRequest,
   ReleaseRequests,
 } from './release-schemas.js';
-import { apiErrors, Bundle, EmptyBody, NoContent, RequestParams } from './shared-schemas.js';
+import { apiErrors, Bundle, NoContent, RequestParams } from './shared-schemas.js';
 
 export interface ApiOptions {
   node: NodeService;
@@ -101,48 +100,6 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   const app = parent.withTypeProvider<TypeBoxProvider>();
   const { node, metrics, maxPageSize } = opts;
   const p = '/api/v1';
-
-  // sessions: a bearer token for the CLI client (issued against HTTP Basic)
-  app.post(
-    `${p}/session`,
-    {
-      schema: {
-        tags: ['session'],
-        summary: 'Issue a bearer token',
-        body: EmptyBody,
-        response: { 201: Token, ...errors },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await node.issueToken(personOf(request), 'token')),
-  );
-  app.delete(
-    `${p}/session`,
-    {
-      schema: {
-        tags: ['session'],
-        summary: 'Revoke the bearer token of this request',
-        response: { 204: NoContent, ...errors },
-      },
-    },
-    async (request, reply) => {
-      if (request.bearer) await node.revokeToken(request.bearer);
-      return reply.code(204).send(null);
-    },
-  );
-  app.get(
-    `${p}/me`,
-    { schema: { tags: ['session'], summary: 'The signed-in person', response: { 200: Me, ...errors } } },
-    async (request) => {
-      const me = personOf(request);
-      return {
-        name: me.name,
-        party: me.party,
-        clearance: me.clearance,
-        roles: me.roles,
-        ...(me.designations ? { designations: me.designations } : {}),
-      };
-    },
-  );
 
   // items
   app.post(

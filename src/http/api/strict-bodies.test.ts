@@ -17,6 +17,7 @@ const LABEL = { originator: 'KOR', classification: 'II' };
 /** A body each route accepts as to its form (what the node then does with it does not matter here). */
 const validBodies: Record<string, unknown> = {
   'POST /api/v1/session': {},
+  'PATCH /api/v1/me': { lang: 'en' },
   'POST /api/v1/items': { type: 'bundle', id: 'bundle--6f1d3c52-2d0e-4f7c-9a35-1f8e4b6a2c10', objects: [] },
   'POST /api/v1/search': { text: 'launch' },
   'POST /api/v1/items/{id}/custody/{action}': { details: { reason: 'briefing' } },
@@ -82,7 +83,7 @@ describe('request bodies refuse properties their route does not define (contract
     // The property mistaken for another route's (a consent answer does take `refuse`).
     const extra = route.endsWith('/answer') ? 'approve' : 'refuse';
     const res = await app.inject({
-      method: 'POST',
+      method: route.split(' ')[0] as 'POST' | 'PATCH',
       url: url(route) + (taxii ? '/' : ''),
       headers: {
         authorization: auth,

@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { ReltoError } from '../../errors/index.js';
+import { isLang, type Lang } from '../../label/index.js';
 import type { Label } from '../../label/schema.js';
 import type {
   AuditHeadView,
@@ -64,7 +65,11 @@ export class FakeNode implements NodeService {
   readonly identityId = partyIdentityId('KOR');
   readonly collectionId = randomUUID();
 
-  private readonly people = new Map<string, FakePerson & { version: number; disabled: boolean }>();
+  private readonly people = new Map<
+    string,
+    FakePerson & { version: number; disabled: boolean; lang: Lang | null }
+  >();
+  private readonly csrfKey = randomBytes(32);
   private readonly tokens = new Map<string, string>();
   private readonly rows: Row[] = [];
   private readonly markings = new Map<string, StixObject>();
@@ -77,7 +82,7 @@ export class FakeNode implements NodeService {
   private clock = Date.parse('2026-03-01T00:00:00.000Z');
 
   constructor(people: FakePerson[]) {
-    for (const p of people) this.people.set(p.name, { ...p, version: 1, disabled: false });
+    for (const p of people) this.people.set(p.name, { ...p, version: 1, disabled: false, lang: null });
   }
 
   /** R36 in the fake: a change is seen by the next request of every open token. */
@@ -108,13 +113,14 @@ export class FakeNode implements NodeService {
       roles: p.roles,
       official: true,
       version: p.version,
+      lang: p.lang,
     };
   }
 
   private principal(person: Person): Principal {
     const fresh = this.personNamed(person.name);
     if (!fresh) throw new ReltoError('UNAUTHENTICATED');
-    const { name: _n, version: _v, ...principal } = fresh;
+    const { name: _n, version: _v, lang: _l, ...principal } = fresh;
     return principal;
   }
 
@@ -225,6 +231,15 @@ export class FakeNode implements NodeService {
   }
   async revokeToken(token: string): Promise<void> {
     this.tokens.delete(token);
+  }
+  async sessionCsrf(token: string): Promise<string> {
+    return createHmac('sha256', this.csrfKey).update(token).digest('base64url');
+  }
+  async setLang(actor: Person, lang: string): Promise<Person> {
+    const p = this.people.get(this.principal(actor).id)!;
+    if (!isLang(lang)) throw new ReltoError('UNSUPPORTED_LANGUAGE', `no language "${lang}"`, '/lang');
+    p.lang = lang;
+    return this.personNamed(p.name)!;
   }
   async refreshPerson(person: Person): Promise<Person | null> {
     return this.personNamed(person.name);

@@ -4,7 +4,7 @@ import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { kyselyStore } from '../kysely-store.js';
-import { coreTables, exchangeRowShapes, exec, migrate } from '../migrations.js';
+import { coreTables, exchangeRowShapes, exec, migrate, personLang } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { termHasher } from './hashed-terms.js';
 import { searchIndexPostgres } from './search-index.js';
@@ -165,6 +165,7 @@ export async function openPostgresStore(
         '0003_exchange': exchangeTable('postgres'),
         '0004_inline_rows': inlineRows,
         '0005_exchange_row_shapes': exchangeRowShapes,
+        '0006_person_lang': personLang,
       },
       schema,
     );

@@ -58,6 +58,16 @@ export function peopleTests(withStore: WithStore): void {
           code: 'NOT_FOUND',
         });
       }));
+
+    it('keeps a language per person, null until chosen, without bumping the version', () =>
+      withStore(async (store) => {
+        expect((await store.createUser(alice)).lang).toBeNull();
+        const chosen = await store.setUserLang('alice', 'ja');
+        expect(chosen).toMatchObject({ lang: 'ja', version: 1 });
+        expect((await store.getUser('alice'))?.lang).toBe('ja');
+        expect((await store.setUserLang('alice', null)).lang).toBeNull();
+        await expect(store.setUserLang('nobody', 'en')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      }));
   });
 
   it('finds sessions by token hash until they expire, and deletes them per person', () => {
