@@ -45,6 +45,7 @@ import {
   VersionList,
 } from './item-schemas.js';
 import { labelOfMarking } from './marking-body.js';
+import { registryRoutes } from './registry-routes.js';
 import {
   ApproveBody,
   ConsentAnswerBody,
@@ -484,6 +485,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
   await alarmRoutes(parent, { node });
+  await registryRoutes(parent, { node });
   app.get(
     `${p}/exchange/compromises`,
     {
