@@ -17,9 +17,11 @@ import {
   registerMetricsRoute,
 } from './metrics.js';
 import { optionalBodies } from './openapi.js';
+import { securityHeaders } from './security-headers.js';
 import { apiRootPath, taxiiRoutes } from './taxii/routes.js';
 import type { TypeBoxProvider } from './type-provider.js';
 import { validatorCompiler } from './validation.js';
+import { webWorkspace } from './web.js';
 import { registerTrackStream, type TrackStreamSource } from './ws.js';
 
 /** TAXII 2.1 asks for at least 16 MiB (contracts §7); this node takes twice that by default. */
@@ -41,13 +43,15 @@ export interface AppOptions {
   https?: { cert: string | Buffer; key: string | Buffer };
   /** The node's track services, streamed at /api/v1/tracks/stream; absent, that stream says they are not running. */
   tracks?: TrackStreamSource;
+  /** The built web workspace to serve at `/` (default: `dist/web` of the package); tests give a folder of their own. */
+  webRoot?: string;
 }
 
 export type ReltoApp = FastifyInstance & { metrics: HttpMetrics };
 
 /**
- * The node's HTTP edge: TAXII 2.1 at /taxii2/, the node API at /api/v1/, OpenAPI at /docs, Prometheus
- * text at /metrics and /healthz. Routes are thin: every answer comes from `node` acting as the person
+ * The node's HTTP edge: the web workspace at /, TAXII 2.1 at /taxii2/, the node API at /api/v1/, OpenAPI
+ * at /docs, Prometheus text at /metrics and /healthz. Routes are thin: every answer comes from `node` acting as the person
  * who signed in (HTTP Basic, a bearer token, or the web workspace's session cookie).
  *
  * @example const app = await buildApp(node); await app.listen({ host: '127.0.0.1', port: 7410 });
@@ -119,6 +123,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     );
   });
   instrument(app, metrics);
+  securityHeaders(app);
 
   await app.register(swagger, {
     openapi: {
@@ -171,6 +176,7 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     scope.addHook('preValidation', emptyBody);
     await scope.register(sessionRoutes, { node, authenticate });
   });
+  await app.register(webWorkspace, opts.webRoot !== undefined ? { root: opts.webRoot } : {});
   registerTrackStream(app, node, opts.tracks);
   return app as unknown as ReltoApp;
 }
