@@ -149,6 +149,31 @@ describe('relto demo (contracts §8)', () => {
     for (const p of [manifest.ca, manifest.takClient.cert, manifest.takClient.key]) {
       expect(existsSync(join(demoDir, p))).toBe(true);
     }
+
+    // The web workspace: each node's address in the manifest and on screen, with who to sign in as.
+    expect(manifest.nodes.KOR!.web).toBe(`http://127.0.0.1:${BASE}/`);
+    expect(manifest.nodes.USA!.web).toBe(`http://127.0.0.1:${BASE + 20}/`);
+    for (const node of Object.values(manifest.nodes)) expect(demo.output()).toContain(`web ${node.web}`);
+    const officer = (party: string) => manifest.nodes[party]!.people.find((p) => p.name === 'officer')!;
+    expect(demo.output()).toMatch(
+      new RegExp(`officer +releasing-officer +${officer('KOR').password} +${officer('JPN').password}`),
+    );
+    const webSignIn = await fetch(`${manifest.nodes.KOR!.http}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'officer', password: officer('KOR').password }),
+    });
+    expect(webSignIn.status).toBe(201);
+    expect(webSignIn.headers.get('set-cookie')).toMatch(/^relto_session=[^;]+;.*HttpOnly/);
+    expect(((await webSignIn.json()) as { person: { roles: string[] } }).person.roles).toEqual([
+      'releasing-officer',
+    ]);
+    const webPage = await fetch(manifest.nodes.KOR!.web);
+    // The page, or (in a checkout where the web workspace was not built) a 503 saying so.
+    expect(webPage.status === 200 || (webPage.status === 503 && /not built/.test(await webPage.text()))).toBe(
+      true,
+    );
+    expect(webPage.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const state = JSON.parse(readFileSync(join(demoDir, 'state.json'), 'utf8')) as State;
 
     // R11, R15: the forward played to the end: the US analyst reads Korea's report through Korea's consent.

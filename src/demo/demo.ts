@@ -47,7 +47,10 @@ const DEMO_PEOPLE: { name: string; roles: Role[]; tier: 'S' | 'C' }[] = [
 export interface Manifest {
   /** Written once the scenario has been played (contracts §8). */
   ready: true;
-  nodes: Record<string, { http: string; cotTls: number; cotTcp: number; data: string; people: DemoPerson[] }>;
+  nodes: Record<
+    string,
+    { http: string; web: string; cotTls: number; cotTcp: number; data: string; people: DemoPerson[] }
+  >;
   ca: string;
   takClient: { cert: string; key: string };
 }
@@ -148,6 +151,7 @@ function manifestOf(state: State, base: number): Manifest {
           party,
           {
             http: `http://127.0.0.1:${p.http}`,
+            web: `http://127.0.0.1:${p.http}/`,
             cotTls: p.cotTls,
             cotTcp: p.cotTcp,
             data: party.toLowerCase(),
@@ -159,6 +163,36 @@ function manifestOf(state: State, base: number): Manifest {
     ca: 'ca/ca.crt',
     takClient: { cert: 'tak/client.crt', key: 'tak/client.key' },
   };
+}
+
+/**
+ * Who to sign in as, one row per person: the same names on every node, each node with its own passwords.
+ * The browser keeps one cookie per host whatever the port, so one browser window holds one node's session.
+ */
+export function peopleTable(manifest: Manifest): string[] {
+  const parties = Object.keys(manifest.nodes);
+  const names = manifest.nodes[parties[0]!]!.people;
+  const rows = [
+    ['person', 'roles', ...parties.map((p) => `${p} password`)],
+    ...names.map((person) => [
+      person.name,
+      person.roles.join(', '),
+      ...parties.map(
+        (party) => manifest.nodes[party]!.people.find((x) => x.name === person.name)?.password ?? '',
+      ),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return [
+    '  sign in as (a private window per node: a browser keeps one session per host, whatever the port):',
+    ...rows.map(
+      (r) =>
+        `    ${r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}`,
+    ),
+  ];
 }
 
 /** Runs the demo until SIGINT/SIGTERM/SIGHUP; resolves when all three nodes have stopped. */
@@ -239,9 +273,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   for (const party of PARTIES) {
     const m = manifest.nodes[party]!;
     const exchange = `https://127.0.0.1:${ports(base, party).exchange}`;
-    log(`  ${party}  ${m.http}   (TAXII ${m.http}/taxii2/, API docs ${m.http}/docs, exchange ${exchange})`);
-    log(`       sign in as: ${m.people.map((p) => `${p.name} / ${p.password}`).join(',  ')}`);
+    log(
+      `  ${party}  web ${m.web}   (TAXII ${m.http}/taxii2/, API docs ${m.http}/docs, exchange ${exchange})`,
+    );
   }
+  log('');
+  for (const l of peopleTable(manifest)) log(l);
   log('');
   log('  scenario, as it stands now:');
   for (const l of lines) log(l);
