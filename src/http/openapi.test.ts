@@ -72,6 +72,20 @@ describe('the OpenAPI document at /docs/json', () => {
     expect(problems).toEqual([]);
   });
 
+  it('documents the web workspace’s routes: sessions, the person’s language, the registry', () => {
+    expect(Object.keys(spec.paths['/api/v1/session']!).sort()).toEqual(['delete', 'get', 'post']);
+    expect(Object.keys(spec.paths['/api/v1/me']!).sort()).toEqual(['get', 'patch']);
+    expect(
+      spec.paths['/api/v1/registry']!.get!.responses!['200']!.content!['application/json']!.schema,
+    ).toMatchObject({ properties: { parties: expect.any(Object), agreements: expect.any(Object) } });
+    const signIn = spec.paths['/api/v1/session']!.post!.requestBody!.content!['application/json']!.schema;
+    expect(signIn).toMatchObject({ properties: { user: expect.any(Object), password: expect.any(Object) } });
+    // The pages themselves are no API: they stay out of the document.
+    expect(
+      Object.keys(spec.paths).filter((p) => p === '/' || p.startsWith('/inbox') || p.startsWith('/assets')),
+    ).toEqual([]);
+  });
+
   it("names the node API's own JSON properties in camelCase (STIX objects inside keep STIX's names)", () => {
     const odd: string[] = [];
     let named = 0;
