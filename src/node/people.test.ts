@@ -57,6 +57,7 @@ for (const dialect of DIALECTS) {
           official: false,
           contractor: true,
           version: 1,
+          lang: null,
         });
         await expect(
           node.admin.addUser({ name: 'jo', password: PASSWORD, clearance: 'II', roles: [] }),
@@ -135,6 +136,53 @@ for (const dialect of DIALECTS) {
         await node.revokeToken(token);
         expect(await node.authenticateToken(token)).toBeNull();
         expect(await node.authenticateToken('x'.repeat(43))).toBeNull();
+      } finally {
+        await node.close();
+      }
+    });
+
+    it("a web session's CSRF value is the node's keyed digest of its token: one per session, the same after a restart", async () => {
+      h = await makeNode(dialect);
+      let node = await h.open();
+      let a: string;
+      let csrf: string;
+      try {
+        const people = await addKorPeople(node);
+        a = (await node.issueToken(people.analyst!, 'session')).token;
+        const b = (await node.issueToken(people.analyst!, 'session')).token;
+        csrf = await node.sessionCsrf(a);
+        expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(await node.sessionCsrf(a)).toBe(csrf);
+        expect(await node.sessionCsrf(b)).not.toBe(csrf);
+      } finally {
+        await node.close();
+      }
+      node = await h.open();
+      try {
+        expect(await node.sessionCsrf(a)).toBe(csrf);
+      } finally {
+        await node.close();
+      }
+    });
+
+    it('a person chooses their language (ko, ja, en) without changing their version, so nothing open is cut', async () => {
+      h = await makeNode(dialect);
+      const node = await h.open();
+      try {
+        const people = await addKorPeople(node);
+        const changed: string[] = [];
+        node.onPersonChanged((name) => changed.push(name));
+        const analyst = people.analyst!;
+        const chosen = await node.setLang(analyst, 'ja');
+        expect(chosen).toMatchObject({ name: 'analyst', lang: 'ja', version: analyst.version });
+        expect((await node.refreshPerson(analyst))?.lang).toBe('ja');
+        await expect(node.setLang(analyst, 'fr')).rejects.toMatchObject({
+          code: 'UNSUPPORTED_LANGUAGE',
+          path: '/lang',
+        });
+        expect(changed).toEqual([]);
+        await node.admin.setUser('analyst', { disabled: true });
+        await expect(node.setLang(analyst, 'en')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
       } finally {
         await node.close();
       }
