@@ -252,6 +252,14 @@ export class Decider {
     return roles.some((r) => this.person.roles.includes(r));
   }
 
+  /**
+   * R35: may the person see this audit entry? Security officers and administrators read the whole log;
+   * anyone else only the entries of their own acts (the signed head and proofs are hashes, shown to all).
+   */
+  maySeeAuditEntry(entry: { actor: string }): boolean {
+    return this.may('read-audit') || entry.actor === this.person.name;
+  }
+
   /** Refuses (FORBIDDEN) a person whose roles do not allow the node-level `action`. */
   require(action: NodeAction): void {
     if (this.may(action)) return;

@@ -135,6 +135,10 @@ export interface AuditHeadView {
   rootHash: string;
   timestamp: string;
   signature: string;
+  /** The log's owner (the node's party): signed with the head. */
+  origin: string;
+  /** The Ed25519 public key the head verifies with, as a JWK. */
+  publicKey: { kty: 'OKP'; crv: 'Ed25519'; x: string };
 }
 
 /** The exchange between nodes as the edges use it (contracts §5 client release/approve/consent, §9). */
@@ -224,7 +228,7 @@ export interface NodeService {
   // decisions asked directly (`relto client decide`): always for the signed-in person (§5)
   decideFor(actor: Person, request: Omit<DecisionRequest, 'principal'>): Promise<Answer>;
 
-  // audit (R29, R35: security officers and administrators only)
+  // audit (R29, R35: security officers and administrators read the log; anyone else their own entries and the head)
   auditHead(actor: Person): Promise<AuditHeadView>;
   auditEntries(actor: Person, from: number, to: number): Promise<{ index: number; entry: unknown }[]>;
   inclusionProof(

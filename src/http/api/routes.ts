@@ -379,7 +379,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     },
   );
 
-  // audit (R29, R35: security officers and administrators only; the node refuses others)
+  // audit (R29, R35: the node shows a person who is not an auditor only their own entries)
   app.get(
     `${p}/audit/head`,
     { schema: { tags: ['audit'], summary: 'The signed tree head', response: { 200: AuditHead, ...errors } } },
