@@ -249,7 +249,9 @@ export default function MapScreen() {
             ref={box}
             className="map-box"
             role="img"
-            aria-label={t('image', { count: frame.current.drawn < 0 ? count : frame.current.drawn })}
+            aria-label={t('image', {
+              n: formatNumber(frame.current.drawn < 0 ? count : frame.current.drawn, lang),
+            })}
             aria-describedby="map-keys"
             // biome-ignore lint/a11y/noNoninteractiveTabindex: the map pans and zooms with the keyboard
             tabIndex={0}
@@ -307,7 +309,7 @@ export default function MapScreen() {
               </button>
             )}
           </div>
-          <h2 id="tracks-heading">{t('count', { count, formatted: formatNumber(count, lang) })}</h2>
+          <h2 id="tracks-heading">{t('count', { n: formatNumber(count, lang) })}</h2>
           {list.length === 0 && <p>{t('none')}</p>}
           <ul aria-label={t('tracks')} className="map-tracks">
             {list.map((s) => (
@@ -335,7 +337,7 @@ export default function MapScreen() {
               </li>
             ))}
           </ul>
-          {count > list.length && <p>{t('more', { count: count - list.length })}</p>}
+          {count > list.length && <p>{t('more', { n: formatNumber(count - list.length, lang) })}</p>}
         </div>
       </div>
     </>
