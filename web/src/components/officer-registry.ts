@@ -12,6 +12,8 @@ export interface RegistryParty {
   code: string;
   name: Record<string, string>;
   levels: RegistryLevel[];
+  /** Legal designations that sit in a tier beside a level (Japan's 特定秘密), named like levels. */
+  designations?: Omit<RegistryLevel, 'rank'>[];
 }
 export interface RegistryAgreement {
   id: string;

@@ -109,7 +109,8 @@ function Equivalence({ agreement: a, parties }: { agreement: RegistryAgreement; 
           <tr key={row.tier}>
             <th scope="row">{t(`tiers.${row.tier}`, { defaultValue: row.tier })}</th>
             {a.parties.map((p) => {
-              const levels = parties.find((x) => x.code === p)?.levels ?? [];
+              const party = parties.find((x) => x.code === p);
+              const levels = [...(party?.levels ?? []), ...(party?.designations ?? [])];
               const ids = row.levels[p] ?? [];
               return (
                 <td key={p}>
