@@ -34,7 +34,7 @@ const A_YEAR_MS = 365 * 86_400_000;
 
 const NOT_BUILT =
   'The web workspace is not built on this node: dist/web/index.html is missing.\n' +
-  'Build it in the relto package folder (its vite build writes dist/web/), then reload this page.\n' +
+  'Build it with `npm run build` in the relto package folder (its vite build writes dist/web/), then reload.\n' +
   'The API (/api/v1), TAXII (/taxii2) and their description (/docs) work without it.\n';
 
 /**

@@ -45,6 +45,8 @@ import {
   VersionList,
 } from './item-schemas.js';
 import { labelOfMarking } from './marking-body.js';
+import { partnerRoutes } from './partner-routes.js';
+import { peopleRoutes } from './people-routes.js';
 import { registryRoutes } from './registry-routes.js';
 import {
   ApproveBody,
@@ -337,7 +339,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     },
   );
 
-  // audit (R29, R35: security officers and administrators only; the node refuses others)
+  // audit (R29, R35: the node shows a person who is not an auditor only their own entries)
   app.get(
     `${p}/audit/head`,
     { schema: { tags: ['audit'], summary: 'The signed tree head', response: { 200: AuditHead, ...errors } } },
@@ -485,6 +487,8 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
   await alarmRoutes(parent, { node });
+  await peopleRoutes(parent, { node });
+  await partnerRoutes(parent, { node });
   await registryRoutes(parent, { node });
   app.get(
     `${p}/exchange/compromises`,

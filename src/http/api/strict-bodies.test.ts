@@ -32,6 +32,7 @@ const validBodies: Record<string, unknown> = {
   'POST /api/v1/consent-requests/{id}/answer': {},
   'POST /api/v1/exchange/alarms/{id}/clear': { note: 'raised by a mistaken partner replacement' },
   'POST /taxii2/kor/collections/{collection}/objects': { objects: [] },
+  'PATCH /api/v1/people/{name}': { clearance: 'III' },
 };
 
 let app: ReltoApp;
@@ -70,7 +71,8 @@ function url(route: string): string {
     .split(' ')[1]!
     .replace('{collection}', collection)
     .replace('{action}', 'copy')
-    .replace('{id}', 'report--x');
+    .replace('{id}', 'report--x')
+    .replace('{name}', 'analyst');
 }
 
 describe('request bodies refuse properties their route does not define (contracts §7)', () => {

@@ -1,0 +1,125 @@
+import { type ComponentType, lazy } from 'react';
+
+/** The roles a person can hold (the node's `Role`). */
+export type Role = 'analyst' | 'releasing-officer' | 'security-officer' | 'watch-officer' | 'admin';
+
+export interface Screen {
+  /** The navigation key (`common:nav.<key>`) and the folder under `screens/`. */
+  key: string;
+  /** The path pattern (`/items/:id`). */
+  path: string;
+  /** Roles that see the screen in the navigation and may open it; the server still decides every request. */
+  roles: readonly Role[] | 'everyone';
+  /** Shown in the navigation. */
+  nav: boolean;
+  component: ComponentType<{ params: Record<string, string> }>;
+}
+
+const ALL: Role[] = ['analyst', 'releasing-officer', 'security-officer', 'watch-officer', 'admin'];
+const READERS: Role[] = ['analyst', 'releasing-officer', 'security-officer'];
+
+// Each screen is its own chunk: the first screen loads only what it shows (the map's data loads with /map).
+export const SCREENS: Screen[] = [
+  {
+    key: 'inbox',
+    path: '/inbox',
+    roles: READERS,
+    nav: true,
+    component: lazy(() => import('../screens/inbox/index.js')),
+  },
+  {
+    key: 'reader',
+    path: '/items/:id',
+    roles: READERS,
+    nav: false,
+    component: lazy(() => import('../screens/reader/index.js')),
+  },
+  {
+    key: 'write',
+    path: '/write',
+    roles: ['analyst'],
+    nav: true,
+    component: lazy(() => import('../screens/write/index.js')),
+  },
+  {
+    key: 'search',
+    path: '/search',
+    roles: READERS,
+    nav: true,
+    component: lazy(() => import('../screens/search/index.js')),
+  },
+  {
+    key: 'releases',
+    path: '/releases',
+    roles: ['analyst', 'releasing-officer'],
+    nav: true,
+    component: lazy(() => import('../screens/releases/index.js')),
+  },
+  {
+    key: 'consents',
+    path: '/consents',
+    roles: ['releasing-officer'],
+    nav: true,
+    component: lazy(() => import('../screens/consents/index.js')),
+  },
+  {
+    key: 'custody',
+    path: '/custody',
+    roles: ['security-officer'],
+    nav: true,
+    component: lazy(() => import('../screens/custody/index.js')),
+  },
+  {
+    key: 'compromises',
+    path: '/compromises',
+    roles: ['security-officer'],
+    nav: true,
+    component: lazy(() => import('../screens/compromises/index.js')),
+  },
+  {
+    key: 'people',
+    path: '/people',
+    roles: ['security-officer', 'admin'],
+    nav: true,
+    component: lazy(() => import('../screens/people/index.js')),
+  },
+  {
+    key: 'map',
+    path: '/map',
+    roles: ['watch-officer', 'analyst'],
+    nav: true,
+    component: lazy(() => import('../screens/map/index.js')),
+  },
+  {
+    key: 'audit',
+    path: '/audit',
+    roles: 'everyone',
+    nav: true,
+    component: lazy(() => import('../screens/audit/index.js')),
+  },
+  {
+    key: 'agreements',
+    path: '/agreements',
+    roles: ['admin', 'releasing-officer', 'security-officer'],
+    nav: true,
+    component: lazy(() => import('../screens/agreements/index.js')),
+  },
+  {
+    key: 'partners',
+    path: '/partners',
+    roles: ['admin'],
+    nav: true,
+    component: lazy(() => import('../screens/partners/index.js')),
+  },
+];
+
+export function mayUse(screen: Pick<Screen, 'roles'>, roles: readonly string[]): boolean {
+  return screen.roles === 'everyone' || screen.roles.some((r) => roles.includes(r));
+}
+
+/** Where a person lands after signing in: the first screen their roles may use. */
+export function homeOf(roles: readonly string[]): string {
+  return SCREENS.find((s) => s.nav && mayUse(s, roles))?.path ?? '/audit';
+}
+
+export { ALL as ALL_ROLES };
