@@ -65,7 +65,7 @@ describe('the node HTTP edge', () => {
       h.api('analyst', 'GET', '/api/v1/items?limit=0'),
       h.api('analyst', 'GET', '/api/v1/items/report--00000000-0000-4000-8000-000000000000'),
       h.api('analyst', 'DELETE', '/api/v1/items/report--00000000-0000-4000-8000-000000000000'),
-      h.api('analyst', 'GET', '/api/v1/audit/head'),
+      h.api('analyst', 'GET', '/api/v1/people'),
       h.api('analyst', 'POST', '/api/v1/items', { objects: [{ type: 'report' }] }),
       h.api('analyst', 'POST', '/api/v1/releases', { item: 'x', to: 'JPN' }),
       h.api('analyst', 'POST', '/api/v1/search', { text: 1 }),
