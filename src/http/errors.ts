@@ -77,10 +77,20 @@ export function isTaxiiRequest(request: FastifyRequest): boolean {
   );
 }
 
+/**
+ * Whether a 401 should carry the Basic challenge: yes for programs and for a page the person opened, no for a
+ * page's own script (a browser's `Sec-Fetch-Mode` other than navigate), which would otherwise make the browser
+ * open its own password dialog over the web workspace's sign-in.
+ */
+export function wantsChallenge(headers: Record<string, string | string[] | undefined>): boolean {
+  const mode = headers['sec-fetch-mode'];
+  return mode === undefined || mode === 'navigate';
+}
+
 /** Sends `error` as `{"error": {code, message, path}}`, or as a TAXII error message on TAXII routes. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ReltoError): FastifyReply {
   const status = errorCodes[error.code].status;
-  if (status === 401 && !reply.hasHeader('www-authenticate'))
+  if (status === 401 && !reply.hasHeader('www-authenticate') && wantsChallenge(request.headers))
     reply.header('www-authenticate', BASIC_CHALLENGE);
   const wait = retryAfterOf(error);
   if (wait !== null) reply.header('retry-after', String(wait));

@@ -114,6 +114,22 @@ describe('web sign-in (POST /api/v1/session with a name and password)', () => {
     expect(half.json().error.path).toBe('/password');
   });
 
+  it("a page's script gets its 401 without the Basic challenge (no browser password dialog over the sign-in); programs keep it", async () => {
+    const fromScript = { 'sec-fetch-mode': 'cors', 'content-type': 'application/json' };
+    for (const [method, url, payload] of [
+      ['GET', '/api/v1/session', undefined],
+      ['GET', '/api/v1/me', undefined],
+      ['POST', '/api/v1/session', JSON.stringify({ user: 'analyst', password: 'not-the-password' })],
+    ] as const) {
+      const res = await app.inject({ method, url, headers: fromScript, ...(payload ? { payload } : {}) });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.headers['www-authenticate'], url).toBeUndefined();
+    }
+    expect((await app.inject({ url: '/api/v1/me' })).headers['www-authenticate']).toMatch(/^Basic/);
+    const opened = await app.inject({ url: '/api/v1/me', headers: { 'sec-fetch-mode': 'navigate' } });
+    expect(opened.headers['www-authenticate']).toMatch(/^Basic/);
+  });
+
   it('GET /api/v1/session gives a live cookie its CSRF value and person again; no cookie is 401', async () => {
     const s = await signIn('analyst-low');
     const again = await withCookie(s, 'GET', '/api/v1/session');

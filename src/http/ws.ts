@@ -7,7 +7,7 @@ import { type Lang, readerLang, renderLabel } from '../label/index.js';
 import type { NodeService, Person } from '../node/index.js';
 import type { DeliveredTrack, TrackServices } from '../track/index.js';
 import { retryAfterOf, SESSION_COOKIE, signInWith, signInWithCookie } from './auth.js';
-import { BASIC_CHALLENGE } from './errors.js';
+import { BASIC_CHALLENGE, wantsChallenge } from './errors.js';
 
 export const TRACK_STREAM_PATH = '/api/v1/tracks/stream';
 
@@ -83,14 +83,14 @@ function sameOrigin(req: IncomingMessage): boolean {
 }
 
 /** Refuses the upgrade with the API's error envelope (and its status, challenge and Retry-After). */
-function refuse(socket: Duplex, error: ReltoError): void {
+function refuse(socket: Duplex, error: ReltoError, req: IncomingMessage): void {
   const status = error.status;
   const wait = retryAfterOf(error);
   const body = JSON.stringify(error.toJSON());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\n` +
       `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      (status === 401 ? `WWW-Authenticate: ${BASIC_CHALLENGE}\r\n` : '') +
+      (status === 401 && wantsChallenge(req.headers) ? `WWW-Authenticate: ${BASIC_CHALLENGE}\r\n` : '') +
       (wait !== null ? `Retry-After: ${wait}\r\n` : '') +
       `\r\n${body}`,
   );
@@ -120,6 +120,7 @@ export function registerTrackStream(
           return refuse(
             socket,
             new ReltoError('UNAUTHENTICATED', 'unknown user, wrong password, or an unknown token'),
+            req,
           );
         }
         let lang: Lang;
@@ -127,7 +128,7 @@ export function registerTrackStream(
           const asked = url.searchParams.get('lang') ?? undefined;
           lang = readerLang(asked, req.headers['accept-language'], person.party);
         } catch (e) {
-          return refuse(socket, e instanceof ReltoError ? e : new ReltoError('MALFORMED_REQUEST'));
+          return refuse(socket, e instanceof ReltoError ? e : new ReltoError('MALFORMED_REQUEST'), req);
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
           const services = tracks;
@@ -153,7 +154,7 @@ export function registerTrackStream(
         });
       },
       (e: unknown) =>
-        refuse(socket, e instanceof ReltoError ? e : new ReltoError('UNAUTHENTICATED', 'sign in first')),
+        refuse(socket, e instanceof ReltoError ? e : new ReltoError('UNAUTHENTICATED', 'sign in first'), req),
     );
   });
   app.addHook('onClose', async () => {
