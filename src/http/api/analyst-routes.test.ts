@@ -135,13 +135,19 @@ describe('GET /api/v1/items/:id/releases', () => {
     const filed = await call('analyst', 'POST', '/api/v1/releases', {
       items: [other.report.id, secret.report.id],
       to: 'JPN',
+      note: 'for the joint assessment',
     });
     expect(filed.status).toBe(200);
 
     const mine = await call('analyst', 'GET', `/api/v1/items/${other.report.id}/releases`);
     expect(mine.status).toBe(200);
     expect(mine.body!.requests).toHaveLength(1);
-    expect(mine.body!.requests[0]).toMatchObject({ id: filed.body!.id, item: other.report.id, to: 'JPN' });
+    expect(mine.body!.requests[0]).toMatchObject({
+      id: filed.body!.id,
+      item: other.report.id,
+      to: 'JPN',
+      note: 'for the joint assessment',
+    });
     // A batch's other items are not this item's history: the secret one is never named to its reader.
     expect(JSON.stringify(mine.body)).not.toContain(secret.report.id);
 

@@ -101,7 +101,11 @@ export default function Inbox() {
       ) : (
         <>
           <p aria-live="polite">
-            {t('count', { count: rows.length, total: formatNumber(rows.length, lang), unread: formatNumber(unread, lang) })}
+            {t('count', {
+              count: rows.length,
+              total: formatNumber(rows.length, lang),
+              unread: formatNumber(unread, lang),
+            })}
           </p>
           {rows.length === 0 ? (
             <p>{t('empty')}</p>
@@ -114,7 +118,13 @@ export default function Inbox() {
               <span>{t('col.date')}</span>
             </div>
           )}
-          <div ref={scroller} className="inbox-scroll" tabIndex={rows.length ? 0 : -1} aria-label={t('title')}>
+          <div
+            ref={scroller}
+            className="inbox-scroll"
+            role="region"
+            tabIndex={rows.length ? 0 : -1}
+            aria-label={t('title')}
+          >
             <ul className="inbox-list" style={{ height: virtual.getTotalSize() }} aria-label={t('title')}>
               {virtual.getVirtualItems().map((v) => {
                 const row = rows[v.index]!;

@@ -1,3 +1,4 @@
+import { isAlternativeMarking, isReltoMarking, markingToLabel } from '../../../../src/stix/marking.js';
 import {
   type CompiledRegistry,
   type Lang,
@@ -6,7 +7,6 @@ import {
   type Stix,
   topicsIn,
 } from '../../components/label-core.js';
-import { isAlternativeMarking, isReltoMarking, markingToLabel } from '../../../../src/stix/marking.js';
 
 /** One inbox row: what the list shows of an item the person may read. */
 export interface InboxRow {

@@ -31,7 +31,9 @@ export class OpenedStore {
     if (this.ids) return this.ids;
     try {
       const parsed = JSON.parse(this.storage.getItem(this.key) ?? '[]') as unknown;
-      this.ids = new Set(Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : []);
+      this.ids = new Set(
+        Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [],
+      );
     } catch {
       this.ids = new Set();
     }

@@ -54,7 +54,12 @@ export interface ReleasePreview {
  * the label's need-to-know and those designations that are its own party's, so only the agreements, Releasable
  * To and caveats decide.
  */
-function principalFor(reg: CompiledRegistry, party: string, label: Label, roles: Principal['roles']): Principal {
+function principalFor(
+  reg: CompiledRegistry,
+  party: string,
+  label: Label,
+  roles: Principal['roles'],
+): Principal {
   const { Designation, ...restrictive } = label.restrictive ?? {};
   return {
     ...nodePrincipal(reg, party, roles),
@@ -92,7 +97,9 @@ export function previewRelease(reg: CompiledRegistry, input: PreviewInput): Rele
   const lang = partyLang(partner);
   const out: ReleasePreview = { release, floor: floorAnswer, portions, lang };
   if (floorAnswer.decision === 'permit') {
-    const shown = input.portions.filter((p, i) => portions[i]!.state === 'shown' && p.label).map((p) => p.label!);
+    const shown = input.portions
+      .filter((p, i) => portions[i]!.state === 'shown' && p.label)
+      .map((p) => p.label!);
     const agreements = receivedUnder ? { [floor.originator]: receivedUnder } : undefined;
     try {
       out.banner = computeBanner(reg, [floor, ...shown], partner, lang, agreements);
