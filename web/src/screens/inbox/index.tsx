@@ -83,7 +83,7 @@ export default function Inbox() {
     };
   }, [person.party, lang]);
 
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const virtual = useVirtualizer({
     count: rows?.length ?? 0,
     getScrollElement: () => scroller.current,
@@ -118,10 +118,9 @@ export default function Inbox() {
               <span>{t('col.date')}</span>
             </div>
           )}
-          <div
+          <section
             ref={scroller}
             className="inbox-scroll"
-            role="region"
             tabIndex={rows.length ? 0 : -1}
             aria-label={t('title')}
           >
@@ -160,7 +159,7 @@ export default function Inbox() {
                 );
               })}
             </ul>
-          </div>
+          </section>
         </>
       )}
     </>
