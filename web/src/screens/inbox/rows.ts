@@ -46,21 +46,25 @@ export function inboxRows(
   const agreements = receivedUnder(page.markings, reader);
   const topicNames = new Map(topicsIn(lang).map((t) => [t.id, t.text]));
   const rows: InboxRow[] = [];
+  // Many items share a few labels: each label is rendered once per page.
+  const levels = new Map<string, { level: string; original?: string }>();
   for (const item of page.items) {
     if (NOT_ITEMS.has(item.type)) continue;
     const floorId = ((item.object_marking_refs as string[] | undefined) ?? []).find((id) => labels.has(id));
     const label = floorId ? markingToLabel(labels.get(floorId)) : undefined;
-    let level = '';
-    let original: string | undefined;
-    if (label) {
+    let shown = floorId ? levels.get(floorId) : undefined;
+    if (label && floorId && !shown) {
       try {
         const r = renderLabel(reg, label, { reader, lang, agreement: agreements[label.originator] });
-        level = r.classification?.native ?? '—';
-        if (!r.own && r.original) original = r.original.native;
+        shown = { level: r.classification?.native ?? '—' };
+        if (!r.own && r.original) shown.original = r.original.native;
       } catch {
-        level = '—';
+        shown = { level: '—' };
       }
+      levels.set(floorId, shown);
     }
+    const level = shown?.level ?? '';
+    const original = shown?.original;
     const originator = label?.originator ?? '';
     rows.push({
       id: item.id,
