@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, draftLabels } from '../../../web/src/screens/write/report.js';
 import { type InProcessNode, inProcessNodes } from '../../node/exchange/test-support/in-process.js';
 import { labelledReport, PASSWORD } from '../../node/exchange/test-support/three-nodes.js';
 import { labelMarkingId, labelToMarking } from '../../stix/index.js';
@@ -8,8 +6,7 @@ import { buildApp, type ReltoApp } from '../app.js';
 
 /**
  * The analyst's routes: labels made into marking-definitions by the node (the editor posts what the node
- * would make), a report the editor builds stored and served portion by portion, and an item's release
- * history shown only to whom may read the item.
+ * would make), and an item's release history shown only to whom may read the item.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers read field by field
@@ -82,47 +79,6 @@ describe('POST /api/v1/labels', () => {
       store: true,
     });
     expect(answer.status).toBe(400);
-  });
-});
-
-describe("the editor's report, posted as built", () => {
-  it("is stored, and a reader below a paragraph's level gets that paragraph withheld with nothing of its level", async () => {
-    const draft = {
-      title: 'Launch assessment',
-      titleLevel: 'III',
-      paragraphs: [
-        { level: 'III', releasableTo: ['KOR', 'JPN'], text: 'A launch at 06:00 from Sunan.' },
-        { level: 'II', releasableTo: ['KOR'], text: 'Source: a Korean-only sensor.' },
-      ],
-      caveats: [],
-      topics: ['DPRK-MISSILE'],
-    };
-    const { floor, portions } = draftLabels('KOR', draft);
-    const made = await call('analyst', 'POST', '/api/v1/labels', { labels: [floor, ...portions] });
-    expect(made.status).toBe(200);
-    const id = `report--${randomUUID()}`;
-    const bundle = buildReport(draft, made.body!.markings, {
-      id,
-      bundleId: `bundle--${randomUUID()}`,
-      now: new Date().toISOString(),
-    });
-    const posted = await call('analyst', 'POST', '/api/v1/items', bundle);
-    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-
-    const full = await call('analyst', 'GET', `/api/v1/items/${id}?lang=en`);
-    expect(full.status).toBe(200);
-    const ext = 'extension-definition--77c0c165-ae5e-43b0-bd00-8b388eb8090b';
-    expect(full.body!.item.extensions[ext].portions.map((p: Json) => p.text)).toEqual(
-      draft.paragraphs.map((p) => p.text),
-    );
-    expect(full.body!.label.banner).toContain('II');
-
-    const low = await call('analyst-low', 'GET', `/api/v1/items/${id}?lang=en`);
-    expect(low.status).toBe(200);
-    const served = JSON.stringify(low.body);
-    expect(low.body!.item.extensions[ext].portions[1]).toEqual({ withheld: true });
-    expect(served).not.toContain('Korean-only sensor');
-    expect(served).not.toContain(labelMarkingId(portions[1]!));
   });
 });
 

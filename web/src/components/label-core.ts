@@ -13,8 +13,8 @@ import { PORTIONS_EXTENSION_ID } from '../../../src/stix/ids.js';
 import {
   isAlternativeMarking,
   isReltoMarking,
-  markingToAlternative,
-  markingToLabel,
+  labelFromExtension,
+  reltoExtensionOf,
 } from '../../../src/stix/marking.js';
 import { portionSelector } from '../../../src/stix/portions.js';
 import type { Tier } from './Banner.js';
@@ -23,6 +23,28 @@ export type { CompiledRegistry, Label, Lang, RenderedLabel };
 export { renderLabel };
 
 export type Stix = { id: string; type: string; [k: string]: unknown };
+
+export { isAlternativeMarking, isReltoMarking };
+
+/**
+ * The label of a marking-definition the node served. The node checked its id against its content when it
+ * stored it; the browser reads it as it stands (checking again would take a synchronous hash it lacks).
+ */
+export function servedLabel(md: unknown): Label {
+  const ext = reltoExtensionOf(md);
+  if (!ext || 'alternative_of' in ext) throw new Error('not a relto label marking');
+  return labelFromExtension(ext);
+}
+
+/** A served receiver-equivalent marking's fields (R6). */
+export function servedAlternative(md: unknown): { alternativeOf: string; party: string; agreement: string } {
+  const ext = reltoExtensionOf(md) ?? {};
+  return {
+    alternativeOf: String(ext.alternative_of ?? ''),
+    party: String(ext.party ?? ''),
+    agreement: String(ext.agreement ?? ''),
+  };
+}
 
 let registry: Promise<CompiledRegistry> | null = null;
 
@@ -130,7 +152,7 @@ export function servedPortions(object: Stix, markings: readonly Stix[]): ServedP
       text: portion.text,
       withheld: false,
       ...(markingId ? { markingId } : {}),
-      ...(md && isReltoMarking(md) ? { label: markingToLabel(md) } : {}),
+      ...(md && isReltoMarking(md) && !isAlternativeMarking(md) ? { label: servedLabel(md) } : {}),
     };
   });
 }
@@ -140,10 +162,10 @@ export function receivedUnder(markings: readonly Stix[], reader: string): Record
   const out: Record<string, string> = {};
   const labels = new Map<string, Label>();
   for (const m of markings)
-    if (isReltoMarking(m) && !isAlternativeMarking(m)) labels.set(m.id, markingToLabel(m));
+    if (isReltoMarking(m) && !isAlternativeMarking(m)) labels.set(m.id, servedLabel(m));
   for (const m of markings) {
     if (!isAlternativeMarking(m)) continue;
-    const alt = markingToAlternative(m);
+    const alt = servedAlternative(m);
     const label = labels.get(alt.alternativeOf);
     if (label && alt.party === reader) out[label.originator] = alt.agreement;
   }

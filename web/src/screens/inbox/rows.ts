@@ -1,10 +1,12 @@
-import { isAlternativeMarking, isReltoMarking, markingToLabel } from '../../../../src/stix/marking.js';
 import {
   type CompiledRegistry,
+  isAlternativeMarking,
+  isReltoMarking,
   type Lang,
   receivedUnder,
   renderLabel,
   type Stix,
+  servedLabel,
   topicsIn,
 } from '../../components/label-core.js';
 
@@ -51,7 +53,7 @@ export function inboxRows(
   for (const item of page.items) {
     if (NOT_ITEMS.has(item.type)) continue;
     const floorId = ((item.object_marking_refs as string[] | undefined) ?? []).find((id) => labels.has(id));
-    const label = floorId ? markingToLabel(labels.get(floorId)) : undefined;
+    const label = floorId ? servedLabel(labels.get(floorId)) : undefined;
     let shown = floorId ? levels.get(floorId) : undefined;
     if (label && floorId && !shown) {
       try {

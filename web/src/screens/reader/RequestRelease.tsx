@@ -1,10 +1,14 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { markingToLabel } from '../../../../src/stix/marking.js';
 import { errorText, post } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { Banner } from '../../components/Banner.js';
-import type { CompiledRegistry, ServedPortion, Stix } from '../../components/label-core.js';
+import {
+  type CompiledRegistry,
+  type ServedPortion,
+  type Stix,
+  servedLabel,
+} from '../../components/label-core.js';
 import { Text } from '../../components/Text.js';
 import { previewRelease } from './preview.js';
 
@@ -40,7 +44,7 @@ export function RequestRelease({
   const agreements = [...reg.agreements.values()].filter(
     (a) => a.parties.has(holder) && a.parties.has(partner),
   );
-  const floor = useMemo(() => markingToLabel(floorMarking), [floorMarking]);
+  const floor = useMemo(() => servedLabel(floorMarking), [floorMarking]);
   const preview = useMemo(
     () =>
       partner
