@@ -34,7 +34,11 @@ export function RequestRelease({
   const { person, lang } = useSession();
   const holder = person.party;
   const partners = [...reg.parties.keys()].filter((p) => p !== holder);
-  const [partner, setPartner] = useState(partners[0] ?? '');
+  const floorLabel = useMemo(() => servedLabel(floorMarking), [floorMarking]);
+  // Start with a party the item is releasable to, the usual request.
+  const [partner, setPartner] = useState(
+    partners.find((p) => floorLabel.releasableTo?.includes(p)) ?? partners[0] ?? '',
+  );
   const [under, setUnder] = useState('');
   const [note, setNote] = useState('');
   const [result, setResult] = useState<string | null>(null);
@@ -44,7 +48,7 @@ export function RequestRelease({
   const agreements = [...reg.agreements.values()].filter(
     (a) => a.parties.has(holder) && a.parties.has(partner),
   );
-  const floor = useMemo(() => servedLabel(floorMarking), [floorMarking]);
+  const floor = floorLabel;
   const preview = useMemo(
     () =>
       partner
@@ -121,12 +125,7 @@ export function RequestRelease({
           </p>
           <p className="hint">{t('preview.consentsNote')}</p>
           {preview.banner ? (
-            <Banner
-              text={preview.banner.text}
-              tier={preview.banner.tier}
-              label={t('preview.banner')}
-              lang={preview.lang === lang ? undefined : preview.lang}
-            />
+            <Banner text={preview.banner.text} tier={preview.banner.tier} label={t('preview.banner')} />
           ) : (
             <p>{preview.bannerError ?? t('preview.nothing', { reasons: reasons(preview.floor.reasons) })}</p>
           )}

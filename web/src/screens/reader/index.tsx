@@ -13,6 +13,7 @@ import {
   servedPortions,
   tierOfLevel,
 } from '../../components/label-core.js';
+import { MixedText } from '../../components/MixedText.js';
 import { Text } from '../../components/Text.js';
 import { formatDate } from '../../i18n/index.js';
 import { openedStore } from '../inbox/unread.js';
@@ -151,7 +152,7 @@ export default function Reader({ params }: { params: Record<string, string> }) {
           ) : (
             <article key={p.index} className="portion" aria-label={t('paragraph', { n: p.index + 1 })}>
               <p className="portion-mark">
-                <Text text={portionMark(reg, p, person.party, lang, agreements)} />
+                <MixedText text={portionMark(reg, p, person.party, lang, agreements)} />
               </p>
               <Text as="p" text={p.text ?? ''} />
             </article>
