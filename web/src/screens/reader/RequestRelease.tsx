@@ -125,7 +125,12 @@ export function RequestRelease({
           </p>
           <p className="hint">{t('preview.consentsNote')}</p>
           {preview.banner ? (
-            <Banner text={preview.banner.text} tier={preview.banner.tier} label={t('preview.banner')} />
+            <Banner
+              text={preview.banner.text}
+              tier={preview.banner.tier}
+              label={t('preview.banner')}
+              lang={preview.lang === lang ? undefined : preview.lang}
+            />
           ) : (
             <p>{preview.bannerError ?? t('preview.nothing', { reasons: reasons(preview.floor.reasons) })}</p>
           )}
