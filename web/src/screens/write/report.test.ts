@@ -41,10 +41,11 @@ describe("the editor's report (STIX report with portions)", () => {
       bundleId: 'bundle--1',
       now: '2026-03-01T00:00:00.000Z',
     });
+    // biome-ignore lint/suspicious/noExplicitAny: the report read field by field
     const report = bundle.objects.at(-1) as Record<string, any>;
     expect(bundle.objects.filter((o) => o.type === 'marking-definition')).toHaveLength(2);
     expect(report.object_marking_refs).toEqual([markings[0]!.id]);
-    expect(report.created_by_ref).toBe((markings[0] as any).created_by_ref);
+    expect(report.created_by_ref).toBe((markings[0] as { created_by_ref?: string }).created_by_ref);
     expect(report.name).toBe('Launch assessment');
     expect(report.extensions[PORTIONS].portions).toEqual([
       { text: 'one' },
