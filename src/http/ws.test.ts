@@ -116,6 +116,7 @@ describe('WebSocket track stream (/api/v1/tracks/stream)', () => {
     expect(first.impact).toEqual(secret[0].impact);
     expect(first.label).toMatchObject({ originator: 'KOR', classification: 'II', level: 'II' });
     expect(first.label.banner).toContain('REL');
+    expect(first.sentTo).toEqual([]); // a node without partner links released it to nobody
     expect(lowClient.got[0].label.banner).not.toEqual(analyst.got[3].label.banner); // in Korean
     for (const m of [...analyst.raw, ...lowClient.raw]) {
       for (const s of [DEFAULT_SENSOR.name, DEFAULT_SENSOR.uid, DEFAULT_SENSOR.site, 'Pre-launch']) {

@@ -45,6 +45,8 @@ export interface TrackView {
   };
   feed?: string;
   flow?: string[];
+  /** The partner parties this node released the track to (its fan-out's decisions, R29). */
+  sentTo: string[];
 }
 
 /** Signs in as the API does (the same throttled, audited password check, R29). */
@@ -170,6 +172,7 @@ function view(
       banner: r.banner,
       level: r.level,
     },
+    sentTo: d.sentTo ?? [],
   };
   if (t.motion) v.track = t.motion;
   if (t.launch) v.launch = t.launch;

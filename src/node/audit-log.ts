@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   AuditChain,
   type AuditEntry,
@@ -227,6 +227,12 @@ export class AuditLog {
     });
     this.stale = false;
     return first;
+  }
+
+  /** The Ed25519 public key the log's heads verify with, as a JWK (what a browser's WebCrypto imports). */
+  publicKey(): { kty: 'OKP'; crv: 'Ed25519'; x: string } {
+    const jwk = createPublicKey(this.signingKey).export({ format: 'jwk' });
+    return { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string };
   }
 
   /** The latest signed head (after flushing what is queued). */

@@ -29,6 +29,7 @@ import type {
   ObjectFilter,
   ObjectsPage,
   Person,
+  PersonChange,
   PostResult,
   SearchRequest,
   SearchResult,
@@ -39,7 +40,8 @@ import type { SignInThrottleOptions } from './sign-in-throttle.js';
 /** Node administration: what `relto user add|set` and an admin console do (the data folder is the authority). */
 export interface NodeAdmin {
   addUser(input: UserInput): Promise<UserView>;
-  setUser(name: string, change: UserChange): Promise<UserView>;
+  /** `by`: the person who made the change, named in its audit entry (default: the node's console). */
+  setUser(name: string, change: UserChange, by?: string): Promise<UserView>;
   listUsers(): Promise<UserView[]>;
   getUser(name: string): Promise<UserView | null>;
 }
@@ -102,13 +104,13 @@ export class ReltoNode implements NodeService {
         });
         return u;
       },
-      setUser: async (name, change) => {
+      setUser: async (name, change, by) => {
         const u = await people.setUser(name, change);
         const { password: _p, ...changed } = change;
         await audit.append({
           kind: 'person',
           at: at(),
-          actor,
+          actor: by ?? actor,
           subjects: [u.name],
           action: 'set',
           details: { ...changed, ...(change.password ? { password: 'changed' } : {}), version: u.version },
@@ -196,6 +198,24 @@ export class ReltoNode implements NodeService {
 
   onPersonChanged(listener: (name: string) => void): () => void {
     return this.ctx.people.onPersonChanged(listener);
+  }
+
+  // ---- the people register (R36: a change takes effect at once; R29: audited, naming who made it)
+
+  async listPeople(actor: Person): Promise<UserView[]> {
+    deciderFor(this.ctx, await this.me(actor)).require('manage-people');
+    return this.admin.listUsers();
+  }
+
+  async updatePerson(actor: Person, name: string, change: PersonChange): Promise<UserView> {
+    const me = await this.me(actor);
+    deciderFor(this.ctx, me).require('manage-people');
+    // Nobody raises their own clearance or roles, or locks themselves out: another officer does it.
+    if (name === me.name) {
+      throw new ReltoError('FORBIDDEN', "a person's own clearance, roles and status are changed by another");
+    }
+    if (!(await this.admin.getUser(name))) throw new ReltoError('NOT_FOUND', `no person ${name}`, '');
+    return this.admin.setUser(name, change, me.name);
   }
 
   /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */
@@ -286,7 +306,8 @@ export class ReltoNode implements NodeService {
     return answer;
   }
 
-  // ---- audit (R35: security officers and administrators only)
+  // ---- audit (R35: security officers and administrators read the log; anyone else the entries of their own
+  // acts, and the signed head, which is hashes and is published anyway)
 
   private async auditor(actor: Person): Promise<Person> {
     const me = await this.me(actor);
@@ -295,9 +316,16 @@ export class ReltoNode implements NodeService {
   }
 
   async auditHead(actor: Person): Promise<AuditHeadView> {
-    await this.auditor(actor);
+    await this.me(actor);
     const h = await this.ctx.audit.head();
-    return { treeSize: h.treeSize, rootHash: h.rootHash, timestamp: h.timestamp, signature: h.signature };
+    return {
+      treeSize: h.treeSize,
+      rootHash: h.rootHash,
+      timestamp: h.timestamp,
+      signature: h.signature,
+      origin: h.origin ?? this.party,
+      publicKey: this.ctx.audit.publicKey(),
+    };
   }
 
   async auditEntries(
@@ -305,15 +333,23 @@ export class ReltoNode implements NodeService {
     from: number,
     to: number,
   ): Promise<{ index: number; entry: AuditEntry }[]> {
-    await this.auditor(actor);
+    const me = await this.me(actor);
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
       throw new ReltoError('MALFORMED_REQUEST', 'from and to are integers with 0 <= from <= to');
     }
-    return this.ctx.audit.entries(from, Math.min(to, from + 10_000));
+    const entries = await this.ctx.audit.entries(from, Math.min(to, from + 10_000));
+    const decider = deciderFor(this.ctx, me);
+    return entries.filter((e) => decider.maySeeAuditEntry(e.entry)); // R35
   }
 
   async inclusionProof(actor: Person, index: number, treeSize: number) {
-    await this.auditor(actor);
+    const me = await this.me(actor);
+    const decider = deciderFor(this.ctx, me);
+    if (!decider.may('read-audit')) {
+      // R35: a proof's hashes are kept to the entries the person may see.
+      const [e] = Number.isSafeInteger(index) ? await this.ctx.audit.entries(index, index + 1) : [];
+      if (!e || !decider.maySeeAuditEntry(e.entry)) decider.require('read-audit');
+    }
     return this.ctx.audit.inclusionProof(index, treeSize);
   }
 

@@ -122,10 +122,14 @@ describe('track fan-out (per client, stream and partner)', () => {
     fanOut.addLink('USA', { send: (s) => usa.push(s) });
     fanOut.addLink('KOR', { send: (s) => kor.push(s) }); // its originator: never
     const streamed: string[] = [];
+    const sentTo: string[][] = [];
     let cut = '';
     fanOut.streamTo(
       person('watch', 'I'),
-      (t) => streamed.push(t.track.uid),
+      (t) => {
+        streamed.push(t.track.uid);
+        sentTo.push(t.sentTo ?? []);
+      },
       (reason) => {
         cut = reason;
       },
@@ -139,6 +143,8 @@ describe('track fan-out (per client, stream and partner)', () => {
     expect(usa.map((s) => s.bytes)).toEqual([fromElsewhere.bytes]);
     expect(usa[0]!.staleMs).toBe(parseInstant(a.stale));
     expect(kor).toEqual([]);
+    // The stream names the parties each track was released to (the Tracks list of the map).
+    expect(sentTo).toEqual([['USA'], []]);
     // R36: a change of the person cuts the stream.
     fanOut.personChanged('watch');
     expect(cut).toMatch(/changed/);

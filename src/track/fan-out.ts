@@ -204,15 +204,8 @@ export class FanOut {
       account.delivered('client', c, c.person.name, key, m.bytes); // R29
       stats.deliveredToClients++;
     }
-    for (const s of this.streams) {
-      const v = this.mayRead(s, p, m.meta, at, key);
-      if (v !== true)
-        account.refused('stream', s, s.person.name, key, v); // R29
-      else {
-        s.deliver({ track: p.track, label: p.label, bytes: m.bytes, meta: m.meta });
-        account.delivered('stream', s, s.person.name, key, m.bytes); // R29
-      }
-    }
+    // Partners first: a person's stream then says which parties the node released this track to (R29).
+    const sentTo: string[] = [];
     for (const [party, link] of this.links) {
       // R32: never back to a party that carried it, nor to its originator.
       if (!mayForwardTo(p.track, p.label.originator, party)) continue;
@@ -224,6 +217,24 @@ export class FanOut {
       link.send({ bytes: m.bytes, staleMs: p.staleMs });
       account.delivered('partner', link, party, key, m.bytes); // R29
       stats.sentToPartners++;
+      sentTo.push(party);
+    }
+    if (this.streams.size === 0) return;
+    const delivered: DeliveredTrack = {
+      track: p.track,
+      label: p.label,
+      bytes: m.bytes,
+      meta: m.meta,
+      sentTo,
+    };
+    for (const s of this.streams) {
+      const v = this.mayRead(s, p, m.meta, at, key);
+      if (v !== true)
+        account.refused('stream', s, s.person.name, key, v); // R29
+      else {
+        s.deliver(delivered);
+        account.delivered('stream', s, s.person.name, key, m.bytes); // R29
+      }
     }
   };
 

@@ -63,4 +63,6 @@ export interface DeliveredTrack {
   /** The CoT bytes every recipient gets (what leaves the node). */
   bytes: Uint8Array;
   meta: TrackMessage['meta'];
+  /** The partner parties this node released the track to (decide(release) permitted, R24, R32), sorted as sent. */
+  sentTo?: string[];
 }

@@ -218,14 +218,34 @@ for (const [kind, makeNode] of Object.entries(nodeFactories)) {
       expect((await h.api('analyst', 'GET', `/api/v1/items/${r.id}`)).statusCode).toBe(200);
     });
 
-    it('shows the audit log to security officers and administrators only (R35)', async () => {
-      expect((await h.api('analyst', 'GET', '/api/v1/audit/head')).statusCode).toBe(403);
-      expect((await h.api('analyst', 'GET', '/api/v1/audit/entries?from=0&to=5')).statusCode).toBe(403);
+    it('shows the whole audit log to security officers and administrators, anyone else their own entries (R35)', async () => {
       const head = await h.api('security', 'GET', '/api/v1/audit/head');
       expect(head.statusCode).toBe(200);
-      const entries = await h.api('security', 'GET', '/api/v1/audit/entries?from=0&to=3');
-      expect(entries.statusCode).toBe(200);
-      expect(entries.json().entries.length).toBeGreaterThan(0);
+      const size = head.json().treeSize as number;
+      const all = await h.api('security', 'GET', `/api/v1/audit/entries?from=0&to=${size}`);
+      expect(all.statusCode).toBe(200);
+      const entries = all.json().entries as { index: number; entry: { actor: string } }[];
+      expect(entries.length).toBeGreaterThan(0);
+      const mine = await h.api('analyst', 'GET', `/api/v1/audit/entries?from=0&to=${size}`);
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json().entries).toEqual(entries.filter((e) => e.entry.actor === 'analyst'));
+      const theirs = entries.find((e) => e.entry.actor !== 'analyst')!;
+      const proof = await h.api(
+        'analyst',
+        'GET',
+        `/api/v1/audit/proofs/inclusion?index=${theirs.index}&treeSize=${size}`,
+      );
+      expect(proof.statusCode).toBe(403);
+      const analystHead = await h.api('analyst', 'GET', '/api/v1/audit/head');
+      expect(analystHead.statusCode).toBe(200);
+      expect(Object.keys(analystHead.json()).sort()).toEqual([
+        'origin',
+        'publicKey',
+        'rootHash',
+        'signature',
+        'timestamp',
+        'treeSize',
+      ]);
       expect((await h.api('admin', 'GET', '/api/v1/audit/head')).statusCode).toBe(200);
     });
 

@@ -54,16 +54,23 @@ export const DecideAnswer = documented(
 export const AuditHead = documented(
   Type.Object({
     treeSize: Type.Integer(),
-    rootHash: Type.String(),
+    rootHash: Type.String({ description: 'lowercase hex SHA-256 Merkle root (RFC 9162)' }),
     timestamp: Type.String(),
-    signature: Type.String(),
+    signature: Type.String({ description: 'base64 Ed25519 signature over the head' }),
+    origin: Type.String({ description: "the log's owner, the node's party (signed with the head)" }),
+    publicKey: Type.Object(
+      { kty: Type.Literal('OKP'), crv: Type.Literal('Ed25519'), x: Type.String() },
+      { description: 'the Ed25519 public key the head verifies with (JWK)' },
+    ),
   }),
-  "the audit log's signed tree head",
+  "the audit log's signed tree head and the key it verifies with",
   {
     treeSize: 1042,
-    rootHash: 'q0mV3cXx2b0tQ0gk8N3hN4nGm5p2V8o5m2cQeJ1bZ3A',
+    rootHash: '9f4c2d1e6a0b7c3d8e5f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7',
     timestamp: EXAMPLE_AT,
-    signature: 'eyJhbGciOiJFZERTQSJ9..c2lnbmF0dXJl',
+    signature: 'c2lnbmF0dXJlIG9mIHRoZSB0cmVlIGhlYWQ=',
+    origin: 'KOR',
+    publicKey: { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' },
   },
 );
 

@@ -46,6 +46,8 @@ import {
   VersionList,
 } from './item-schemas.js';
 import { labelOfMarking } from './marking-body.js';
+import { partnerRoutes } from './partner-routes.js';
+import { peopleRoutes } from './people-routes.js';
 import { Me, Token } from './people-schemas.js';
 import {
   ApproveBody,
@@ -380,7 +382,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
     },
   );
 
-  // audit (R29, R35: security officers and administrators only; the node refuses others)
+  // audit (R29, R35: the node shows a person who is not an auditor only their own entries)
   app.get(
     `${p}/audit/head`,
     { schema: { tags: ['audit'], summary: 'The signed tree head', response: { 200: AuditHead, ...errors } } },
@@ -529,6 +531,8 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   );
   await alarmRoutes(parent, { node });
   await analystRoutes(parent, { node });
+  await peopleRoutes(parent, { node });
+  await partnerRoutes(parent, { node });
   app.get(
     `${p}/exchange/compromises`,
     {

@@ -8,6 +8,8 @@ import type {
   ObjectFilter,
   ObjectsPage,
   Person,
+  PersonChange,
+  PersonRecord,
   PostResult,
   SearchRequest,
   SearchResult,
@@ -232,6 +234,38 @@ export class FakeNode implements NodeService {
   onPersonChanged(listener: (name: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // ---- the people register (the fake keeps no register beyond its people; security officers and admins)
+
+  private registerKeeper(actor: Person): void {
+    const roles = this.principal(actor).roles;
+    if (!roles.includes('security-officer') && !roles.includes('admin')) throw new ReltoError('FORBIDDEN');
+  }
+  private record(name: string): PersonRecord {
+    const p = this.people.get(name)!;
+    const at = new Date(this.clock).toISOString();
+    return {
+      name: p.name,
+      party: this.party,
+      clearance: p.clearance,
+      roles: [...p.roles],
+      designations: [],
+      disabled: p.disabled,
+      version: p.version,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  async listPeople(actor: Person): Promise<PersonRecord[]> {
+    this.registerKeeper(actor);
+    return [...this.people.keys()].map((n) => this.record(n));
+  }
+  async updatePerson(actor: Person, name: string, change: PersonChange): Promise<PersonRecord> {
+    this.registerKeeper(actor);
+    if (!this.people.has(name)) throw new ReltoError('NOT_FOUND', `no person ${name}`);
+    this.changePerson(name, change as { clearance?: string; disabled?: boolean });
+    return this.record(name);
   }
 
   // ---- items
@@ -491,28 +525,34 @@ export class FakeNode implements NodeService {
     return decide(this.registry, { ...request, principal: this.principal(actor) });
   }
 
-  // ---- audit (R35: security officers and administrators only)
+  // ---- audit (R35: auditors read every entry, anyone else their own; the head is for everyone)
 
+  private isAuditor(actor: Person): boolean {
+    return actor.roles.includes('security-officer') || actor.roles.includes('admin');
+  }
   private auditor(actor: Person): void {
-    if (!actor.roles.includes('security-officer') && !actor.roles.includes('admin')) {
+    if (!this.isAuditor(actor)) {
       throw new ReltoError('FORBIDDEN', 'the audit log is for security officers and administrators (R35)');
     }
   }
-  async auditHead(actor: Person): Promise<AuditHeadView> {
-    this.auditor(actor);
+  async auditHead(): Promise<AuditHeadView> {
     return {
       treeSize: this.audit.length,
       rootHash: '',
       timestamp: new Date(this.clock).toISOString(),
       signature: '',
+      origin: this.party,
+      publicKey: { kty: 'OKP', crv: 'Ed25519', x: '' },
     };
   }
   async auditEntries(actor: Person, from: number, to: number): Promise<{ index: number; entry: unknown }[]> {
-    this.auditor(actor);
-    return this.audit.slice(from, to).map((entry, i) => ({ index: from + i, entry }));
+    return this.audit
+      .slice(from, to)
+      .map((entry, i) => ({ index: from + i, entry }))
+      .filter((e) => this.isAuditor(actor) || (e.entry as { actor?: string }).actor === actor.name);
   }
-  async inclusionProof(actor: Person): Promise<{ leafHash: string; proof: string[] }> {
-    this.auditor(actor);
+  async inclusionProof(actor: Person, index: number): Promise<{ leafHash: string; proof: string[] }> {
+    if ((this.audit[index] as { actor?: string } | undefined)?.actor !== actor.name) this.auditor(actor);
     throw new ReltoError('NOT_IMPLEMENTED', 'the fake node keeps no Merkle tree');
   }
   async consistencyProof(actor: Person): Promise<{ proof: string[] }> {
