@@ -186,7 +186,7 @@ export interface PartnerView {
 export interface ExchangeService {
   fileRelease(
     actor: Person,
-    body: { item?: string; items?: string[]; to: string; under?: string },
+    body: { item?: string; items?: string[]; to: string; under?: string; note?: string },
   ): Promise<unknown>;
   approveRelease(actor: Person, requestId: string): Promise<unknown>;
   /** A releasing officer refuses a release request, with an optional note. */

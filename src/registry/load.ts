@@ -3,8 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { ReltoError } from '../errors/index.js';
 import type { Registry } from './schema.js';
 
-/** Where the shipped data lives: `data/` at the package root (src/registry → ../../data). */
-export const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
+/**
+ * Where the shipped data lives: `data/` at the package root (src/registry → ../../data). Pure, so the
+ * browser's bundle of the core (which compiles the registry the node serves, never this file) drops it.
+ */
+export const dataDir = /* @__PURE__ */ fileURLToPath(new URL('../../data/', import.meta.url));
 
 /** The built-in registry, shipped verbatim from the shared data (contracts §2). */
 export function loadBuiltinRegistry(): Registry {

@@ -9,8 +9,11 @@ export const PORTIONS_EXTENSION_ID = 'extension-definition--77c0c165-ae5e-43b0-b
 /** Every relto label marking-definition has this `created` (so one label is one object everywhere). */
 export const LABEL_CREATED = '2026-01-01T00:00:00.000Z';
 
-/** The identity of the relto project, publisher of the two extension definitions. */
-export const RELTO_IDENTITY_ID = `identity--${uuidv5('relto', RELTO_NAMESPACE)}`;
+/**
+ * The identity of the relto project, publisher of the two extension definitions (the UUIDv5 of its name;
+ * marked pure, so a browser bundle that never reads it drops the hash).
+ */
+export const RELTO_IDENTITY_ID = /* @__PURE__ */ partyIdentityId('relto');
 
 /** The STIX identity of a party's node: `identity--` + UUIDv5(party code) in the relto namespace. */
 export function partyIdentityId(party: string): string {

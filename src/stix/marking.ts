@@ -319,7 +319,11 @@ export function markingToAlternative(md: unknown): AlternativeLabel {
   return alt;
 }
 
-function labelFromExtension(ext: Record<string, unknown>): Label {
+/**
+ * The label of a relto label extension, read as it stands. For markings already checked by a node (what a
+ * browser shows of what its node served): markingToLabel checks the id too, which takes a hash.
+ */
+export function labelFromExtension(ext: Record<string, unknown>): Label {
   const label: Label = { originator: ext.originator as string, classification: ext.classification as string };
   if (ext.releasable_to) label.releasableTo = [...(ext.releasable_to as string[])];
   if (ext.restrictive) label.restrictive = structuredClone(ext.restrictive as Record<string, string[]>);

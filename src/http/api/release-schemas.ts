@@ -16,6 +16,9 @@ export const ReleaseBody = Type.Object(
         description: 'the agreement to release under (default: the two parties’ bilateral one)',
       }),
     ),
+    note: Type.Optional(
+      Type.String({ maxLength: 4000, description: 'why it is asked, for the releasing officer' }),
+    ),
   },
   {
     additionalProperties: false,
@@ -58,6 +61,7 @@ export const ReleaseRequest = Type.Object(
     deniedItem: Type.Optional(Type.String()),
     to: Type.String(),
     under: Type.Optional(Type.String()),
+    note: Type.Optional(Type.String({ description: 'why it was asked' })),
     by: Type.String({ description: 'who filed it' }),
     at: Type.String(),
     status: ReleaseStatus,

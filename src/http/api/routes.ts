@@ -9,6 +9,7 @@ import type { HttpMetrics } from '../metrics.js';
 import { statusOf, type TaxiiStatus, withStatus } from '../taxii/status.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { alarmRoutes } from './alarm-routes.js';
+import { analystRoutes } from './analyst-routes.js';
 import {
   AuditEntries,
   AuditHead,
@@ -487,6 +488,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
   await alarmRoutes(parent, { node });
+  await analystRoutes(parent, { node });
   await peopleRoutes(parent, { node });
   await partnerRoutes(parent, { node });
   await registryRoutes(parent, { node });

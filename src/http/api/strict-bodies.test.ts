@@ -31,6 +31,7 @@ const validBodies: Record<string, unknown> = {
   'POST /api/v1/consent-requests': { item: 'report--x', to: 'USA' },
   'POST /api/v1/consent-requests/{id}/answer': {},
   'POST /api/v1/exchange/alarms/{id}/clear': { note: 'raised by a mistaken partner replacement' },
+  'POST /api/v1/labels': { labels: [LABEL] },
   'POST /taxii2/kor/collections/{collection}/objects': { objects: [] },
   'PATCH /api/v1/people/{name}': { clearance: 'III' },
 };

@@ -83,8 +83,10 @@ export class Exchange implements ExchangeService {
 
   // ---- releases and consents (the node's API)
 
-  fileRelease = (actor: Person, body: { item?: string; items?: string[]; to: string; under?: string }) =>
-    this.releases.file(actor, body);
+  fileRelease = (
+    actor: Person,
+    body: { item?: string; items?: string[]; to: string; under?: string; note?: string },
+  ) => this.releases.file(actor, body);
   approveRelease = (actor: Person, requestId: string) => this.releases.approve(actor, requestId);
   refuseRelease = (actor: Person, requestId: string, note?: string) =>
     this.releases.refuse(actor, requestId, note);

@@ -36,7 +36,7 @@ export class Releases extends Stage {
    */
   async file(
     actor: Person,
-    body: { item?: string; items?: string[]; to: string; under?: string },
+    body: { item?: string; items?: string[]; to: string; under?: string; note?: string },
   ): Promise<ReleaseRequestBody> {
     const me = await this.ctx.people.require(actor);
     const wanted = body.items?.length ? body.items : body.item ? [body.item] : [];
@@ -63,6 +63,7 @@ export class Releases extends Stage {
       ...(ids.length > 1 ? { items: ids } : {}),
       to: body.to,
       ...(body.under ? { under: body.under } : {}),
+      ...(body.note ? { note: body.note } : {}),
       by: me.name,
       at,
       status: 'pending',

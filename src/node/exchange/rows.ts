@@ -186,6 +186,8 @@ export interface ReleaseRequestBody {
   deniedItem?: string;
   to: string;
   under?: string;
+  /** Why the person filing it asks, for the releasing officer. */
+  note?: string;
   by: string;
   at: string;
   status: ReleaseStatus;

@@ -1,3 +1,5 @@
+import { MixedText } from './MixedText.js';
+
 /**
  * The banner bar, top and bottom of every page that shows an item: the label as the node renders it for the
  * reader, coloured by the global tier of what the reader is shown (US cover-sheet colours, each meeting WCAG AA).
@@ -28,7 +30,7 @@ export function Banner({
 }) {
   return (
     <section aria-label={label ?? 'Banner'} className={`banner ${TIER_CLASS[tier]}`} lang={lang}>
-      {text}
+      <MixedText text={text} />
     </section>
   );
 }

@@ -1,6 +1,168 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText, get, post } from '../../api/client.js';
+import { useSession } from '../../app/session.js';
+import { Banner, type Tier } from '../../components/Banner.js';
+import {
+  type CompiledRegistry,
+  loadRegistry,
+  receivedUnder,
+  renderLabel,
+  type ServedPortion,
+  type Stix,
+  servedPortions,
+  tierOfLevel,
+} from '../../components/label-core.js';
+import { MixedText } from '../../components/MixedText.js';
+import { Text } from '../../components/Text.js';
+import { formatDate } from '../../i18n/index.js';
+import { openedStore } from '../inbox/unread.js';
+import { History } from './History.js';
+import { RequestRelease } from './RequestRelease.js';
+import './reader.css';
 
-export default function Reader() {
+interface ItemAnswer {
+  item: Stix;
+  markings: Stix[];
+  label?: {
+    banner: string;
+    lines: {
+      classification: { party: string; level: string } | null;
+      original: { party: string; level: string } | null;
+    }[];
+  };
+}
+
+/** The banner's colour: the tier of the reader's level of the banner's highest line (what the reader is shown). */
+function bannerTier(reg: CompiledRegistry, answer: ItemAnswer): Tier {
+  const line = answer.label?.lines[0];
+  const level = line?.classification ?? line?.original;
+  return level ? tierOfLevel(reg, level.party, level.level) : 'U';
+}
+
+/** A portion's first line: its mark in the reader's terms, as the core renders the label for the reader. */
+function portionMark(
+  reg: CompiledRegistry,
+  p: ServedPortion,
+  reader: string,
+  lang: 'ko' | 'ja' | 'en',
+  agreements: Record<string, string>,
+): string {
+  if (!p.label) return '';
+  try {
+    return `(${renderLabel(reg, p.label, { reader, lang, agreement: agreements[p.label.originator] }).banner})`;
+  } catch {
+    return '';
+  }
+}
+
+export default function Reader({ params }: { params: Record<string, string> }) {
   const { t } = useTranslation('reader');
-  return <h1>{t('title')}</h1>;
+  const { person, lang } = useSession();
+  const id = params.id ?? '';
+  const [answer, setAnswer] = useState<ItemAnswer | null>(null);
+  const [reg, setReg] = useState<CompiledRegistry | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [printError, setPrintError] = useState<string | null>(null);
+
+  // A print is a custody step (R26): the node decides and numbers it first; a refusal (ORCON) prints nothing.
+  const print = () => {
+    setPrintError(null);
+    post(`/items/${encodeURIComponent(id)}/custody/print`, {})
+      .then(() => window.print())
+      .catch((e) => setPrintError(errorText(e)));
+  };
+
+  useEffect(() => {
+    let stop = false;
+    setAnswer(null);
+    setError(null);
+    Promise.all([get<ItemAnswer>(`/items/${encodeURIComponent(id)}?lang=${lang}`), loadRegistry(get)])
+      .then(([a, r]) => {
+        if (stop) return;
+        setAnswer(a);
+        setReg(r);
+        openedStore(person.name).markOpened(id);
+      })
+      .catch((e) => !stop && setError(errorText(e)));
+    return () => {
+      stop = true;
+    };
+  }, [id, lang, person.name]);
+
+  if (error) return <p role="alert">{t('failed', { message: error })}</p>;
+  if (!answer || !reg) return <p className="loading">{t('loading')}</p>;
+
+  const item = answer.item;
+  const portions = servedPortions(item, answer.markings);
+  const agreements = receivedUnder(answer.markings, person.party);
+  const tier = bannerTier(reg, answer);
+  const bannerText = answer.label?.banner ?? '';
+  const title = typeof item.name === 'string' ? item.name : item.id;
+  const description = typeof item.description === 'string' ? item.description : null;
+  const floorId = ((item.object_marking_refs as string[] | undefined) ?? [])[0];
+  const floorMarking = answer.markings.find((m) => m.id === floorId);
+  const mayAsk = person.roles.includes('analyst') || person.roles.includes('releasing-officer');
+
+  return (
+    <div className="reader">
+      <Banner text={bannerText} tier={tier} label={t('banner')} />
+      <div className="reader-tools no-print">
+        {mayAsk && (
+          <button type="button" onClick={() => setAsking((v) => !v)} aria-expanded={asking}>
+            {t('requestRelease')}
+          </button>
+        )}
+        <button type="button" onClick={print}>
+          {t('print')}
+        </button>
+      </div>
+      {printError && <p role="alert">{t('printRefused', { message: printError })}</p>}
+      {asking && floorMarking && (
+        <div className="no-print">
+          <RequestRelease
+            reg={reg}
+            itemId={item.id}
+            floorMarking={floorMarking}
+            portions={portions}
+            onClose={() => setAsking(false)}
+          />
+        </div>
+      )}
+      <div className="report">
+        <Text as="h1" text={title} className="report-title" />
+        <p className="report-meta">
+          {t('meta', {
+            type: item.type,
+            modified: formatDate(String(item.modified ?? item.created ?? ''), lang),
+          })}
+        </p>
+        {description && <Text as="p" text={description} />}
+        {portions.map((p) =>
+          p.withheld ? (
+            <article
+              key={p.index}
+              className="portion withheld"
+              aria-label={t('paragraph', { n: p.index + 1 })}
+            >
+              <p className="portion-mark">{t('withheld')}</p>
+              <p>{t('withheldWhy')}</p>
+            </article>
+          ) : (
+            <article key={p.index} className="portion" aria-label={t('paragraph', { n: p.index + 1 })}>
+              <p className="portion-mark">
+                <MixedText text={portionMark(reg, p, person.party, lang, agreements)} />
+              </p>
+              <Text as="p" text={p.text ?? ''} />
+            </article>
+          ),
+        )}
+      </div>
+      <div className="no-print">
+        <History itemId={item.id} />
+      </div>
+      <Banner text={bannerText} tier={tier} label={t('banner')} />
+    </div>
+  );
 }
