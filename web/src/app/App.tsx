@@ -51,6 +51,17 @@ export function App({ nodeParty }: { nodeParty: string | null }) {
     }
   }, [addressLang, lang]);
 
+  // Signed out: the sign-in screen, remembering where the person was going (the language stays in the address).
+  const signInNeeded = person === null && place.path !== '/signin';
+  useEffect(() => {
+    if (!signInNeeded) return;
+    const rest = new URLSearchParams(place.query);
+    rest.delete('lang');
+    rest.delete('next');
+    const target = place.path === '/' ? '' : `${place.path}${rest.size ? `?${rest}` : ''}`;
+    navigate(target ? `/signin?next=${encodeURIComponent(target)}` : '/signin', { replace: true });
+  }, [signInNeeded, place, navigate]);
+
   if (person === undefined) return <p className="loading">…</p>;
 
   const signedIn = (s: SessionAnswer) => {
@@ -61,13 +72,6 @@ export function App({ nodeParty }: { nodeParty: string | null }) {
   };
 
   if (person === null) {
-    if (place.path !== '/signin') {
-      const next =
-        place.path === '/'
-          ? ''
-          : `?next=${encodeURIComponent(place.path + window.location.search.replace(/[?&]lang=[^&]*/, ''))}`;
-      window.history.replaceState(null, '', `/signin${next}`);
-    }
     return <SignIn party={nodeParty} onSignedIn={signedIn} lang={lang} onLang={(l) => chooseLang(l, null)} />;
   }
 
@@ -88,7 +92,7 @@ export function App({ nodeParty }: { nodeParty: string | null }) {
       .finally(() => {
         setCsrf(null);
         setPerson(null);
-        window.history.pushState(null, '', '/signin');
+        navigate('/signin');
       });
   };
 

@@ -6,7 +6,9 @@ export interface Place {
   query: URLSearchParams;
 }
 
-const RouterContext = createContext<{ place: Place; navigate: (to: string) => void } | null>(null);
+type Navigate = (to: string, options?: { replace?: boolean }) => void;
+
+const RouterContext = createContext<{ place: Place; navigate: Navigate } | null>(null);
 
 function here(): Place {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
@@ -26,15 +28,16 @@ export function Router({ children }: { children: ReactNode }) {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const navigate = (to: string) => {
-    window.history.pushState(null, '', withLang(to));
+  const navigate: Navigate = (to, options) => {
+    if (options?.replace) window.history.replaceState(null, '', withLang(to));
+    else window.history.pushState(null, '', withLang(to));
     setPlace(here());
     window.scrollTo(0, 0);
   };
   return <RouterContext.Provider value={{ place, navigate }}>{children}</RouterContext.Provider>;
 }
 
-export function useRouter(): { place: Place; navigate: (to: string) => void } {
+export function useRouter(): { place: Place; navigate: Navigate } {
   const router = useContext(RouterContext);
   if (!router) throw new Error('useRouter outside <Router>');
   return router;
