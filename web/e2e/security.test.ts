@@ -14,6 +14,7 @@ import {
   signIn,
   startBrowser,
   startDemoGroup,
+  textOf,
 } from './test-support/index.js';
 
 /*
@@ -128,8 +129,8 @@ describe.skipIf(!browser)(
       await page.goto(at(`/items/${hostile.id}`, 'en'));
       await settle(page);
       const main = page.locator('main');
-      await expect.poll(() => main.innerText(), { timeout: 15_000 }).toContain(HOSTILE.script);
-      const text = await main.innerText();
+      await expect.poll(() => textOf(main), { timeout: 15_000 }).toContain(HOSTILE.script);
+      const text = await textOf(main);
       expect(text).toContain(HOSTILE.img);
       expect(text).toContain(HOSTILE.link);
       // The override is made visible, not obeyed: the paragraph still reads in its own order.
@@ -141,7 +142,7 @@ describe.skipIf(!browser)(
       await page.goto(at('/inbox', 'en'));
       await settle(page);
       await page.getByText(marker).first().waitFor({ timeout: 15_000 });
-      expect(await main.innerText()).toContain(HOSTILE.script);
+      expect(await textOf(main)).toContain(HOSTILE.script);
       await unset('inbox');
 
       await page.goto(at(`/search?q=${marker}`, 'en'));
@@ -164,9 +165,9 @@ describe.skipIf(!browser)(
       await settle(page);
       const articles = page.getByRole('article');
       await expect.poll(() => articles.count(), { timeout: 15_000 }).toBe(2);
-      expect(await articles.nth(0).innerText()).toContain(low);
+      expect(await textOf(articles.nth(0))).toContain(low);
       // A withheld portion says so, and nothing of its level (KOR II is 군사II급비밀).
-      const withheld = await articles.nth(1).innerText();
+      const withheld = await textOf(articles.nth(1));
       expect(withheld).toContain(NAMES.withheld);
       expect(withheld).not.toMatch(/II급|SECRET|極秘/);
 
@@ -180,7 +181,7 @@ describe.skipIf(!browser)(
       // The whole-SECRET report's own address: the server says nothing of it.
       await page.goto(at(`/items/${leak.whole.id}`, 'en'));
       await settle(page);
-      expect(await page.locator('main').innerText()).not.toContain('Launch order');
+      expect(await page.locator('main').textContent()).not.toContain('Launch order');
 
       const received = await p.received();
       expect(

@@ -8,7 +8,18 @@ export {
   type PersonName,
   startDemoGroup,
 } from './demo-group.js';
+export {
+  approveIn,
+  openReleaseForm,
+  type Paragraph,
+  partnerControl,
+  queueRow,
+  sendControl,
+  sendLaunch,
+  sendReleaseForm,
+  writeReport,
+} from './flows.js';
 export { LANG_NAMES, LANGS, type Lang, NAMES, NAV, signInNames } from './names.js';
-export { at, type PersonContext, personContext, settle, signIn, tabTo, VIEWPORT } from './person.js';
+export { at, type PersonContext, personContext, settle, signIn, tabTo, textOf, VIEWPORT } from './person.js';
 export { HOSTILE, hostileReport, leakReports, postAs } from './reports.js';
 export { type LangMismatch, langMismatches, SCREENS_DIR, screenshot } from './screens.js';

@@ -118,3 +118,8 @@ export async function tabTo(page: Page, target: Locator, what: string, max = 80)
   }
   throw new Error(`${what}: not reached with Tab in ${max} presses`);
 }
+
+/** The text a locator's element holds ('' when it has none). */
+export async function textOf(target: Locator): Promise<string> {
+  return (await target.textContent({ timeout: 15_000 })) ?? '';
+}
