@@ -31,7 +31,7 @@ import {
 
 const browser = await startBrowser();
 
-describe.skipIf(!browser)('the mission in browsers on three nodes', () => {
+describe.skipIf(!browser)('the mission in browsers on three nodes', { timeout: 90_000 }, () => {
   let group: DemoGroup;
   const people = new Map<string, PersonContext>();
   const nonce = randomUUID().slice(0, 8);
