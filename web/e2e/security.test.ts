@@ -27,6 +27,7 @@ const browser = await startBrowser();
 
 describe.skipIf(!browser)(
   'the workspace in a browser is safe with hostile content and people below its level',
+  { timeout: 90_000 },
   () => {
     let group: DemoGroup;
     const opened: PersonContext[] = [];
