@@ -78,6 +78,23 @@ const NODE_DECISIONS = {
     refusal: 'only a releasing officer refuses a release request',
     details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
   },
+  // R36: the people register (clearance, roles, disabled) is kept by security officers and administrators.
+  'manage-people': {
+    roles: ['security-officer', 'admin'],
+    refusal: 'the people register is kept by security officers and administrators',
+    details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
+  },
+  // The partner book (partners, their addresses and key fingerprints) is the administrator's.
+  'read-partners': {
+    roles: ['admin'],
+    refusal: 'partners and their keys are read by administrators',
+    details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
+  },
+  // R34, R35: every release request is seen by those who decide or oversee them; anyone else sees their own.
+  'read-all-releases': {
+    roles: ['releasing-officer', 'security-officer', 'admin'],
+    refusal: 'a person sees the release requests they filed',
+  },
   // R15–R17, R34: the originator's answer to a consent request.
   'answer-consent': {
     roles: ['releasing-officer'],

@@ -29,6 +29,7 @@ import type {
   ObjectFilter,
   ObjectsPage,
   Person,
+  PersonChange,
   PostResult,
   SearchRequest,
   SearchResult,
@@ -39,7 +40,8 @@ import type { SignInThrottleOptions } from './sign-in-throttle.js';
 /** Node administration: what `relto user add|set` and an admin console do (the data folder is the authority). */
 export interface NodeAdmin {
   addUser(input: UserInput): Promise<UserView>;
-  setUser(name: string, change: UserChange): Promise<UserView>;
+  /** `by`: the person who made the change, named in its audit entry (default: the node's console). */
+  setUser(name: string, change: UserChange, by?: string): Promise<UserView>;
   listUsers(): Promise<UserView[]>;
   getUser(name: string): Promise<UserView | null>;
 }
@@ -102,13 +104,13 @@ export class ReltoNode implements NodeService {
         });
         return u;
       },
-      setUser: async (name, change) => {
+      setUser: async (name, change, by) => {
         const u = await people.setUser(name, change);
         const { password: _p, ...changed } = change;
         await audit.append({
           kind: 'person',
           at: at(),
-          actor,
+          actor: by ?? actor,
           subjects: [u.name],
           action: 'set',
           details: { ...changed, ...(change.password ? { password: 'changed' } : {}), version: u.version },
@@ -196,6 +198,24 @@ export class ReltoNode implements NodeService {
 
   onPersonChanged(listener: (name: string) => void): () => void {
     return this.ctx.people.onPersonChanged(listener);
+  }
+
+  // ---- the people register (R36: a change takes effect at once; R29: audited, naming who made it)
+
+  async listPeople(actor: Person): Promise<UserView[]> {
+    deciderFor(this.ctx, await this.me(actor)).require('manage-people');
+    return this.admin.listUsers();
+  }
+
+  async updatePerson(actor: Person, name: string, change: PersonChange): Promise<UserView> {
+    const me = await this.me(actor);
+    deciderFor(this.ctx, me).require('manage-people');
+    // Nobody raises their own clearance or roles, or locks themselves out: another officer does it.
+    if (name === me.name) {
+      throw new ReltoError('FORBIDDEN', "a person's own clearance, roles and status are changed by another");
+    }
+    if (!(await this.admin.getUser(name))) throw new ReltoError('NOT_FOUND', `no person ${name}`, '');
+    return this.admin.setUser(name, change, me.name);
   }
 
   /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */

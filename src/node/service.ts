@@ -137,6 +137,43 @@ export interface AuditHeadView {
   signature: string;
 }
 
+/** What the people register changes on a person (R36: at once). */
+export interface PersonChange {
+  clearance?: string;
+  roles?: string[];
+  disabled?: boolean;
+}
+
+/** A person as the people register shows them: never a password or its hash. */
+export interface PersonRecord {
+  name: string;
+  party: string;
+  clearance: string;
+  roles: string[];
+  designations: string[];
+  disabled: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A partner as the administrator sees it: its address and the fingerprints of its public keys. */
+export interface PartnerView {
+  party: string;
+  url: string;
+  status: string;
+  /** When it was added, and when its keys or address last changed. */
+  addedAt: string;
+  updatedAt: string;
+  keys: {
+    /** RFC 7638 thumbprints (base64url) of its Ed25519 signing and X25519 encryption keys; `kid` when it set one. */
+    signing: { fingerprint: string; kid?: string };
+    encryption: { fingerprint: string; kid?: string };
+    /** SHA-256 (hex) of the CA certificate its TLS certificates come from. */
+    tlsCa: { fingerprint: string };
+  };
+}
+
 /** The exchange between nodes as the edges use it (contracts §5 client release/approve/consent, §9). */
 export interface ExchangeService {
   fileRelease(
@@ -159,6 +196,8 @@ export interface ExchangeService {
   clearAlarm(actor: Person, id: string, note: string): Promise<unknown>;
   /** R28: compromise reports partners sent about this node's items. */
   compromisesReceived(actor: Person): Promise<unknown[]>;
+  /** The partner book: partners, addresses and key fingerprints (administrators; never a private key). */
+  listPartners(actor: Person): Promise<PartnerView[]>;
 }
 
 /** The node as its edges use it. */
@@ -186,6 +225,11 @@ export interface NodeService {
   refreshPerson(person: Person): Promise<Person | null>;
   /** Subscribe to changes of people (clearance, roles, need-to-know, disable); returns unsubscribe. */
   onPersonChanged(listener: (name: string) => void): () => void;
+
+  /** The people register (security officers and administrators). */
+  listPeople(actor: Person): Promise<PersonRecord[]>;
+  /** Changes another person's clearance, roles or status; takes effect at once (R36) and is audited (R29). */
+  updatePerson(actor: Person, name: string, change: PersonChange): Promise<PersonRecord>;
 
   // items: posting is one transaction; refused as a whole or stored as a whole (TAXII status)
   postObjects(actor: Person, objects: unknown[]): Promise<PostResult>;

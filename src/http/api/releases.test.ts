@@ -267,3 +267,23 @@ describe('release and consent requests are checked when filed', () => {
     }
   });
 });
+
+describe('who sees which release requests', () => {
+  it('a releasing officer sees every request; an analyst only the ones they filed', async () => {
+    const mine = await file(await postReport());
+    const { report, bundle } = labelledReport({
+      originator: 'KOR',
+      classification: 'II',
+      releasableTo: ['JPN', 'KOR'],
+      topics: ['DPRK-MISSILE'],
+    });
+    expect((await call('officer2', 'POST', '/api/v1/items', bundle)).status).toBe(201);
+    const theirs = await call('officer2', 'POST', '/api/v1/releases', { item: report.id, to: 'JPN' });
+    expect(theirs.status).toBe(200);
+    const officer = (await call('officer', 'GET', '/api/v1/releases')).body!.requests as Json[];
+    expect(officer.map((r) => r.id)).toEqual(expect.arrayContaining([mine.body!.id, theirs.body!.id]));
+    const analyst = (await call('analyst', 'GET', '/api/v1/releases')).body!.requests as Json[];
+    expect(analyst.map((r) => r.id)).toContain(mine.body!.id);
+    expect(analyst.every((r) => r.by === 'analyst')).toBe(true);
+  });
+});

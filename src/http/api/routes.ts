@@ -45,6 +45,8 @@ import {
   VersionList,
 } from './item-schemas.js';
 import { labelOfMarking } from './marking-body.js';
+import { partnerRoutes } from './partner-routes.js';
+import { peopleRoutes } from './people-routes.js';
 import { Me, Token } from './people-schemas.js';
 import {
   ApproveBody,
@@ -527,6 +529,8 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
       exchange().answerConsent(personOf(request), request.params.id, request.body.refuse === true),
   );
   await alarmRoutes(parent, { node });
+  await peopleRoutes(parent, { node });
+  await partnerRoutes(parent, { node });
   app.get(
     `${p}/exchange/compromises`,
     {

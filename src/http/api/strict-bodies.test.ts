@@ -31,6 +31,7 @@ const validBodies: Record<string, unknown> = {
   'POST /api/v1/consent-requests/{id}/answer': {},
   'POST /api/v1/exchange/alarms/{id}/clear': { note: 'raised by a mistaken partner replacement' },
   'POST /taxii2/kor/collections/{collection}/objects': { objects: [] },
+  'PATCH /api/v1/people/{name}': { clearance: 'III' },
 };
 
 let app: ReltoApp;
@@ -69,7 +70,8 @@ function url(route: string): string {
     .split(' ')[1]!
     .replace('{collection}', collection)
     .replace('{action}', 'copy')
-    .replace('{id}', 'report--x');
+    .replace('{id}', 'report--x')
+    .replace('{name}', 'analyst');
 }
 
 describe('request bodies refuse properties their route does not define (contracts §7)', () => {
@@ -82,7 +84,7 @@ describe('request bodies refuse properties their route does not define (contract
     // The property mistaken for another route's (a consent answer does take `refuse`).
     const extra = route.endsWith('/answer') ? 'approve' : 'refuse';
     const res = await app.inject({
-      method: 'POST',
+      method: route.split(' ')[0] as 'POST' | 'PATCH',
       url: url(route) + (taxii ? '/' : ''),
       headers: {
         authorization: auth,

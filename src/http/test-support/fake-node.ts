@@ -8,6 +8,8 @@ import type {
   ObjectFilter,
   ObjectsPage,
   Person,
+  PersonChange,
+  PersonRecord,
   PostResult,
   SearchRequest,
   SearchResult,
@@ -232,6 +234,38 @@ export class FakeNode implements NodeService {
   onPersonChanged(listener: (name: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // ---- the people register (the fake keeps no register beyond its people; security officers and admins)
+
+  private registerKeeper(actor: Person): void {
+    const roles = this.principal(actor).roles;
+    if (!roles.includes('security-officer') && !roles.includes('admin')) throw new ReltoError('FORBIDDEN');
+  }
+  private record(name: string): PersonRecord {
+    const p = this.people.get(name)!;
+    const at = new Date(this.clock).toISOString();
+    return {
+      name: p.name,
+      party: this.party,
+      clearance: p.clearance,
+      roles: [...p.roles],
+      designations: [],
+      disabled: p.disabled,
+      version: p.version,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  async listPeople(actor: Person): Promise<PersonRecord[]> {
+    this.registerKeeper(actor);
+    return [...this.people.keys()].map((n) => this.record(n));
+  }
+  async updatePerson(actor: Person, name: string, change: PersonChange): Promise<PersonRecord> {
+    this.registerKeeper(actor);
+    if (!this.people.has(name)) throw new ReltoError('NOT_FOUND', `no person ${name}`);
+    this.changePerson(name, change as { clearance?: string; disabled?: boolean });
+    return this.record(name);
   }
 
   // ---- items

@@ -1,7 +1,7 @@
 import type { Message, ReclassificationNotice } from '../../exchange/index.js';
 import type { NodeIdentity } from '../../identity/index.js';
 import type { Label } from '../../label/index.js';
-import type { NodeContext } from '../context.js';
+import { deciderFor, type NodeContext } from '../context.js';
 import type { ExchangeService, Person } from '../service.js';
 import { type AlarmView, clearAlarm, listAlarms } from './alarms.js';
 import { compromisesReceived, forwardCompromises } from './compromises.js';
@@ -12,7 +12,7 @@ import { Author } from './messages.js';
 import { Notices } from './notices.js';
 import { applyReclassification } from './notices-received.js';
 import { Outbox } from './outbox.js';
-import { type Partner, PartnerBook } from './partners.js';
+import { type Partner, PartnerBook, partnerViews } from './partners.js';
 import { Releases } from './release.js';
 import { releaseSettled } from './release-state.js';
 import type { OutboxBody } from './rows.js';
@@ -74,6 +74,12 @@ export class Exchange implements ExchangeService {
   partner(party: string): Promise<Partner | undefined> {
     return this.partners.get(party);
   }
+
+  /** The partner book as the API shows it to administrators (fingerprints, never key material). */
+  listPartners = async (actor: Person) => {
+    deciderFor(this.ctx, await this.ctx.people.require(actor)).require('read-partners');
+    return partnerViews(this.ctx.store);
+  };
 
   // ---- releases and consents (the node's API)
 

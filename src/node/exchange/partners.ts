@@ -4,6 +4,7 @@ import type { ExchangeKey } from '../../exchange/index.js';
 import { certificateFingerprint, type NodeIdentity, parsePartnerIdentity } from '../../identity/index.js';
 import type { Store } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
+import type { PartnerView } from '../service.js';
 import { getRow, listRows, type Partner, putRow, ROWS, updateRow } from './rows.js';
 
 export type { Partner } from './rows.js';
@@ -119,6 +120,27 @@ export async function addPartnerAudited(
           },
         },
       ],
+    };
+  });
+}
+
+/** The partner book as an administrator reads it: addresses, key fingerprints, when added; no key material. */
+export async function partnerViews(store: Store): Promise<PartnerView[]> {
+  return (await listRows(store, { kind: ROWS.partner })).map((r) => {
+    const p = r.body;
+    const f = keyFingerprints(p);
+    const kid = (k: { kid?: string }) => (k.kid ? { kid: k.kid } : {});
+    return {
+      party: p.party,
+      url: p.url,
+      status: r.status,
+      addedAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      keys: {
+        signing: { fingerprint: f.signingKey, ...kid(p.identity.signingKey) },
+        encryption: { fingerprint: f.encryptionKey, ...kid(p.identity.encryptionKey) },
+        tlsCa: { fingerprint: f.tlsCa },
+      },
     };
   });
 }

@@ -82,9 +82,11 @@ export class Releases extends Stage {
     return request;
   }
 
+  /** Every request for those who decide or oversee them (R34, R35); anyone else sees the ones they filed. */
   async list(actor: Person): Promise<ReleaseRequestBody[]> {
-    await this.ctx.people.require(actor);
-    return (await listRows(this.ctx.store, { kind: ROWS.releaseRequest })).map((r) => r.body);
+    const me = await this.ctx.people.require(actor);
+    const all = (await listRows(this.ctx.store, { kind: ROWS.releaseRequest })).map((r) => r.body);
+    return deciderFor(this.ctx, me).may('read-all-releases') ? all : all.filter((r) => r.by === me.name);
   }
 
   /** A releasing officer refuses a release request, with a note (see release-state.ts). */

@@ -1,7 +1,70 @@
 import type { Strings } from '../../i18n/strings.js';
 
 export const strings: Strings = {
-  en: { title: 'Custody' },
-  ko: { title: 'Custody' },
-  ja: { title: 'Custody' },
+  en: {
+    title: 'Custody',
+    intro:
+      'Every held item has a custody record: its receipt, each numbered copy, translation, print, export, return and its destruction.',
+    pick: 'Item',
+    choose: 'Choose an item…',
+    byId: 'Or its id',
+    show: 'Show',
+    timeline: 'Custody timeline',
+    none: 'No custody record for this item.',
+    col: { when: 'When', what: 'What', copy: 'Copy no.', who: 'Who', where: 'Where and details' },
+    kind: {
+      receipt: 'Received',
+      copy: 'Copied',
+      translation: 'Translated',
+      print: 'Printed',
+      export: 'Exported',
+      return: 'Returned',
+      destruction: 'Destroyed',
+      reclassification: 'Reclassified',
+    },
+  },
+  ko: {
+    title: '보관 이력',
+    intro:
+      '보유한 모든 자료에는 보관 기록이 있습니다. 접수, 번호가 매겨진 각 사본, 번역, 인쇄, 반출, 반환, 파기.',
+    pick: '자료',
+    choose: '자료를 선택하세요…',
+    byId: '또는 자료 ID',
+    show: '보기',
+    timeline: '보관 이력',
+    none: '이 자료의 보관 기록이 없습니다.',
+    col: { when: '일시', what: '내용', copy: '사본 번호', who: '담당자', where: '장소 및 세부 사항' },
+    kind: {
+      receipt: '접수',
+      copy: '복사',
+      translation: '번역',
+      print: '인쇄',
+      export: '반출',
+      return: '반환',
+      destruction: '파기',
+      reclassification: '재분류',
+    },
+  },
+  ja: {
+    title: '管理履歴',
+    intro:
+      '保有するすべての資料に管理記録があります。受領、番号付きの各複製、翻訳、印刷、持ち出し、返却、破棄。',
+    pick: '資料',
+    choose: '資料を選んでください…',
+    byId: 'または資料 ID',
+    show: '表示',
+    timeline: '管理履歴',
+    none: 'この資料の管理記録はありません。',
+    col: { when: '日時', what: '内容', copy: '複製番号', who: '担当者', where: '場所と詳細' },
+    kind: {
+      receipt: '受領',
+      copy: '複製',
+      translation: '翻訳',
+      print: '印刷',
+      export: '持ち出し',
+      return: '返却',
+      destruction: '破棄',
+      reclassification: '再指定',
+    },
+  },
 };

@@ -1,6 +1,239 @@
+import '../../components/officer.css';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText, post } from '../../api/client.js';
+import { useSession } from '../../app/session.js';
+import { useItemTitles, useLoad } from '../../components/officer-load.js';
+import { Text } from '../../components/Text.js';
+import { formatDate } from '../../i18n/index.js';
+import { type Decision, Reasons } from './Reasons.js';
 
+/** A release request as `GET /api/v1/releases` answers it. */
+export interface ReleaseRequest {
+  id: string;
+  item: string;
+  items?: string[];
+  deniedItem?: string;
+  to: string;
+  under?: string;
+  by: string;
+  at: string;
+  status: 'pending' | 'delivered' | 'refused' | 'denied';
+  approvedBy?: string;
+  approvedAt?: string;
+  deliveredAt?: string;
+  refusal?: { by: string; party: string; at: string; note?: string; code?: string; reason?: string };
+  decision?: Decision;
+}
+
+/** Still waiting for a releasing officer: filed, neither approved nor refused. */
+export function awaitingDecision(r: ReleaseRequest): boolean {
+  return r.status === 'pending' && !r.approvedBy && !r.refusal;
+}
+
+/**
+ * The release queue: requests waiting for a releasing officer, then those decided, each with the decision
+ * and its reasons. The node lists every request for officers and only their own for an analyst.
+ */
 export default function Releases() {
   const { t } = useTranslation('releases');
-  return <h1>{t('title')}</h1>;
+  const { person } = useSession();
+  const { data, error, reload } = useLoad<{ requests: ReleaseRequest[] }>('/releases');
+  const [said, setSaid] = useState('');
+  const requests = [...(data?.requests ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  const titles = useItemTitles(requests.map((r) => r.item));
+  const officer = person.roles.includes('releasing-officer');
+  const waiting = requests.filter(awaitingDecision);
+  const decided = requests.filter((r) => !awaitingDecision(r));
+
+  return (
+    <div className="officer">
+      <h1>{t('title')}</h1>
+      <p className="muted">{officer ? t('introOfficer') : t('introAnalyst')}</p>
+      <p role="status">{said}</p>
+      {error ? <p role="alert">{errorText(error)}</p> : null}
+      {data === undefined && !error ? <p>{t('loading')}</p> : null}
+      {data && (
+        <>
+          <Queue
+            caption={t('waiting')}
+            requests={waiting}
+            titles={titles}
+            officer={officer}
+            onDone={(message) => {
+              setSaid(message);
+              reload();
+            }}
+          />
+          <Queue
+            caption={t('decided')}
+            requests={decided}
+            titles={titles}
+            officer={false}
+            onDone={() => {}}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Queue({
+  caption,
+  requests,
+  titles,
+  officer,
+  onDone,
+}: {
+  caption: string;
+  requests: ReleaseRequest[];
+  titles: Map<string, string>;
+  officer: boolean;
+  onDone: (message: string) => void;
+}) {
+  const { t } = useTranslation('releases');
+  return (
+    <section aria-label={caption}>
+      <h2>{caption}</h2>
+      {requests.length === 0 ? (
+        <p className="muted">{t('none')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('col.item')}</th>
+              <th scope="col">{t('col.requester')}</th>
+              <th scope="col">{t('col.partner')}</th>
+              <th scope="col">{t('col.agreement')}</th>
+              <th scope="col">{t('col.decision')}</th>
+              <th scope="col">{t('col.fourEyes')}</th>
+              {officer && <th scope="col">{t('col.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => (
+              <Row key={r.id} request={r} title={titles.get(r.item)} officer={officer} onDone={onDone} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Row({
+  request: r,
+  title,
+  officer,
+  onDone,
+}: {
+  request: ReleaseRequest;
+  title: string | undefined;
+  officer: boolean;
+  onDone: (message: string) => void;
+}) {
+  const { t } = useTranslation('releases');
+  const { person, lang } = useSession();
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const noteId = useId();
+  const whyId = useId();
+  const ownRequest = r.by === person.name;
+  const name = title ?? r.item;
+
+  const act = async (verb: 'approve' | 'refuse') => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const done = await post<ReleaseRequest>(
+        `/releases/${encodeURIComponent(r.id)}/${verb}`,
+        verb === 'refuse' && note.trim() ? { note: note.trim() } : {},
+      );
+      onDone(t(verb === 'approve' ? `done.approve.${done.status}` : 'done.refuse', { item: name }));
+    } catch (e) {
+      setFailure(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <tr>
+      <td>
+        {title ? <Text text={title} /> : <code>{r.item}</code>}
+        {r.items && r.items.length > 1 && (
+          <div className="muted">{t('batch', { count: r.items.length })}</div>
+        )}
+        <div className="muted">{formatDate(r.at, lang)}</div>
+      </td>
+      <td>
+        <Text text={r.by} />
+      </td>
+      <td>{r.to}</td>
+      <td>{r.under ? <code>{r.under}</code> : t('bilateral')}</td>
+      <td>
+        <span className="status">{t(`status.${r.status}`)}</span>
+        {r.decision ? (
+          <Reasons decision={r.decision} />
+        ) : awaitingDecision(r) ? (
+          <div className="muted">{t('notDecided')}</div>
+        ) : null}
+        {r.refusal && (
+          <div>
+            {t('refusedBy', { by: r.refusal.by, party: r.refusal.party })}
+            {r.refusal.note && (
+              <div>
+                {t('note')}: <Text text={r.refusal.note} />
+              </div>
+            )}
+            {r.refusal.reason && (
+              <div>
+                <Text text={r.refusal.reason} lang="en" /> {r.refusal.code && <code>{r.refusal.code}</code>}
+              </div>
+            )}
+          </div>
+        )}
+      </td>
+      <td>
+        <div>{t('filedBy', { by: r.by })}</div>
+        <div>
+          {r.approvedBy
+            ? t('approvedBy', { by: r.approvedBy })
+            : r.refusal && !r.refusal.by.startsWith('node:')
+              ? t('refusedByPerson', { by: r.refusal.by })
+              : t('awaitingOther')}
+        </div>
+      </td>
+      {officer && (
+        <td>
+          <div className="actions">
+            <label className="field" htmlFor={noteId}>
+              {t('noteLabel')}
+            </label>
+            <textarea id={noteId} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+            <div className="buttons">
+              <button
+                type="button"
+                disabled={busy || ownRequest}
+                aria-describedby={ownRequest ? whyId : undefined}
+                onClick={() => act('approve')}
+              >
+                {t('approve')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => act('refuse')}>
+                {t('refuse')}
+              </button>
+            </div>
+            {ownRequest && (
+              <p id={whyId} className="why-not">
+                {t('fourEyes')}
+              </p>
+            )}
+            {failure && <p role="alert">{failure}</p>}
+          </div>
+        </td>
+      )}
+    </tr>
+  );
 }
