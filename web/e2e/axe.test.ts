@@ -92,7 +92,7 @@ describe.skipIf(!browser)(
           // What a disclosure hides (the compromise form, an audit entry's detail) is checked too: axe skips
           // hidden content. Opened after the screenshot, which shows the screen as a person first sees it.
           await page.evaluate(() => {
-            for (const d of document.querySelectorAll('details')) d.open = true;
+            for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
           });
           const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
           for (const v of result.violations) {
