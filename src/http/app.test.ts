@@ -17,7 +17,11 @@ describe('the node HTTP edge', () => {
   it('answers /healthz without signing in', async () => {
     const res = await h.app.inject({ url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', party: 'KOR' });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      party: 'KOR',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
   });
 
   it('serves OpenAPI at /docs/json describing the node API and TAXII, and the UI at /docs', async () => {

@@ -153,7 +153,13 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', party: node.party }));
+  // The node's time zone (its process's: TZ) is the one the web workspace shows dates in.
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  app.get('/healthz', { schema: { hide: true } }, async () => ({
+    status: 'ok',
+    party: node.party,
+    timeZone,
+  }));
   registerMetricsRoute(app, metrics, opts.metricsAccess ?? 'open');
 
   // Everything else is made as a person.

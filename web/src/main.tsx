@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App, fetchSession } from './app/App.js';
 import { Router } from './app/router.js';
 import { preloadScreen } from './app/screens.js';
-import { langFromAddress, PARTY_LANG, startI18n } from './i18n/index.js';
+import { langFromAddress, PARTY_LANG, setNodeTimeZone, startI18n } from './i18n/index.js';
 import './styles.css';
 
 async function start() {
@@ -12,11 +12,11 @@ async function start() {
   const session = fetchSession();
   const screen = preloadScreen(window.location.pathname);
   const healthz = fetch('/healthz')
-    .then((r) => r.json() as Promise<{ party?: string }>)
-    .then((h) => h.party ?? null)
-    .catch(() => null);
-  const signedIn = await session;
-  const party = signedIn?.person.party ?? (await healthz);
+    .then((r) => r.json() as Promise<{ party?: string; timeZone?: string }>)
+    .catch(() => ({}) as { party?: string; timeZone?: string });
+  const [signedIn, health] = await Promise.all([session, healthz]);
+  const party = signedIn?.person.party ?? health.party ?? null;
+  setNodeTimeZone(health.timeZone);
   await Promise.all([
     startI18n(langFromAddress() ?? signedIn?.person.lang ?? PARTY_LANG[party ?? ''] ?? 'en'),
     signedIn ? screen : null,

@@ -44,8 +44,20 @@ export function langFromAddress(): Lang | null {
   return isLang(lang) ? lang : null;
 }
 
+let nodeTimeZone: string | undefined;
+
+/** The node's time zone (from `/healthz`), the one every date is shown in. */
+export function setNodeTimeZone(timeZone: string | undefined): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    nodeTimeZone = timeZone;
+  } catch {
+    nodeTimeZone = undefined; // a zone this browser does not know: its own
+  }
+}
+
 /** Dates in the reader's locale and the node's time zone. */
-export function formatDate(iso: string, lang: Lang, timeZone?: string): string {
+export function formatDate(iso: string, lang: Lang, timeZone: string | undefined = nodeTimeZone): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(d);
