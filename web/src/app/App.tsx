@@ -13,6 +13,11 @@ interface SessionAnswer {
   person: Person;
 }
 
+/** The live session of this tab's cookie, or null when signed out. */
+export function fetchSession(): Promise<SessionAnswer | null> {
+  return get<SessionAnswer>('/session').catch(() => null);
+}
+
 function langFor(person: Person | null, party: string | null): Lang {
   return (
     langFromAddress() ??
@@ -22,19 +27,23 @@ function langFor(person: Person | null, party: string | null): Lang {
   );
 }
 
-export function App({ nodeParty }: { nodeParty: string | null }) {
+export function App({
+  nodeParty,
+  session,
+}: {
+  nodeParty: string | null;
+  session: Promise<SessionAnswer | null>;
+}) {
   const { place, navigate } = useRouter();
   const [person, setPerson] = useState<Person | null | undefined>(undefined);
   const [lang, setLangState] = useState<Lang>(langFor(null, nodeParty));
 
   useEffect(() => {
-    get<SessionAnswer>('/session')
-      .then((s) => {
-        setCsrf(s.csrf);
-        setPerson(s.person);
-      })
-      .catch(() => setPerson(null));
-  }, []);
+    void session.then((s) => {
+      if (s) setCsrf(s.csrf);
+      setPerson(s?.person ?? null);
+    });
+  }, [session]);
 
   useEffect(() => {
     const l = langFor(person ?? null, person?.party ?? nodeParty);
@@ -125,7 +134,7 @@ function Workspace({
   for (const screen of SCREENS) {
     const params = match(screen.path, path);
     if (!params) continue;
-    const Component = screen.component;
+    const Component = screen.loaded() ?? screen.component;
     content = mayUse(screen, person.roles) ? (
       <Suspense fallback={<p className="loading">{t('loading')}</p>}>
         <Component params={params} />

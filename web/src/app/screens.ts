@@ -1,4 +1,5 @@
 import { type ComponentType, lazy } from 'react';
+import { match } from './router.js';
 
 /** The roles a person can hold (the node's `Role`). */
 export type Role = 'analyst' | 'releasing-officer' | 'security-officer' | 'watch-officer' | 'admin';
@@ -13,6 +14,24 @@ export interface Screen {
   /** Shown in the navigation. */
   nav: boolean;
   component: ComponentType<{ params: Record<string, string> }>;
+  /** Starts loading the screen's chunk (the page's own screen loads beside the session check, not after it). */
+  preload: () => Promise<unknown>;
+  /** The screen's component once its chunk is loaded, else null (rendering a loaded one never suspends). */
+  loaded: () => ComponentType<{ params: Record<string, string> }> | null;
+}
+
+type ScreenModule = { default: ComponentType<{ params: Record<string, string> }> };
+
+// React holds a suspended screen back for a while before it shows it, so a screen whose chunk is already here
+// is rendered directly; lazy() only covers the first visit of one that is not.
+function lazyScreen(load: () => Promise<ScreenModule>): Pick<Screen, 'component' | 'preload' | 'loaded'> {
+  let module: ScreenModule | null = null;
+  const preload = () =>
+    load().then((m) => {
+      module = m;
+      return m;
+    });
+  return { component: lazy(preload), preload, loaded: () => module?.default ?? null };
 }
 
 const ALL: Role[] = ['analyst', 'releasing-officer', 'security-officer', 'watch-officer', 'admin'];
@@ -25,91 +44,91 @@ export const SCREENS: Screen[] = [
     path: '/inbox',
     roles: READERS,
     nav: true,
-    component: lazy(() => import('../screens/inbox/index.js')),
+    ...lazyScreen(() => import('../screens/inbox/index.js')),
   },
   {
     key: 'reader',
     path: '/items/:id',
     roles: READERS,
     nav: false,
-    component: lazy(() => import('../screens/reader/index.js')),
+    ...lazyScreen(() => import('../screens/reader/index.js')),
   },
   {
     key: 'write',
     path: '/write',
     roles: ['analyst'],
     nav: true,
-    component: lazy(() => import('../screens/write/index.js')),
+    ...lazyScreen(() => import('../screens/write/index.js')),
   },
   {
     key: 'search',
     path: '/search',
     roles: READERS,
     nav: true,
-    component: lazy(() => import('../screens/search/index.js')),
+    ...lazyScreen(() => import('../screens/search/index.js')),
   },
   {
     key: 'releases',
     path: '/releases',
     roles: ['analyst', 'releasing-officer'],
     nav: true,
-    component: lazy(() => import('../screens/releases/index.js')),
+    ...lazyScreen(() => import('../screens/releases/index.js')),
   },
   {
     key: 'consents',
     path: '/consents',
     roles: ['releasing-officer'],
     nav: true,
-    component: lazy(() => import('../screens/consents/index.js')),
+    ...lazyScreen(() => import('../screens/consents/index.js')),
   },
   {
     key: 'custody',
     path: '/custody',
     roles: ['security-officer'],
     nav: true,
-    component: lazy(() => import('../screens/custody/index.js')),
+    ...lazyScreen(() => import('../screens/custody/index.js')),
   },
   {
     key: 'compromises',
     path: '/compromises',
     roles: ['security-officer'],
     nav: true,
-    component: lazy(() => import('../screens/compromises/index.js')),
+    ...lazyScreen(() => import('../screens/compromises/index.js')),
   },
   {
     key: 'people',
     path: '/people',
     roles: ['security-officer', 'admin'],
     nav: true,
-    component: lazy(() => import('../screens/people/index.js')),
+    ...lazyScreen(() => import('../screens/people/index.js')),
   },
   {
     key: 'map',
     path: '/map',
     roles: ['watch-officer', 'analyst'],
     nav: true,
-    component: lazy(() => import('../screens/map/index.js')),
+    ...lazyScreen(() => import('../screens/map/index.js')),
   },
   {
     key: 'audit',
     path: '/audit',
     roles: 'everyone',
     nav: true,
-    component: lazy(() => import('../screens/audit/index.js')),
+    ...lazyScreen(() => import('../screens/audit/index.js')),
   },
   {
     key: 'agreements',
     path: '/agreements',
     roles: ['admin', 'releasing-officer', 'security-officer'],
     nav: true,
-    component: lazy(() => import('../screens/agreements/index.js')),
+    ...lazyScreen(() => import('../screens/agreements/index.js')),
   },
   {
     key: 'partners',
     path: '/partners',
     roles: ['admin'],
     nav: true,
-    component: lazy(() => import('../screens/partners/index.js')),
+    ...lazyScreen(() => import('../screens/partners/index.js')),
   },
 ];
 
@@ -123,3 +142,9 @@ export function homeOf(roles: readonly string[]): string {
 }
 
 export { ALL as ALL_ROLES };
+
+/** Starts loading the chunk of the screen at `path`, if any. */
+export function preloadScreen(path: string): Promise<unknown> {
+  const screen = SCREENS.find((s) => match(s.path, path));
+  return screen ? screen.preload().catch(() => undefined) : Promise.resolve();
+}

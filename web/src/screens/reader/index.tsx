@@ -104,6 +104,17 @@ export default function Reader({ params }: { params: Record<string, string> }) {
   const floorId = ((item.object_marking_refs as string[] | undefined) ?? [])[0];
   const floorMarking = answer.markings.find((m) => m.id === floorId);
   const mayAsk = person.roles.includes('analyst') || person.roles.includes('releasing-officer');
+  // A long report marks most paragraphs alike: each distinct label is rendered once.
+  const marks = new Map<string, string>();
+  const markOf = (p: ServedPortion): string => {
+    const key = p.markingId ?? '';
+    let mark = marks.get(key);
+    if (mark === undefined) {
+      mark = portionMark(reg, p, person.party, lang, agreements);
+      marks.set(key, mark);
+    }
+    return mark;
+  };
 
   return (
     <div className="reader">
@@ -152,7 +163,7 @@ export default function Reader({ params }: { params: Record<string, string> }) {
           ) : (
             <article key={p.index} className="portion" aria-label={t('paragraph', { n: p.index + 1 })}>
               <p className="portion-mark">
-                <MixedText text={portionMark(reg, p, person.party, lang, agreements)} />
+                <MixedText text={markOf(p)} />
               </p>
               <Text as="p" text={p.text ?? ''} />
             </article>
