@@ -143,9 +143,17 @@ export default function Audit() {
                 <td>
                   <details>
                     <summary>{t('show')}</summary>
-                    <pre className="audit-entry">
-                      <Text text={JSON.stringify(e.entry, null, 1)} />
-                    </pre>
+                    {/* Scrolls when long: focusable and named, so a keyboard can scroll it too (WCAG 2.1.1). */}
+                    <section
+                      className="audit-entry"
+                      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region takes the focus to scroll by keyboard
+                      tabIndex={0}
+                      aria-label={t('entryText', { n: formatNumber(e.index, lang) })}
+                    >
+                      <pre>
+                        <Text text={JSON.stringify(e.entry, null, 1)} />
+                      </pre>
+                    </section>
                   </details>
                 </td>
                 <td>

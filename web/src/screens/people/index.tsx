@@ -150,7 +150,12 @@ function Row({
               onChange={(e) => setClearance(e.target.value)}
             >
               {levels.map((l) => (
-                <option key={l.id} value={l.id}>
+                // An option holds no inner element: the whole option takes the level name's language.
+                <option
+                  key={l.id}
+                  value={l.id}
+                  lang={NATIVE_LANG[who.party] === lang ? undefined : NATIVE_LANG[who.party]}
+                >
                   {l.native} ({l.id})
                 </option>
               ))}

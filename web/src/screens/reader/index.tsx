@@ -101,6 +101,8 @@ export default function Reader({ params }: { params: Record<string, string> }) {
   const bannerText = answer.label?.banner ?? '';
   const title = typeof item.name === 'string' ? item.name : item.id;
   const description = typeof item.description === 'string' ? item.description : null;
+  // STIX's own `lang` says what the report is written in (an English report in a Korean page, WCAG 3.1.2).
+  const textLang = typeof item.lang === 'string' ? item.lang : null;
   const floorId = ((item.object_marking_refs as string[] | undefined) ?? [])[0];
   const floorMarking = answer.markings.find((m) => m.id === floorId);
   const mayAsk = person.roles.includes('analyst') || person.roles.includes('releasing-officer');
@@ -142,14 +144,14 @@ export default function Reader({ params }: { params: Record<string, string> }) {
         </div>
       )}
       <div className="report">
-        <Text as="h1" text={title} className="report-title" />
+        <Text as="h1" text={title} lang={textLang} className="report-title" />
         <p className="report-meta">
           {t('meta', {
             type: item.type,
             modified: formatDate(String(item.modified ?? item.created ?? ''), lang),
           })}
         </p>
-        {description && <Text as="p" text={description} />}
+        {description && <Text as="p" text={description} lang={textLang} />}
         {portions.map((p) =>
           p.withheld ? (
             <article
@@ -165,7 +167,7 @@ export default function Reader({ params }: { params: Record<string, string> }) {
               <p className="portion-mark">
                 <MixedText text={markOf(p)} />
               </p>
-              <Text as="p" text={p.text ?? ''} />
+              <Text as="p" text={p.text ?? ''} lang={textLang} />
             </article>
           ),
         )}

@@ -4,7 +4,7 @@ import { errorText, get, post } from '../../api/client.js';
 import { Link, useRouter } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
 import { type CompiledRegistry, loadRegistry, topicsIn } from '../../components/label-core.js';
-import { Text } from '../../components/Text.js';
+import { langAttr, Text } from '../../components/Text.js';
 import { formatDate, formatNumber } from '../../i18n/index.js';
 import { searchBody } from './query.js';
 import './search.css';
@@ -88,8 +88,10 @@ export default function Search() {
           <select value={filters.level} onChange={set('level')}>
             <option value="">{t('any')}</option>
             {[...(reg?.parties.get(person.party)?.levels.values() ?? [])].map((l) => (
-              <option key={l.id} value={l.id}>
-                {t('upTo', { level: l.native })}
+              // The native name alone, so the option can say its language (WCAG 3.1.2): an option holds no
+              // inner element, so "up to" lives in the select's label.
+              <option key={l.id} value={l.id} lang={langAttr(l.native, lang)}>
+                {l.native}
               </option>
             ))}
           </select>

@@ -5,6 +5,7 @@ import { useRouter } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
 import { Banner } from '../../components/Banner.js';
 import { type CompiledRegistry, computeBanner, loadRegistry, topicsIn } from '../../components/label-core.js';
+import { langAttr } from '../../components/Text.js';
 import { buildReport, type Draft, draftLabels, type Paragraph, paragraphLevels } from './report.js';
 import './write.css';
 
@@ -119,7 +120,7 @@ export default function Write() {
           {t('titleClassification')}
           <select value={draft.titleLevel} onChange={(e) => setTitleLevel(e.target.value)}>
             {levels.map((l) => (
-              <option key={l.id} value={l.id}>
+              <option key={l.id} value={l.id} lang={langAttr(l.native, lang)}>
                 {l.native}
               </option>
             ))}
@@ -160,7 +161,7 @@ export default function Write() {
             {t('classification')}
             <select value={p.level} onChange={(e) => setParagraph(i, { level: e.target.value })}>
               {choices.map((l) => (
-                <option key={l.id} value={l.id}>
+                <option key={l.id} value={l.id} lang={langAttr(l.native, lang)}>
                   {l.native}
                 </option>
               ))}
