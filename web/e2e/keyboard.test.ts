@@ -5,7 +5,6 @@ import { ReltoClient } from '../../src/client/index.js';
 import {
   type DemoGroup,
   type DemoNode,
-  leakReports,
   NAMES,
   NAV,
   type PersonContext,
@@ -14,6 +13,7 @@ import {
   personContext,
   postAs,
   queueRow,
+  releasableReport,
   sendControl,
   settle,
   signInNames,
@@ -51,7 +51,7 @@ describe.skipIf(!browser)('the release flow with the keyboard alone', () => {
   let group: DemoGroup;
   let me: PersonContext;
   const low = `KEYS${randomUUID().slice(0, 8)}`;
-  const report = leakReports(low, `S${randomUUID().slice(0, 8)}`).mixed;
+  const report = releasableReport(low);
   const title = `Harbour survey ${low}`;
 
   beforeAll(async () => {

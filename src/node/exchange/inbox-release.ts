@@ -18,6 +18,7 @@ import { Decider } from '../decider.js';
 import { checkLabel, storeAdmission } from '../ingest/index.js';
 import { knownMarking } from '../labels.js';
 import { versionOf } from './messages.js';
+import { granularRefs, hasUnresolvableGranular } from './portions.js';
 import { type AnyRowInput, ROWS, type SignedMessageRow } from './rows.js';
 
 /** An item the checks refused, with why. */
@@ -71,7 +72,6 @@ export async function receiveRelease(
     consents: { record: SignedRecord; consent: ConsentRecord }[];
     labelId: string;
     label: Label;
-    alternative: StixObject | null;
     agreement: string | null;
   };
   const accepted: Accepted[] = [];
@@ -90,12 +90,14 @@ export async function receiveRelease(
     }
     const refs = (obj.object_marking_refs as string[] | undefined) ?? [];
     const floors = refs.filter((id) => markings.has(id));
-    if (floors.length !== 1 || (obj.granular_markings as unknown[] | undefined)?.length) {
+    // R7: portions and fields may be raised above the floor, each by a relto label the message carries.
+    const portionIds = granularRefs(obj).filter((id) => id !== floors[0]);
+    if (floors.length !== 1 || hasUnresolvableGranular(obj) || portionIds.some((id) => !markings.has(id))) {
       refuse(
         obj.id,
         version,
         'INVALID_LABEL',
-        'exactly one relto label, carried in the message, must mark it',
+        'exactly one relto label, carried in the message, must mark it, and one such label each portion raised above it',
       );
       continue;
     }
@@ -105,24 +107,33 @@ export async function receiveRelease(
       record: message.items[v.index]!.consents[j]!,
       consent: c,
     }));
-    const withConsents: Label = consents.length
-      ? {
-          ...label,
-          consents: [...(label.consents ?? []), ...consents.map((c) => toLabelConsent(c.consent))],
-        }
-      : label;
+    const withConsents = (l: Label): Label =>
+      consents.length
+        ? { ...l, consents: [...(l.consents ?? []), ...consents.map((c) => toLabelConsent(c.consent))] }
+        : l;
     // The receiving side decides too: would the sender have been permitted this release on its date (R14,
-    // R15, R21, R24)? Items without consents of one label share the answer (the same request to decide).
-    let senderView = consents.length ? undefined : senderViews.get(labelId);
-    if (!senderView) {
-      senderView = Decider.nodeRelease(reg, message.sender, withConsents, message.time, {
-        to: ctx.party,
-        ...(message.under ? { under: message.under } : {}),
-      });
-      if (!consents.length) senderViews.set(labelId, senderView);
-    }
-    if (senderView.decision !== 'permit') {
-      const codes = senderView.reasons.map((x) => x.code);
+    // R15, R21, R24)? Every label of the item, floor and portions; items without consents of one label share
+    // the answer (the same request to decide).
+    const senderView = (id: string): Answer => {
+      let answer = consents.length ? undefined : senderViews.get(id);
+      if (!answer) {
+        answer = Decider.nodeRelease(
+          reg,
+          message.sender,
+          withConsents(markings.get(id)!.label),
+          message.time,
+          {
+            to: ctx.party,
+            ...(message.under ? { under: message.under } : {}),
+          },
+        );
+        if (!consents.length) senderViews.set(id, answer);
+      }
+      return answer;
+    };
+    const denied = [labelId, ...portionIds].map(senderView).find((a) => a.decision !== 'permit');
+    if (denied) {
+      const codes = denied.reasons.map((x) => x.code);
       refuse(
         obj.id,
         version,
@@ -131,16 +142,22 @@ export async function receiveRelease(
       );
       continue;
     }
-    // R6: one receiver-equivalent label per originator label of the message.
-    let alt = alternatives.get(labelId);
-    if (!alt) {
-      alt = receiverAlternative(reg, label, ctx.party, message.under);
-      alternatives.set(labelId, alt);
-    }
-    if (!alt.ok) {
-      refuse(obj.id, version, alt.reason, alt.message);
+    // R6: one receiver-equivalent label per originator label of the message, the portions' included.
+    const alternativeOf = (id: string): AlternativeResult => {
+      let alt = alternatives.get(id);
+      if (!alt) {
+        alt = receiverAlternative(reg, markings.get(id)!.label, ctx.party, message.under);
+        alternatives.set(id, alt);
+      }
+      return alt;
+    };
+    const alt = alternativeOf(labelId);
+    const failed = [alt, ...portionIds.map(alternativeOf)].find((a) => !a.ok);
+    if (failed && !failed.ok) {
+      refuse(obj.id, version, failed.reason, failed.message);
       continue;
     }
+    if (!alt.ok) continue;
     accepted.push({
       index: v.index,
       object: obj,
@@ -148,10 +165,10 @@ export async function receiveRelease(
       consents,
       labelId,
       label,
-      alternative: (alt.marking as unknown as StixObject) ?? null,
       agreement: alt.equivalent && 'agreement' in alt.equivalent ? (alt.equivalent.agreement ?? null) : null,
     });
     usedMarkings.add(labelId);
+    for (const id of portionIds) usedMarkings.add(id);
   }
   const receipt = await ctx.audit.appendWithin(async (tx) => {
     const defs = [...usedMarkings].map((id) => ({
@@ -159,9 +176,12 @@ export async function receiveRelease(
       kind: 'relto-label',
       alternativeOf: null,
     }));
-    const alts = accepted
-      .filter((a) => a.alternative)
-      .map((a) => ({ definition: a.alternative!, kind: 'alternative', alternativeOf: a.labelId }));
+    const alts = [...usedMarkings].flatMap((id) => {
+      const alt = alternatives.get(id);
+      return alt?.ok && alt.marking
+        ? [{ definition: alt.marking as unknown as StixObject, kind: 'alternative', alternativeOf: id }]
+        : [];
+    });
     const uniqueAlts = [...new Map(alts.map((a) => [a.definition.id, a])).values()];
     // The admission path's store step: the labels, then each object with its label columns and search rows.
     const results = await storeAdmission(tx, reg, {
@@ -272,9 +292,11 @@ export async function receiveRelease(
   // R15–R17: the consents that travelled with the items join their decisions once committed.
   for (const [itemId, c] of heldConsents) ctx.consents?.add(itemId, c);
   for (const id of usedMarkings) ctx.book.add(knownMarking(markings.get(id)!.definition, 'relto-label'));
-  for (const alt of alternatives.values())
-    if (alt.ok && alt.marking)
+  for (const id of usedMarkings) {
+    const alt = alternatives.get(id);
+    if (alt?.ok && alt.marking)
       ctx.book.add(knownMarking(alt.marking as unknown as StixObject, 'alternative'));
+  }
   return receipt;
 }
 

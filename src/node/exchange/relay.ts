@@ -6,25 +6,34 @@ import type { NodeContext } from '../context.js';
 import { consentsOf, type HeldItem } from './held.js';
 import { type Author, toItem, versionOf } from './messages.js';
 import type { PartnerBook } from './partners.js';
+import { granularRefs } from './portions.js';
 import { getRow, listRows, ROWS, type SignedProofRow } from './rows.js';
 
+/** A held item as a release sends it: for an own item, `send` is the view without what the partner may not have (R7). */
+export type ReleasedItem = HeldItem & { send?: StixObject };
+
 /**
- * The signed records of a release: the labels' marking-definitions and the objects, signed in one batch by
- * this node for its own items, else the originator's records as received (R25), with the consents held.
+ * The signed records of a release: the labels' marking-definitions (floor and portions) and the objects,
+ * signed in one batch by this node for its own items, else the originator's records as received (R25), with
+ * the consents held.
  */
 export async function releaseItems(
   ctx: NodeContext,
   author: Author,
   partners: PartnerBook,
-  held: HeldItem[],
+  held: ReleasedItem[],
   to: string,
   forms?: CanonicalForms,
 ): Promise<Item[]> {
   const own = held.filter((h) => h.label.originator === ctx.party);
   const items: Item[] = [];
   if (own.length > 0) {
-    const markings = [...new Set(own.map((h) => h.labelId))].map((id) => ctx.book.get(id)!.definition);
-    for (const r of author.signOwn([...markings, ...own.map((h) => h.stored.object!)], forms)) {
+    const objects = own.map((h) => h.send ?? h.stored.object!);
+    // The portions' labels that are still in what is sent: a withheld portion's label stays here too.
+    const ids = new Set(own.map((h) => h.labelId));
+    for (const o of objects) for (const id of granularRefs(o)) if (ctx.book.isReltoLabel(id)) ids.add(id);
+    const markings = [...ids].map((id) => ctx.book.get(id)!.definition);
+    for (const r of author.signOwn([...markings, ...objects], forms)) {
       items.push(toItem(r));
     }
   }
@@ -33,8 +42,17 @@ export async function releaseItems(
     if (h.label.originator === ctx.party) continue;
     const object = h.stored.object!;
     const proof = await signedProofOf(ctx, object);
-    const marking = await getRow(ctx.store, ROWS.signed, h.labelId);
-    if (!proof || !marking || !('record' in marking.body)) {
+    // The floor's and every portion's label, as the originator signed them.
+    const labelIds = [h.labelId, ...granularRefs(object).filter((id) => ctx.book.isReltoLabel(id))];
+    const markings: Item[] = [];
+    for (const id of labelIds) {
+      if (relayedMarkings.has(id)) continue;
+      const marking = await getRow(ctx.store, ROWS.signed, id);
+      if (!marking || !('record' in marking.body)) continue;
+      relayedMarkings.add(id);
+      markings.push(toItem(marking.body.record));
+    }
+    if (!proof || labelIds.some((id) => !relayedMarkings.has(id))) {
       throw new ReltoError(
         'CONFLICT',
         `the originator's signed record of ${object.id} is not held, so it cannot be passed on`,
@@ -43,10 +61,7 @@ export async function releaseItems(
     const consents = (await consentsOf(ctx, object.id))
       .filter((c) => !('to' in c.consent) || c.consent.to === to)
       .map((c) => c.record);
-    if (!relayedMarkings.has(h.labelId)) {
-      relayedMarkings.add(h.labelId);
-      items.push(toItem(marking.body.record));
-    }
+    items.push(...markings);
     items.push(toItem(heldRecord(partners, object, proof), consents));
   }
   return items;

@@ -3,13 +3,15 @@ import type { AuditEntryInput } from '../../audit/index.js';
 import type { CanonicalForms } from '../../canon/index.js';
 import { ReltoError } from '../../errors/index.js';
 import type { Message } from '../../exchange/index.js';
+import type { Label } from '../../label/index.js';
 import type { Answer } from '../../policy/index.js';
 import { deciderFor, nowIso } from '../context.js';
 import { Decider } from '../decider.js';
 import type { Person } from '../service.js';
-import { type HeldItem, heldItems, labelWithConsents } from './held.js';
+import { heldItems, labelWithConsents } from './held.js';
 import { yieldToIo } from './messages.js';
-import { releaseItems } from './relay.js';
+import { portionLabels, releasableView } from './portions.js';
+import { type ReleasedItem, releaseItems } from './relay.js';
 import {
   assertReleasingOfficer,
   assertUndecided,
@@ -118,21 +120,15 @@ export class Releases extends Stage {
     const decisionId = `decision--${randomUUID()}`;
     const decider = new Decider(me, this.ctx.registry, this.ctx.book, this.party, at);
     const target = { to: request.to, ...(request.under ? { under: request.under } : {}) };
-    const held: (HeldItem & { answer: Answer })[] = [];
+    const held: (ReleasedItem & { answer: Answer })[] = [];
     // One audit entry per distinct (label, consents, answer): subjects list the items it covered.
     const entries = new Map<string, AuditEntryInput>();
-    const heldRows = await heldItems(this.ctx, request.items ?? [request.item]);
-    // Reading and decrypting a batch's items is milliseconds of synchronous work: a receipt waiting meanwhile
-    // is handled, and the next message sent, before the decisions (see below).
-    await yieldToIo();
-    for (const h of heldRows) {
-      const withConsents = await labelWithConsents(this.ctx, h.stored.id, h.label);
-      const answer = decider.release(h.labelId, withConsents, target);
-      held.push({ ...h, answer });
-      const key = `${h.labelId}|${withConsents.consents?.length ?? 0}|${answer.decision}|${answer.reasons.map((r) => r.code).join(',')}`;
+    const decide = (labelId: string, label: Label, itemId: string): Answer => {
+      const answer = decider.release(labelId, label, target);
+      const key = `${labelId}|${label.consents?.length ?? 0}|${answer.decision}|${answer.reasons.map((r) => r.code).join(',')}`;
       const e = entries.get(key);
       if (e) {
-        if (e.subjects!.length < 1000) e.subjects!.push(h.stored.id);
+        if (e.subjects!.length < 1000) e.subjects!.push(itemId);
       } else {
         entries.set(key, {
           kind: 'decision',
@@ -140,11 +136,41 @@ export class Releases extends Stage {
           actor: me.name,
           action: 'release',
           decision: answer.decision,
-          subjects: [requestId, h.stored.id],
+          subjects: [requestId, itemId],
           ...(answer.decision === 'deny' ? { reasons: answer.reasons.map((r) => r.code) } : {}),
-          details: { decision: decisionId, to: request.to, under: request.under ?? null, label: h.labelId },
+          details: { decision: decisionId, to: request.to, under: request.under ?? null, label: labelId },
         });
       }
+      return answer;
+    };
+    const heldRows = await heldItems(this.ctx, request.items ?? [request.item]);
+    // Reading and decrypting a batch's items is milliseconds of synchronous work: a receipt waiting meanwhile
+    // is handled, and the next message sent, before the decisions (see below).
+    await yieldToIo();
+    for (const h of heldRows) {
+      const id = h.stored.id;
+      let answer = decide(h.labelId, await labelWithConsents(this.ctx, id, h.label), id);
+      const item: ReleasedItem & { answer: Answer } = { ...h, answer };
+      // R7: every portion's label is decided too, with the item's consents.
+      const portions =
+        answer.decision === 'permit' ? await portionLabels(this.ctx.book, h.stored.object!, h.labelId) : [];
+      if (portions.length > 0) {
+        const answers = new Map<string, Answer>([[h.labelId, answer]]);
+        for (const p of portions)
+          answers.set(p.id, decide(p.id, await labelWithConsents(this.ctx, id, p.label), id));
+        const refused = [...answers.values()].find((a) => a.decision !== 'permit');
+        if (h.label.originator === this.party) {
+          // The originator withholds what the partner may not have before signing: it never leaves the node.
+          const view = releasableView(this.ctx.book, h.stored.object!, answers);
+          if (view === null) answer = refused!;
+          else item.send = view;
+        } else if (refused) {
+          // A relay passes the originator's signed object as it is: a portion it may not pass on stops it.
+          answer = refused;
+        }
+        item.answer = answer;
+      }
+      held.push(item);
     }
     const denied = held.find((h) => h.answer.decision !== 'permit');
     if (denied) {

@@ -21,5 +21,5 @@ export {
 } from './flows.js';
 export { LANG_NAMES, LANGS, type Lang, NAMES, NAV, signInNames } from './names.js';
 export { at, type PersonContext, personContext, settle, signIn, tabTo, textOf, VIEWPORT } from './person.js';
-export { HOSTILE, hostileReport, leakReports, postAs } from './reports.js';
+export { HOSTILE, hostileReport, leakReports, postAs, releasableReport } from './reports.js';
 export { type LangMismatch, langMismatches, SCREENS_DIR, screenshot } from './screens.js';

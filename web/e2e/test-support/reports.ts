@@ -14,6 +14,9 @@ const KOR = partyIdentityId('KOR');
 const LOW: Label = { originator: 'KOR', classification: 'III', topics: ['DPRK-MISSILE'] };
 const SECRET: Label = { originator: 'KOR', classification: 'II', topics: ['DPRK-MISSILE'] };
 const LOW_MARKING = labelToMarking(LOW) as unknown as Record<string, unknown> & { id: string };
+/** KOR's CONFIDENTIAL-tier level, releasable to Japan (covered by the Korea–Japan table: 秘). */
+const LOW_TO_JPN: Label = { ...LOW, releasableTo: ['JPN', 'KOR'] };
+const LOW_TO_JPN_MARKING = labelToMarking(LOW_TO_JPN) as unknown as Record<string, unknown> & { id: string };
 const SECRET_MARKING = labelToMarking(SECRET) as unknown as Record<string, unknown> & { id: string };
 
 type Stix = Record<string, unknown> & { id: string };
@@ -35,7 +38,7 @@ function report(name: string, floor: string, extra: Record<string, unknown> = {}
   };
 }
 
-/** Posts objects (with the two KOR labels they may use) as a person of a KOR node. */
+/** Posts objects (with the KOR labels they may use) as a person of a KOR node. */
 export async function postAs(node: DemoNode, person: PersonName, objects: Stix[]): Promise<void> {
   const client = new ReltoClient({ node: node.http, user: person, password: node.password(person) });
   await client.signIn();
@@ -43,7 +46,7 @@ export async function postAs(node: DemoNode, person: PersonName, objects: Stix[]
     await client.post({
       type: 'bundle',
       id: `bundle--${randomUUID()}`,
-      objects: [LOW_MARKING, SECRET_MARKING, ...objects],
+      objects: [LOW_MARKING, SECRET_MARKING, LOW_TO_JPN_MARKING, ...objects],
     });
   } finally {
     await client.signOut();
@@ -87,4 +90,15 @@ export function leakReports(low: string, secret: string): { mixed: Stix; whole: 
     description: `Whole-report text ${secret}`,
   });
   return { mixed, whole };
+}
+
+/**
+ * For the release flow: a CONFIDENTIAL-tier report releasable to Japan, with one SECRET paragraph for Korea
+ * only (withheld from what Japan receives).
+ */
+export function releasableReport(marker: string): Stix {
+  return withPortions(report(`Harbour survey ${marker}`, LOW_TO_JPN_MARKING.id), [
+    { text: `Vessels moved at dawn ${marker}.` },
+    { text: `Korea only: the shipyard source ${marker}.`, marking: SECRET_MARKING.id },
+  ]);
 }

@@ -1,4 +1,13 @@
-import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  memo,
+  type PointerEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../app/session.js';
 import { Text } from '../../components/Text.js';
@@ -9,8 +18,13 @@ import { PLACES, type Place, placeName } from './names.js';
 import { REPLAY_MS, type TrackMessage, type TrackState, TrackStore } from './tracks.js';
 import { HOME, panBy, projectionFor, type View, zoomBy } from './view.js';
 
-/** The list beside the map is refreshed once a second and shows the newest tracks first, this many at most. */
+/** The list beside the map shows the newest tracks first, this many at most (its DOM stays small). */
 const LIST_MAX = 200;
+/**
+ * The list follows the stream as updates arrive: a first update after a quiet spell shows at once, a busy
+ * stream refreshes it at most this often (1,000 updates a second are folded into a few refreshes).
+ */
+const LIST_EVERY_MS = 150;
 /** Close code of a stream cut because the person changed (R36): signing in again is needed, not a retry. */
 const POLICY = 1008;
 
@@ -56,6 +70,37 @@ export default function MapScreen() {
   frame.current.size = size;
   frame.current.replayAt = replayAt;
 
+  /** Folds the updates received so far into the store (the next frame or list refresh, whichever comes first). */
+  const drain = useCallback(() => {
+    if (pending.current.length === 0) return;
+    const batch = pending.current;
+    pending.current = [];
+    store.apply(batch);
+  }, [store]);
+  /** The list and the count, newest first. */
+  const publish = useCallback(() => {
+    const all = [...store.tracks.values()];
+    setCount(all.length);
+    all.sort((a, b) => b.path[b.path.length - 1]!.t - a.path[a.path.length - 1]!.t);
+    setList(all.slice(0, LIST_MAX));
+  }, [store]);
+  const listing = useRef<{ at: number; timer?: ReturnType<typeof setTimeout> }>({ at: 0 });
+  /** A list refresh for updates just received: now, or LIST_EVERY_MS after the last one. */
+  const scheduleList = useCallback(() => {
+    const l = listing.current;
+    if (l.timer !== undefined) return;
+    l.timer = setTimeout(
+      () => {
+        l.timer = undefined;
+        l.at = Date.now();
+        drain();
+        publish();
+      },
+      Math.max(0, l.at + LIST_EVERY_MS - Date.now()),
+    );
+  }, [drain, publish]);
+  useEffect(() => () => clearTimeout(listing.current.timer), []);
+
   useEffect(() => {
     let alive = true;
     loadWorld().then(
@@ -96,6 +141,7 @@ export default function MapScreen() {
       ws.onmessage = (ev) => {
         try {
           pending.current.push(JSON.parse(ev.data as string) as TrackMessage);
+          scheduleList();
         } catch {
           // not a track: ignored
         }
@@ -118,7 +164,7 @@ export default function MapScreen() {
       clearTimeout(timer);
       ws?.close();
     };
-  }, [lang]);
+  }, [lang, scheduleList]);
 
   // One frame: the updates of the frame folded in at once, the tracks redrawn only when something moved.
   useEffect(() => {
@@ -126,11 +172,7 @@ export default function MapScreen() {
     let lastDraw = '';
     const loop = () => {
       raf = requestAnimationFrame(loop);
-      if (pending.current.length > 0) {
-        const batch = pending.current;
-        pending.current = [];
-        store.apply(batch);
-      }
+      drain();
       const f = frame.current;
       const at = f.replayAt ?? Date.now();
       // Live, stale tracks drop off as time passes: redraw at least once a second.
@@ -143,23 +185,20 @@ export default function MapScreen() {
     };
     raf = requestAnimationFrame(loop);
     return () => cancelAnimationFrame(raf);
-  }, [store]);
+  }, [store, drain]);
 
-  // The list and the slider's range, once a second.
+  // The slider's range once a second; tracks older than the replay window leave the list.
   useEffect(() => {
     const tick = () => {
       const n = Date.now();
       store.prune(n);
       setNow(n);
-      const all = [...store.tracks.values()];
-      setCount(all.length);
-      all.sort((a, b) => b.path[b.path.length - 1]!.t - a.path[a.path.length - 1]!.t);
-      setList(all.slice(0, LIST_MAX));
+      publish();
     };
     tick();
     const id = setInterval(tick, 1000);
     return () => clearInterval(id);
-  }, [store]);
+  }, [store, publish]);
 
   useEffect(() => {
     if (!world || !base.current) return;
@@ -223,7 +262,6 @@ export default function MapScreen() {
     status.kind === 'retry' || status.kind === 'cut'
       ? t(`status.${status.kind}`, { reason: status.reason })
       : t(`status.${status.kind}`);
-  const coord = (n: number) => formatNumber(Math.round(n * 100) / 100, lang);
 
   return (
     <>
@@ -313,28 +351,7 @@ export default function MapScreen() {
           {list.length === 0 && <p>{t('none')}</p>}
           <ul aria-label={t('tracks')} className="map-tracks">
             {list.map((s) => (
-              <li key={s.uid}>
-                <Text text={s.uid} className="map-uid" /> · <code>{s.last.type}</code>
-                <br />
-                {s.sentTo.length > 0 ? t('sentTo', { parties: s.sentTo.join(', ') }) : t('sentToNone')}
-                {s.last.flow && s.last.flow.length > 1 && (
-                  <> · {t('via', { flow: s.last.flow.join(' → ') })}</>
-                )}
-                <br />
-                <Text text={s.last.label.banner} className="map-banner" />
-                {s.last.launch && (
-                  <>
-                    <br />
-                    {t('launch', { lat: coord(s.last.launch.lat), lon: coord(s.last.launch.lon) })}
-                  </>
-                )}
-                {s.last.impact && (
-                  <>
-                    <br />
-                    {t('impact', { lat: coord(s.last.impact.lat), lon: coord(s.last.impact.lon) })}
-                  </>
-                )}
-              </li>
+              <TrackItem key={s.uid} uid={s.uid} last={s.last} sentTo={s.sentTo.join(', ')} />
             ))}
           </ul>
           {count > list.length && <p>{t('more', { n: formatNumber(count - list.length, lang) })}</p>}
@@ -343,3 +360,43 @@ export default function MapScreen() {
     </>
   );
 }
+
+/**
+ * One track of the list. Its props change only when the track does (a new message, a new party), so a refresh
+ * renders again only the tracks that moved.
+ */
+const TrackItem = memo(function TrackItem({
+  uid,
+  last,
+  sentTo,
+}: {
+  uid: string;
+  last: TrackMessage;
+  sentTo: string;
+}) {
+  const { t } = useTranslation('map');
+  const { lang } = useSession();
+  const coord = (n: number) => formatNumber(Math.round(n * 100) / 100, lang);
+  return (
+    <li>
+      <Text text={uid} className="map-uid" /> · <code>{last.type}</code>
+      <br />
+      {sentTo ? t('sentTo', { parties: sentTo }) : t('sentToNone')}
+      {last.flow && last.flow.length > 1 && <> · {t('via', { flow: last.flow.join(' → ') })}</>}
+      <br />
+      <Text text={last.label.banner} className="map-banner" />
+      {last.launch && (
+        <>
+          <br />
+          {t('launch', { lat: coord(last.launch.lat), lon: coord(last.launch.lon) })}
+        </>
+      )}
+      {last.impact && (
+        <>
+          <br />
+          {t('impact', { lat: coord(last.impact.lat), lon: coord(last.impact.lon) })}
+        </>
+      )}
+    </li>
+  );
+});

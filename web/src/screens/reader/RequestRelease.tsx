@@ -10,7 +10,11 @@ import {
   servedLabel,
 } from '../../components/label-core.js';
 import { Text } from '../../components/Text.js';
+import { ConsentRequest, useOriginatorConsent } from './Consent.js';
 import { previewRelease } from './preview.js';
+
+/** The reasons a release needs the originator's consent naming the partner (R15, R16). */
+const CONSENT_CODES = new Set(['THIRD_PARTY_CONSENT_REQUIRED', 'ORCON_CONSENT_REQUIRED']);
 
 /**
  * "Request release": partner, agreement, note, and a preview of what the partner will see (computed with the
@@ -49,13 +53,26 @@ export function RequestRelease({
     (a) => a.parties.has(holder) && a.parties.has(partner),
   );
   const floor = floorLabel;
+  const consent = useOriginatorConsent(itemId, floor.originator, partner);
+  const consents = consent.consents;
   const preview = useMemo(
     () =>
       partner
-        ? previewRelease(reg, { holder, partner, under, at: new Date().toISOString(), floor, portions })
+        ? previewRelease(reg, {
+            holder,
+            partner,
+            under,
+            at: new Date().toISOString(),
+            floor,
+            portions,
+            consents,
+          })
         : null,
-    [reg, holder, partner, under, floor, portions],
+    [reg, holder, partner, under, floor, portions, consents],
   );
+  // R15/R16: the release waits for the originator's consent naming the partner.
+  const needsConsent =
+    floor.originator !== holder && (preview?.release.reasons ?? []).some((r) => CONSENT_CODES.has(r.code));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -123,6 +140,14 @@ export function RequestRelease({
               ? t('preview.releasable')
               : t('preview.notReleasable', { reasons: reasons(preview.release.reasons) })}
           </p>
+          <ConsentRequest
+            itemId={itemId}
+            needed={needsConsent}
+            originatorName={partyName(floor.originator)}
+            partner={partner}
+            partnerName={partyName(partner)}
+            consent={consent}
+          />
           <p className="hint">{t('preview.consentsNote')}</p>
           {preview.banner ? (
             <Banner

@@ -82,4 +82,30 @@ describe('the release preview (what the partner will see)', () => {
     expect(p.banner).toBeUndefined();
     expect(p.lang).toBe('en');
   });
+
+  it("Japan passing Korea's report on to the US needs Korea's consent naming the US; with it, the US is shown what Japan is (R15, R11)", () => {
+    const korean = { ...floor, classification: 'II' };
+    const input = {
+      holder: 'JPN',
+      partner: 'USA',
+      under: 'USA-JPN-GSOMIA',
+      at: '2026-03-01T00:00:00Z',
+      floor: korean,
+      portions: [
+        { index: 0, withheld: false, text: 'a', label: korean },
+        { index: 1, withheld: true },
+      ] satisfies ServedPortion[],
+    };
+    const before = previewRelease(reg, input);
+    expect(before.release.decision).toBe('deny');
+    expect(before.release.reasons.map((r) => r.code)).toContain('THIRD_PARTY_CONSENT_REQUIRED');
+    expect(before.portions[0]!.state).toBe('withheld');
+    const after = previewRelease(reg, {
+      ...input,
+      consents: [{ by: 'KOR', at: '2026-02-28T00:00:00Z', to: 'USA' }],
+    });
+    expect(after.release.decision).toBe('permit');
+    expect(after.portions.map((x) => x.state)).toEqual(['shown', 'unknown']);
+    expect(after.banner!.text).toContain('군사II급비밀');
+  });
 });

@@ -29,6 +29,11 @@ export interface PreviewInput {
   floor: Label;
   /** The portions as this reader is shown them. */
   portions: readonly ServedPortion[];
+  /**
+   * Consents of the originator this node is known to hold for the item (R15: one granted to a request of
+   * this node's), joined to every label of the item as the node joins its held consents.
+   */
+  consents?: Label['consents'];
 }
 
 export interface PortionPreview {
@@ -70,7 +75,10 @@ function principalFor(
 }
 
 export function previewRelease(reg: CompiledRegistry, input: PreviewInput): ReleasePreview {
-  const { holder, partner, at, floor } = input;
+  const { holder, partner, at } = input;
+  const withConsents = (label: Label): Label =>
+    input.consents?.length ? { ...label, consents: [...(label.consents ?? []), ...input.consents] } : label;
+  const floor = withConsents(input.floor);
   const under = input.under || undefined;
   const release = decide(reg, {
     at,
@@ -91,7 +99,7 @@ export function previewRelease(reg: CompiledRegistry, input: PreviewInput): Rele
   const floorAnswer = readByPartner(floor);
   const portions: PortionPreview[] = input.portions.map((p) => {
     if (p.withheld || !p.label) return { index: p.index, state: 'unknown', reasons: [] };
-    const a = readByPartner(p.label);
+    const a = readByPartner(withConsents(p.label));
     return { index: p.index, state: a.decision === 'permit' ? 'shown' : 'withheld', reasons: a.reasons };
   });
   const lang = partyLang(partner);
@@ -102,7 +110,7 @@ export function previewRelease(reg: CompiledRegistry, input: PreviewInput): Rele
       .map((p) => p.label!);
     const agreements = receivedUnder ? { [floor.originator]: receivedUnder } : undefined;
     try {
-      out.banner = computeBanner(reg, [floor, ...shown], partner, lang, agreements);
+      out.banner = computeBanner(reg, [input.floor, ...shown], partner, lang, agreements);
     } catch (e) {
       out.bannerError = e instanceof Error ? e.message : String(e);
     }

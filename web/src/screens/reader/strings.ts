@@ -55,6 +55,14 @@ export const strings: Strings = {
       close: 'Close',
       filed: 'Request filed; a releasing officer will decide it:',
     },
+    consent: {
+      needed:
+        '{{originator}} is the originator: passing it on to {{partner}} needs its consent naming {{partner}}.',
+      ask: "Ask the originator's consent",
+      pending: 'Consent asked of {{originator}} on {{at}}; waiting for its answer.',
+      granted: '{{originator}} consented to passing it on to {{partner}}.',
+      refused: '{{originator}} refused to let it go to {{partner}}. You may ask again.',
+    },
     preview: {
       title: 'What {{partner}} will see',
       banner: 'Partner banner',
@@ -121,6 +129,14 @@ export const strings: Strings = {
       close: '닫기',
       filed: '요청이 접수되었습니다. 공개 담당관이 결정합니다:',
     },
+    consent: {
+      needed:
+        '생산국은 {{originator}}입니다. {{partner}}에 전달하려면 그 국가를 명시한 생산국의 동의가 필요합니다.',
+      ask: '생산국에 동의 요청',
+      pending: '{{at}}에 생산국({{originator}})에 동의를 요청했습니다. 답변을 기다리는 중입니다.',
+      granted: '생산국({{originator}})이 {{partner}}에 대한 전달에 동의했습니다.',
+      refused: '생산국({{originator}})이 {{partner}}에 대한 전달을 거절했습니다. 다시 요청할 수 있습니다.',
+    },
     preview: {
       title: '{{partner}}에 표시될 내용',
       banner: '상대국 배너',
@@ -186,6 +202,14 @@ export const strings: Strings = {
       submit: '申請を送る',
       close: '閉じる',
       filed: '申請を受け付けました。提供担当官が判断します:',
+    },
+    consent: {
+      needed:
+        '作成国は{{originator}}です。{{partner}}へ提供するには、{{partner}}を明記した作成国の同意が必要です。',
+      ask: '作成国に同意を求める',
+      pending: '{{at}}に{{originator}}へ同意を求めました。回答を待っています。',
+      granted: '{{originator}}は{{partner}}への提供に同意しました。',
+      refused: '{{originator}}は{{partner}}への提供を拒否しました。再度求めることができます。',
     },
     preview: {
       title: '{{partner}}に表示される内容',
