@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { prefetch } from './api/client.js';
 import { App, fetchSession } from './app/App.js';
-import { Router } from './app/router.js';
+import { match, Router } from './app/router.js';
 import { preloadScreen } from './app/screens.js';
 import { langFromAddress, PARTY_LANG, setNodeTimeZone, startI18n } from './i18n/index.js';
 import './styles.css';
@@ -14,13 +15,13 @@ async function start() {
   const healthz = fetch('/healthz')
     .then((r) => r.json() as Promise<{ party?: string; timeZone?: string }>)
     .catch(() => ({}) as { party?: string; timeZone?: string });
-  const [signedIn, health] = await Promise.all([session, healthz]);
+  const signedIn = await session;
+  const lang = langFromAddress() ?? signedIn?.person.lang ?? PARTY_LANG[signedIn?.person.party ?? ''];
+  if (signedIn && lang) prefetchScreenData(window.location.pathname, lang);
+  const health = await healthz;
   const party = signedIn?.person.party ?? health.party ?? null;
   setNodeTimeZone(health.timeZone);
-  await Promise.all([
-    startI18n(langFromAddress() ?? signedIn?.person.lang ?? PARTY_LANG[party ?? ''] ?? 'en'),
-    signedIn ? screen : null,
-  ]);
+  await Promise.all([startI18n(lang ?? PARTY_LANG[party ?? ''] ?? 'en'), signedIn ? screen : null]);
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <Router>
@@ -28,6 +29,15 @@ async function start() {
       </Router>
     </StrictMode>,
   );
+}
+
+/** What the page's screen will read first, asked for now (the reader: its item and the registry). */
+function prefetchScreenData(path: string, lang: string): void {
+  const item = match('/items/:id', path);
+  if (item) {
+    prefetch(`/items/${encodeURIComponent(item.id!)}?lang=${lang}`);
+    prefetch('/registry');
+  }
 }
 
 void start();

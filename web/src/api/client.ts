@@ -52,7 +52,25 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
-export const get = <T>(path: string) => api<T>('GET', path);
+// Reads started before the screen that wants them is on the page (its address says what it will ask for):
+// the screen's first `get` of the same path takes the answer already on its way.
+const early = new Map<string, Promise<unknown>>();
+
+export function prefetch(path: string): void {
+  if (early.has(path)) return;
+  const answer = api<unknown>('GET', path);
+  answer.catch(() => undefined); // the screen's own get sees the error
+  early.set(path, answer);
+}
+
+export const get = <T>(path: string): Promise<T> => {
+  const started = early.get(path);
+  if (started) {
+    early.delete(path);
+    return started as Promise<T>;
+  }
+  return api<T>('GET', path);
+};
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { usePageLang } from './page-lang.js';
 
 /**
  * Text from outside the workspace (a report's title and paragraphs, a partner's names, a note) shown as text
@@ -40,9 +40,9 @@ export function Text({
   as?: 'span' | 'p' | 'div' | 'h1' | 'h2' | 'h3' | 'td';
   className?: string;
 }) {
-  const { i18n } = useTranslation();
+  const pageLang = usePageLang();
   return (
-    <Tag lang={langAttr(text, i18n.language, lang)} className={className}>
+    <Tag lang={langAttr(text, pageLang, lang)} className={className}>
       {visibleBidi(text)}
     </Tag>
   );
