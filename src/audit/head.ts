@@ -8,6 +8,7 @@ import {
 } from 'node:crypto';
 import { canonicalBytes } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
+import { treeHeadBody } from './head-body.js';
 
 /** A tree head: the log's size and root at an instant (R29). `origin` names whose log it is. */
 export interface TreeHead {
@@ -32,14 +33,7 @@ export type SigningKey = KeyObject | JsonWebKey;
  * never be mistaken for a signature over any other relto message.
  */
 export function treeHeadBytes(head: TreeHead): Buffer {
-  const body: Record<string, unknown> = {
-    kind: 'relto-tree-head/1',
-    rootHash: head.rootHash,
-    timestamp: head.timestamp,
-    treeSize: head.treeSize,
-  };
-  if (head.origin !== undefined) body.origin = head.origin;
-  return canonicalBytes(body);
+  return canonicalBytes(treeHeadBody(head));
 }
 
 function checkHead(head: TreeHead): void {

@@ -1,3 +1,4 @@
+import { treeHeadBody } from '../../../../src/audit/head-body.js';
 import { canonicalize } from '../../../../src/canon/canonicalize.js';
 
 /**
@@ -117,14 +118,7 @@ export async function rootFromProof(
 
 /** The bytes the head's signature covers (the node's treeHeadBytes): canonical JSON with a domain tag. */
 export function headBytes(head: SignedHead): Uint8Array<ArrayBuffer> {
-  const body: Record<string, unknown> = {
-    kind: 'relto-tree-head/1',
-    rootHash: head.rootHash,
-    timestamp: head.timestamp,
-    treeSize: head.treeSize,
-  };
-  if (head.origin !== undefined) body.origin = head.origin;
-  return encoder.encode(canonicalize(body));
+  return encoder.encode(canonicalize(treeHeadBody(head)));
 }
 
 /** Is the head signed by the key it names (Ed25519, WebCrypto)? */
