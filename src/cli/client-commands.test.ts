@@ -205,7 +205,11 @@ describe('relto serve', () => {
     const where = JSON.parse(first);
     expect(where.party).toBe('KOR');
     const health = await fetch(`${where.http}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', party: 'KOR' });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      party: 'KOR',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
