@@ -15,7 +15,7 @@ import {
 } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import type { LabelBook } from './labels.js';
-import type { Person } from './service.js';
+import { type Person, principalOfPerson } from './service.js';
 
 /** The consents held for an item (R15–R17), to join its label's consents; undefined when none are. */
 export type ConsentsOf = (itemId: string) => Label['consents'] | undefined;
@@ -232,8 +232,7 @@ export class Decider {
   }
 
   private plainPrincipal(): Principal {
-    const { version: _v, name: _n, lang: _l, ...principal } = this.person;
-    return principal;
+    return principalOfPerson(this.person);
   }
 
   private preparedPrincipal(): PreparedPrincipal {

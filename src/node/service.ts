@@ -25,6 +25,12 @@ export interface Person extends Principal {
   lang?: Lang | null;
 }
 
+/** The person as the rules engine decides for them: their access attributes, without name, version or language. */
+export function principalOfPerson(person: Person): Principal {
+  const { version: _v, name: _n, lang: _l, ...principal } = person;
+  return principal;
+}
+
 /** TAXII 2.1 object filters as the node understands them. */
 export interface ObjectFilter {
   ids?: string[];

@@ -1,6 +1,6 @@
 import type { TrackMessage } from '../bus/index.js';
 import { labelKey } from '../label/index.js';
-import type { Person } from '../node/index.js';
+import { type Person, principalOfPerson } from '../node/index.js';
 import type { Answer, Principal } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { mayClientReceive, mayPartnerReceive, type StandingConsents } from './access.js';
@@ -80,11 +80,6 @@ function sameTracks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean
   return true;
 }
 
-function principalOf(p: Person): Principal {
-  const { name: _n, version: _v, lang: _l, ...principal } = p;
-  return principal;
-}
-
 /**
  * The fan-out of the track path: every track on the bus goes to each TAK client and WebSocket stream whose
  * person decide(read) permits (R31, answers cached per label for a second), and to each partner link
@@ -120,7 +115,7 @@ export class FanOut {
     const conn: ClientConn = {
       socket,
       person,
-      principal: principalOf(person),
+      principal: principalOfPerson(person),
       cache: new Map(),
       pending: [],
       pendingBytes: 0,
@@ -142,7 +137,7 @@ export class FanOut {
   ): PersonStream {
     const s: StreamConn = {
       person,
-      principal: principalOf(person),
+      principal: principalOfPerson(person),
       cache: new Map(),
       deliver: onTrack,
       cut: onCut,
