@@ -1,23 +1,11 @@
 import '../../components/officer.css';
 import { useTranslation } from 'react-i18next';
+// The node's own type of what `GET /api/v1/partners` answers (fingerprints only, never key material).
+import type { PartnerView } from '../../../../src/node/service.js';
 import { errorText } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { useLoad } from '../../components/officer-load.js';
 import { formatDate } from '../../i18n/index.js';
-
-/** A partner as `GET /api/v1/partners` answers it: never key material, only fingerprints. */
-export interface PartnerView {
-  party: string;
-  url: string;
-  status: string;
-  addedAt: string;
-  updatedAt: string;
-  keys: {
-    signing: { fingerprint: string; kid?: string };
-    encryption: { fingerprint: string; kid?: string };
-    tlsCa: { fingerprint: string };
-  };
-}
 
 /** The partner book (administrators): who this node exchanges with, where, and the keys it trusts. */
 export default function Partners() {
