@@ -1,8 +1,9 @@
 import '../../components/officer.css';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, post } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { FourEyesButtons } from '../../components/FourEyesButtons.js';
 import { useItemTitles, useLoad } from '../../components/officer-load.js';
 import { Text } from '../../components/Text.js';
 import { formatDate } from '../../i18n/index.js';
@@ -139,7 +140,6 @@ function Row({
   const { person, lang } = useSession();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const whyId = useId();
   const r = row.request;
   const mine = askedByMe(row, person);
   const name = title ?? r.item;
@@ -185,27 +185,13 @@ function Row({
       {answerable && (
         <td>
           {row.status === 'pending' ? (
-            <div className="actions">
-              <div className="buttons">
-                <button
-                  type="button"
-                  disabled={busy || mine}
-                  aria-describedby={mine ? whyId : undefined}
-                  onClick={() => answer(false)}
-                >
-                  {t('approve')}
-                </button>
-                <button type="button" disabled={busy} onClick={() => answer(true)}>
-                  {t('refuse')}
-                </button>
-              </div>
-              {mine && (
-                <p id={whyId} className="why-not">
-                  {t('fourEyes')}
-                </p>
-              )}
-              {failure && <p role="alert">{failure}</p>}
-            </div>
+            <FourEyesButtons
+              ownRequest={mine}
+              busy={busy}
+              labels={{ approve: t('approve'), refuse: t('refuse'), fourEyes: t('fourEyes') }}
+              onAnswer={answer}
+              failure={failure}
+            />
           ) : (
             <span className="muted">{t('answered')}</span>
           )}

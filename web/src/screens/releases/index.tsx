@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, post } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { FourEyesButtons } from '../../components/FourEyesButtons.js';
 import { useItemTitles, useLoad } from '../../components/officer-load.js';
 import { Text } from '../../components/Text.js';
 import { formatDate } from '../../i18n/index.js';
@@ -138,7 +139,6 @@ function Row({
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const noteId = useId();
-  const whyId = useId();
   const ownRequest = r.by === person.name;
   const name = title ?? r.item;
 
@@ -207,31 +207,18 @@ function Row({
       </td>
       {officer && (
         <td>
-          <div className="actions">
+          <FourEyesButtons
+            ownRequest={ownRequest}
+            busy={busy}
+            labels={{ approve: t('approve'), refuse: t('refuse'), fourEyes: t('fourEyes') }}
+            onAnswer={(refuse) => act(refuse ? 'refuse' : 'approve')}
+            failure={failure}
+          >
             <label className="field" htmlFor={noteId}>
               {t('noteLabel')}
             </label>
             <textarea id={noteId} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-            <div className="buttons">
-              <button
-                type="button"
-                disabled={busy || ownRequest}
-                aria-describedby={ownRequest ? whyId : undefined}
-                onClick={() => act('approve')}
-              >
-                {t('approve')}
-              </button>
-              <button type="button" disabled={busy} onClick={() => act('refuse')}>
-                {t('refuse')}
-              </button>
-            </div>
-            {ownRequest && (
-              <p id={whyId} className="why-not">
-                {t('fourEyes')}
-              </p>
-            )}
-            {failure && <p role="alert">{failure}</p>}
-          </div>
+          </FourEyesButtons>
         </td>
       )}
     </tr>
