@@ -15,6 +15,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
+    // The node reads it to preload a page's own screen chunk beside the entry script.
+    manifest: true,
   },
   server: {
     proxy: { '/api': { target: 'http://127.0.0.1:7410', ws: true } },

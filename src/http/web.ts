@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from './auth.js';
+import { bootElement, webBoot } from './web-boot.js';
 
 /**
  * Where `vite build` writes the web workspace: `dist/web/` at the package root, found from this file's place
@@ -71,10 +74,10 @@ export async function webWorkspace(app: FastifyInstance, opts: { root?: string }
     });
   }
 
-  const page = async (_request: unknown, reply: FastifyReply) => {
-    let html: Buffer;
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    let html: string;
     try {
-      html = await readFile(index);
+      html = await readFile(index, 'utf8');
     } catch {
       return reply
         .code(503)
@@ -82,7 +85,28 @@ export async function webWorkspace(app: FastifyInstance, opts: { root?: string }
         .type('text/plain; charset=utf-8')
         .send(NOT_BUILT);
     }
-    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+    const preloads = await screenPreloads(root, request.url);
+    const head = preloads ? html.replace('</head>', `${preloads}</head>`) : html;
+    const end = head.lastIndexOf('</body>');
+    const [first, last] = end < 0 ? [head, ''] : [head.slice(0, end), head.slice(end)];
+    // The page up to its end goes at once, so the browser fetches the scripts while the node gathers the
+    // boot answers; the scripts (modules, deferred) run after the rest has arrived.
+    const body = new PassThrough();
+    body.write(first);
+    void webBoot(app, request).then(
+      (boot) => body.end(bootElement(boot) + last),
+      (error: unknown) => {
+        request.log.warn({ err: error }, 'the page goes without its boot answers');
+        body.end(last);
+      },
+    );
+    // A signed-in page carries the person's answers: no cache keeps it.
+    const signedIn = request.cookies?.[SESSION_COOKIE] !== undefined;
+    return reply
+      .header('cache-control', signedIn ? 'private, no-store' : 'no-cache')
+      .header('vary', 'cookie')
+      .type('text/html; charset=utf-8')
+      .send(body);
   };
   const hide = { schema: { hide: true } };
   app.get('/', hide, page);
@@ -90,4 +114,49 @@ export async function webWorkspace(app: FastifyInstance, opts: { root?: string }
     app.get(`/${screen}`, hide, page);
     app.get(`/${screen}/*`, hide, page);
   }
+}
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  css?: string[];
+}
+
+/** The built screen folder a page path opens (a report's deep link opens the reader). */
+function screenFolder(url: string): string | null {
+  const first = /^\/([a-z]+)/.exec(url)?.[1];
+  if (!first || !(WEB_SCREENS as readonly string[]).includes(first)) return null;
+  return first === 'items' ? 'reader' : first;
+}
+
+/**
+ * `<link rel="modulepreload">` for the page's own screen chunk and what it imports, from the build's
+ * manifest: the browser loads them beside the entry script rather than after it has run.
+ */
+async function screenPreloads(root: string, url: string): Promise<string> {
+  const folder = screenFolder(url);
+  if (!folder) return '';
+  let manifest: Record<string, ManifestChunk>;
+  try {
+    manifest = JSON.parse(await readFile(join(root, '.vite', 'manifest.json'), 'utf8'));
+  } catch {
+    return ''; // a build without its manifest: the page loads the chunk itself, a little later
+  }
+  const entry = Object.keys(manifest).find((k) => k.endsWith(`screens/${folder}/index.tsx`));
+  if (!entry) return '';
+  const scripts = new Set<string>();
+  const styles = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || scripts.has(chunk.file) || (chunk as { isEntry?: boolean }).isEntry) return;
+    scripts.add(chunk.file);
+    for (const css of chunk.css ?? []) styles.add(css);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  visit(entry);
+  const safe = (file: string) => /^[\w./-]+$/.test(file);
+  return [
+    ...[...styles].filter(safe).map((f) => `<link rel="preload" as="style" href="/${f}">`),
+    ...[...scripts].filter(safe).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`),
+  ].join('');
 }

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { prefetch } from './api/client.js';
 import { App, fetchSession } from './app/App.js';
+import { readBoot } from './app/boot.js';
 import { match, Router } from './app/router.js';
 import { preloadScreen } from './app/screens.js';
 import { langFromAddress, PARTY_LANG, setNodeTimeZone, startI18n } from './i18n/index.js';
@@ -10,11 +11,15 @@ import './styles.css';
 async function start() {
   // Beside each other, not one after another: the session, the page's screen and, for a signed-out tab,
   // the node's party (which sets the sign-in page's language before anyone signs in).
-  const session = fetchSession();
+  // What the node sent with the page needs no asking.
+  const boot = readBoot();
+  const session = boot.session !== undefined ? Promise.resolve(boot.session) : fetchSession();
   const screen = preloadScreen(window.location.pathname);
-  const healthz = fetch('/healthz')
-    .then((r) => r.json() as Promise<{ party?: string; timeZone?: string }>)
-    .catch(() => ({}) as { party?: string; timeZone?: string });
+  const healthz = boot.healthz
+    ? Promise.resolve(boot.healthz)
+    : fetch('/healthz')
+        .then((r) => r.json() as Promise<{ party?: string; timeZone?: string }>)
+        .catch(() => ({}) as { party?: string; timeZone?: string });
   const signedIn = await session;
   const lang = langFromAddress() ?? signedIn?.person.lang ?? PARTY_LANG[signedIn?.person.party ?? ''];
   if (signedIn && lang) prefetchScreenData(window.location.pathname, lang);
@@ -25,7 +30,7 @@ async function start() {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <Router>
-        <App nodeParty={party} session={session} />
+        <App nodeParty={party} session={session} initial={signedIn} />
       </Router>
     </StrictMode>,
   );

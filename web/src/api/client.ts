@@ -63,6 +63,27 @@ export function prefetch(path: string): void {
   early.set(path, answer);
 }
 
+// The same answers as values, for a screen's first render (it shows them without a render of "loading").
+const sent = new Map<string, unknown>();
+
+/** Answers the node sent with the page: the screen's first `get` of each takes it instead of asking. */
+export function seed(answers: Record<string, unknown>): void {
+  for (const [path, answer] of Object.entries(answers)) {
+    early.set(path, Promise.resolve(answer));
+    sent.set(path, answer);
+  }
+}
+
+/**
+ * The answer the node sent with the page for `path`, if it did and no one took it yet (the same value the
+ * first `get` of it resolves to); a later visit asks afresh.
+ */
+export function sentWithPage<T>(path: string): T | undefined {
+  const answer = sent.get(path) as T | undefined;
+  sent.delete(path);
+  return answer;
+}
+
 export const get = <T>(path: string): Promise<T> => {
   const started = early.get(path);
   if (started) {

@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, setCsrf } from '../api/client.js';
@@ -30,13 +31,19 @@ function langFor(person: Person | null, party: string | null): Lang {
 export function App({
   nodeParty,
   session,
+  initial,
 }: {
   nodeParty: string | null;
   session: Promise<SessionAnswer | null>;
+  /** The session already known when the page starts (the tab's first render needs no wait for it). */
+  initial?: SessionAnswer | null;
 }) {
   const { place, navigate } = useRouter();
-  const [person, setPerson] = useState<Person | null | undefined>(undefined);
-  const [lang, setLangState] = useState<Lang>(langFor(null, nodeParty));
+  const [person, setPerson] = useState<Person | null | undefined>(() => {
+    if (initial) setCsrf(initial.csrf);
+    return initial === undefined ? undefined : (initial?.person ?? null);
+  });
+  const [lang, setLangState] = useState<Lang>(() => langFor(person ?? null, person?.party ?? nodeParty));
 
   useEffect(() => {
     void session.then((s) => {
@@ -48,7 +55,8 @@ export function App({
   useEffect(() => {
     const l = langFor(person ?? null, person?.party ?? nodeParty);
     setLangState(l);
-    void applyLang(l);
+    // main.tsx started i18next in this language: changing to it again would only render the page twice.
+    if (l !== i18next.language) void applyLang(l);
   }, [person, nodeParty]);
 
   // A fresh address (the language named in it) wins for the tab.

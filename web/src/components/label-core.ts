@@ -47,17 +47,35 @@ export function servedAlternative(md: unknown): { alternativeOf: string; party: 
 }
 
 let registry: Promise<CompiledRegistry> | null = null;
+let compiled: CompiledRegistry | null = null;
 
 /** The node's registry (`GET /api/v1/registry`, its source document), compiled once per page. */
 export function loadRegistry(fetchJson: (path: string) => Promise<unknown>): Promise<CompiledRegistry> {
   registry ??= fetchJson('/registry').then((answer) => {
     const a = answer as { registry?: unknown; parties?: unknown };
-    return compileRegistry(a.parties ? a : a.registry);
+    compiled = compileRegistry(a.parties ? a : a.registry);
+    return compiled;
   });
   registry.catch(() => {
     registry = null;
   });
   return registry;
+}
+
+/**
+ * The registry compiled now, when its answer is already in hand (`sent`, the answer that came with the
+ * page); `loadRegistry` then resolves to this same compiled registry.
+ */
+export function registryFrom(sent: unknown): CompiledRegistry | null {
+  if (compiled || sent === undefined) return compiled;
+  const a = sent as { registry?: unknown; parties?: unknown };
+  try {
+    compiled = compileRegistry(a.parties ? a : a.registry);
+  } catch {
+    return null; // loadRegistry reports it
+  }
+  registry = Promise.resolve(compiled);
+  return compiled;
 }
 
 /** A compiled registry from a document already in hand (tests, and pages that got it otherwise). */

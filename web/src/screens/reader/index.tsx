@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, get, post } from '../../api/client.js';
+import { errorText, get, post, sentWithPage } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { Banner, type Tier } from '../../components/Banner.js';
 import {
   type CompiledRegistry,
   loadRegistry,
   receivedUnder,
+  registryFrom,
   renderLabel,
   type ServedPortion,
   type Stix,
@@ -60,8 +61,10 @@ export default function Reader({ params }: { params: Record<string, string> }) {
   const { t } = useTranslation('reader');
   const { person, lang } = useSession();
   const id = params.id ?? '';
-  const [answer, setAnswer] = useState<ItemAnswer | null>(null);
-  const [reg, setReg] = useState<CompiledRegistry | null>(null);
+  const itemPath = `/items/${encodeURIComponent(id)}?lang=${lang}`;
+  // A report opened by its address came with the page: its first render shows it.
+  const [answer, setAnswer] = useState<ItemAnswer | null>(() => sentWithPage<ItemAnswer>(itemPath) ?? null);
+  const [reg, setReg] = useState<CompiledRegistry | null>(() => registryFrom(sentWithPage('/registry')));
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const [printError, setPrintError] = useState<string | null>(null);
@@ -76,9 +79,9 @@ export default function Reader({ params }: { params: Record<string, string> }) {
 
   useEffect(() => {
     let stop = false;
-    setAnswer(null);
+    setAnswer((shown) => (shown && shown.item.id === id ? shown : null));
     setError(null);
-    Promise.all([get<ItemAnswer>(`/items/${encodeURIComponent(id)}?lang=${lang}`), loadRegistry(get)])
+    Promise.all([get<ItemAnswer>(itemPath), loadRegistry(get)])
       .then(([a, r]) => {
         if (stop) return;
         setAnswer(a);
@@ -89,7 +92,7 @@ export default function Reader({ params }: { params: Record<string, string> }) {
     return () => {
       stop = true;
     };
-  }, [id, lang, person.name]);
+  }, [id, itemPath, person.name]);
 
   if (error) return <p role="alert">{t('failed', { message: error })}</p>;
   if (!answer || !reg) return <p className="loading">{t('loading')}</p>;
@@ -108,6 +111,9 @@ export default function Reader({ params }: { params: Record<string, string> }) {
   const mayAsk = person.roles.includes('analyst') || person.roles.includes('releasing-officer');
   // A long report marks most paragraphs alike: each distinct label is rendered once.
   const marks = new Map<string, string>();
+  // One translation for every paragraph's name, not one per paragraph (a number put into the same words).
+  const paragraphName = t('paragraph', { n: '\u0001' });
+  const nameOf = (p: ServedPortion) => paragraphName.replace('\u0001', String(p.index + 1));
   const markOf = (p: ServedPortion): string => {
     const key = p.markingId ?? '';
     let mark = marks.get(key);
@@ -154,16 +160,12 @@ export default function Reader({ params }: { params: Record<string, string> }) {
         {description && <Text as="p" text={description} lang={textLang} />}
         {portions.map((p) =>
           p.withheld ? (
-            <article
-              key={p.index}
-              className="portion withheld"
-              aria-label={t('paragraph', { n: p.index + 1 })}
-            >
+            <article key={p.index} className="portion withheld" aria-label={nameOf(p)}>
               <p className="portion-mark">{t('withheld')}</p>
               <p>{t('withheldWhy')}</p>
             </article>
           ) : (
-            <article key={p.index} className="portion" aria-label={t('paragraph', { n: p.index + 1 })}>
+            <article key={p.index} className="portion" aria-label={nameOf(p)}>
               <p className="portion-mark">
                 <MixedText text={markOf(p)} />
               </p>
