@@ -173,7 +173,9 @@ describe("the page's boot answers", () => {
     const { res, boot } = await page(`/items/${scripted}?lang=en`, cookie);
     expect(res.body).not.toContain('</script><script>alert(1)');
     expect(res.body.match(/<script/g)).toHaveLength(2); // the build's module script and the boot data
-    const sent = boot!.answers[`/items/${encodeURIComponent(scripted)}?lang=en`] as { item: { name: string } };
+    const sent = boot!.answers[`/items/${encodeURIComponent(scripted)}?lang=en`] as {
+      item: { name: string };
+    };
     expect(sent.item.name).toBe('Ends here </script><script>alert(1)</script> \u2028 done');
   });
 
