@@ -28,6 +28,11 @@ export function registerBench(name: string, fn: BenchFn): void {
   benches.set(name, fn);
 }
 
+/** The names registered so far, in registration order. */
+export function registeredBenches(): string[] {
+  return [...benches.keys()];
+}
+
 /** The registered benches whose name equals or starts with one of `filters` (all when none given). */
 export function selectBenches(filters: readonly string[]): [string, BenchFn][] {
   const all = [...benches.entries()];
