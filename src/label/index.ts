@@ -4,6 +4,7 @@ export { type Equivalent, type EquivalentResult, type NotCovered, receiverEquiva
 export { fromAcceptLanguage, isLang, partyLang, readerLang } from './lang.js';
 export { type LabelRequest, makeLabel } from './make.js';
 export { type Lang, langs, type MessageKey, type Messages, message, messages, t } from './messages.js';
+export { nameContradiction } from './name.js';
 export {
   labelKey,
   normaliseConsent,

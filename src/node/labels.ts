@@ -1,7 +1,13 @@
 import type { Label } from '../label/index.js';
 import { type PreparedLabel, prepareLabel } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
-import { type AlternativeLabel, markingToAlternative, markingToLabel } from '../stix/index.js';
+import {
+  type AlternativeLabel,
+  alternativeMarking,
+  labelToMarking,
+  markingToAlternative,
+  markingToLabel,
+} from '../stix/index.js';
 import type { StixObject, Store } from '../store/index.js';
 
 /** What the node knows about one marking-definition id. */
@@ -33,10 +39,22 @@ export const TLP_MARKINGS: StixObject[] = [
 
 /** Turns a stored marking-definition into what the node knows of it (relto labels parsed once). */
 export function knownMarking(definition: StixObject, kind: string): KnownMarking {
-  const k: KnownMarking = { id: definition.id, kind, definition };
-  if (kind === 'relto-label') k.label = markingToLabel(definition);
-  else if (kind === 'alternative') k.alternative = markingToAlternative(definition);
-  return k;
+  // A label as another tool wrote it (a name, a description) is kept in relto's normal form: the same id,
+  // the label alone, so every node holds and serves one object for one label.
+  if (kind === 'relto-label') {
+    const label = markingToLabel(definition);
+    return { id: definition.id, kind, definition: labelToMarking(label) as unknown as StixObject, label };
+  }
+  if (kind === 'alternative') {
+    const alternative = markingToAlternative(definition);
+    return {
+      id: definition.id,
+      kind,
+      definition: alternativeMarking(alternative) as unknown as StixObject,
+      alternative,
+    };
+  }
+  return { id: definition.id, kind, definition };
 }
 
 /**

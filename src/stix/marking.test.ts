@@ -183,9 +183,23 @@ describe('marking-definition → label', () => {
     expect(() => markingToLabel({ ...md, created: '2026-02-01T00:00:00.000Z' })).toThrow(
       expect.objectContaining({ path: '/created' }),
     );
-    expect(() => markingToLabel({ ...md, name: 'extra' })).toThrow(
+    expect(() => markingToLabel({ ...md, x_colour: 'red' })).toThrow(
+      expect.objectContaining({ path: '/x_colour' }),
+    );
+    expect(() => markingToLabel({ ...md, name: ['not', 'text'] })).toThrow(
       expect.objectContaining({ path: '/name' }),
     );
+  });
+
+  it('reads the label of a marking another tool wrote with a name, a description and references', () => {
+    const md = labelToMarking(KOR_II);
+    const written = {
+      ...md,
+      name: '군사II급비밀',
+      description: 'Label as our STIX tool exports it',
+      external_references: [{ source_name: 'relto' }],
+    };
+    expect(markingToLabel(written)).toEqual(markingToLabel(md));
   });
 
   it('refuses a TLP marking: it is not a relto label', () => {

@@ -191,6 +191,15 @@ export function isAlternativeMarking(md: unknown): boolean {
   return ext !== undefined && 'alternative_of' in ext;
 }
 
+/** The properties relto's own label marking-definition has (its normal form). */
+const ENVELOPE_KEYS = new Set(['type', 'spec_version', 'id', 'created', 'created_by_ref', 'extensions']);
+
+/**
+ * Optional STIX properties other tools write on a marking-definition: accepted beside a label, never part
+ * of it (the id is the hash of the label alone, and relto keeps and serves the normal form without them).
+ */
+const OPTIONAL_KEYS = new Set(['name', 'description', 'external_references']);
+
 function checkEnvelope(md: Record<string, unknown>, expected: LabelMarking): void {
   // The posted object must be exactly what relto would make from its content: same id, same creator,
   // the fixed `created`, nothing else that a node could not understand.
@@ -215,9 +224,21 @@ function checkEnvelope(md: Record<string, unknown>, expected: LabelMarking): voi
     );
   }
   for (const key of Object.keys(md)) {
-    if (!['type', 'spec_version', 'id', 'created', 'created_by_ref', 'extensions'].includes(key)) {
-      throw new ReltoError('INVALID_LABEL', `a relto label marking has no ${key}`, `/${key}`);
+    if (!ENVELOPE_KEYS.has(key) && !OPTIONAL_KEYS.has(key)) {
+      throw new ReltoError(
+        'INVALID_LABEL',
+        `a relto label marking has no ${key} (it may carry ${[...OPTIONAL_KEYS].join(', ')} beside its label)`,
+        `/${key}`,
+      );
     }
+  }
+  for (const key of ['name', 'description'] as const) {
+    if (md[key] !== undefined && typeof md[key] !== 'string') {
+      throw new ReltoError('INVALID_LABEL', `${key} must be a string`, `/${key}`);
+    }
+  }
+  if (md.external_references !== undefined && !Array.isArray(md.external_references)) {
+    throw new ReltoError('INVALID_LABEL', 'external_references must be a list', '/external_references');
   }
   if (Object.keys(md.extensions as object).length !== 1) {
     throw new ReltoError(

@@ -44,7 +44,7 @@ export async function realNode(
 }
 
 /** A NodeService whose close() also removes its data folder (tests only call close()). */
-function closing(made: Awaited<ReturnType<typeof realNode>>): NodeService {
+export function closing(made: Awaited<ReturnType<typeof realNode>>): NodeService {
   const { node } = made;
   return new Proxy(node, {
     get(target, prop, receiver) {

@@ -1,5 +1,5 @@
 import { type ErrorCode, ReltoError } from '../../errors/index.js';
-import { type Label, validateLabel } from '../../label/index.js';
+import { type Label, nameContradiction, validateLabel } from '../../label/index.js';
 import type { CompiledRegistry } from '../../registry/index.js';
 import { isAlternativeMarking, isReltoMarking } from '../../stix/index.js';
 import type { StixObject } from '../../store/index.js';
@@ -40,6 +40,15 @@ function broughtMarking(registry: CompiledRegistry, o: StixObject): KnownMarking
       const problems = validateLabel(registry, k.label);
       if (problems.length > 0) {
         throw new ReltoError('INVALID_LABEL', `${problems[0]!.path}: ${problems[0]!.message}`);
+      }
+      // A name says the level to whoever reads it in another tool: it must not say another one.
+      const named = typeof o.name === 'string' ? nameContradiction(registry, k.label, o.name) : null;
+      if (named !== null) {
+        throw new ReltoError(
+          'INVALID_LABEL',
+          `the marking's name says ${named}, but its label is ${k.label.originator} ${k.label.classification}: leave the name out or make it say the label's level`,
+          '/name',
+        );
       }
     }
     return k;
