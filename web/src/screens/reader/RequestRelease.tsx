@@ -9,6 +9,7 @@ import {
   type Stix,
   servedLabel,
 } from '../../components/label-core.js';
+import { reasonText } from '../../components/reason.js';
 import { Text } from '../../components/Text.js';
 import { ConsentRequest, useOriginatorConsent } from './Consent.js';
 import { previewRelease } from './preview.js';
@@ -95,7 +96,7 @@ export function RequestRelease({
 
   const partyName = (code: string) => reg.parties.get(code)?.def.name[lang] ?? code;
   const reasons = (list: { code: string; message: string }[]) =>
-    list.map((r) => r.message || r.code).join(' · ');
+    list.map((r) => reasonText(r).text).join(' · ');
 
   return (
     <form className="request-release" onSubmit={submit} aria-labelledby="request-release-title">

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { reasonText } from '../../components/reason.js';
 import { Text } from '../../components/Text.js';
 import { RULES } from './rules.js';
 
@@ -9,8 +10,8 @@ export interface Decision {
 }
 
 /**
- * A decision and every reason in words, each reason's rule text a click away: what the node answered, shown
- * as it answered (the rule text is the agreement's own, in the language it was agreed in).
+ * A decision and every reason in words (in the reader's language, by the reason's code), each reason's rule
+ * text a click away (the rules' own text, in the language they were written in).
  */
 export function Reasons({ decision }: { decision: Decision }) {
   const { t } = useTranslation('releases');
@@ -23,7 +24,7 @@ export function Reasons({ decision }: { decision: Decision }) {
         <ul className="reasons">
           {decision.reasons.map((r) => (
             <li key={`${r.code}-${r.rule}`}>
-              <Text text={r.message} lang="en" /> <code>{r.code}</code>
+              <Text {...reasonText(r)} /> <code>{r.code}</code>
               {RULES[r.rule] && (
                 <details>
                   <summary>{t('ruleText', { rule: r.rule })}</summary>

@@ -5,6 +5,7 @@ import { errorText, post } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { FourEyesButtons } from '../../components/FourEyesButtons.js';
 import { useItemTitles, useLoad } from '../../components/officer-load.js';
+import { reasonText } from '../../components/reason.js';
 import { Text } from '../../components/Text.js';
 import { formatDate } from '../../i18n/index.js';
 import { type Decision, Reasons } from './Reasons.js';
@@ -189,7 +190,8 @@ function Row({
             )}
             {r.refusal.reason && (
               <div>
-                <Text text={r.refusal.reason} lang="en" /> {r.refusal.code && <code>{r.refusal.code}</code>}
+                <Text {...reasonText({ code: r.refusal.code, message: r.refusal.reason })} />{' '}
+                {r.refusal.code && <code>{r.refusal.code}</code>}
               </div>
             )}
           </div>
