@@ -142,6 +142,8 @@ export function registerServe(program: Command): void {
           tokenHours: edge.tokenHours,
           ...(pgUrl ? { pgUrl } : {}),
         });
+        // Ready before the port opens: the first post costs what the next ones do.
+        node.warm();
         // The track services first: the app serves their WebSocket stream (logged as the app logs, to stderr).
         let cot: Awaited<ReturnType<typeof startCotFromCli>> = null;
         try {

@@ -84,6 +84,14 @@ describe('STIX validation against the OASIS schemas', () => {
     expect(v.validateObject(indicator)[0].pointer).toBe('/pattern');
   });
 
+  it('lists the types the OASIS schemas define (what a node checks once before it takes traffic)', () => {
+    const types = v.types();
+    for (const t of ['report', 'indicator', 'malware', 'marking-definition', 'relationship', 'ipv4-addr'])
+      expect(types, t).toContain(t);
+    expect(types).not.toContain('bundle');
+    expect(types.every((t) => v.hasSchema(t))).toBe(true);
+  });
+
   it('checks custom types against the core schema only', () => {
     const custom = {
       ...campaign(),

@@ -23,6 +23,8 @@ export interface StixValidator {
   assertBundle(bundle: unknown): void;
   /** True when the OASIS schemas define this type; other types are checked against the core schema only. */
   hasSchema(type: string): boolean;
+  /** The types the OASIS schemas define. */
+  types(): string[];
 }
 
 const BUNDLE_ID =
@@ -201,5 +203,6 @@ export function createStixValidator(
       if (issues.length > 0) fail(issues);
     },
     hasSchema: (type) => byType.has(type),
+    types: () => [...byType.keys()],
   };
 }
