@@ -116,8 +116,10 @@ export async function webWorkspace(app: FastifyInstance, opts: { root?: string }
   }
 }
 
+/** One chunk of Vite's build manifest (`.vite/manifest.json`), as far as the page needs it. */
 interface ManifestChunk {
   file: string;
+  isEntry?: boolean;
   imports?: string[];
   css?: string[];
 }
@@ -148,7 +150,7 @@ async function screenPreloads(root: string, url: string): Promise<string> {
   const styles = new Set<string>();
   const visit = (key: string) => {
     const chunk = manifest[key];
-    if (!chunk || scripts.has(chunk.file) || (chunk as { isEntry?: boolean }).isEntry) return;
+    if (!chunk || chunk.isEntry || scripts.has(chunk.file)) return; // the entry is the page's own script
     scripts.add(chunk.file);
     for (const css of chunk.css ?? []) styles.add(css);
     for (const imported of chunk.imports ?? []) visit(imported);
