@@ -174,14 +174,12 @@ async function startFloor(): Promise<{ base: string; close: () => Promise<void> 
       if (!held.has(o.id)) order.push(o.id);
       held.set(o.id, o);
     }
-    return reply
-      .code(202)
-      .send({
-        status: 'complete',
-        total_count: objects.length,
-        success_count: objects.length,
-        failure_count: 0,
-      });
+    return reply.code(202).send({
+      status: 'complete',
+      total_count: objects.length,
+      success_count: objects.length,
+      failure_count: 0,
+    });
   });
   app.get(`${root}collections/floor/objects/`, async (request) => {
     const q = request.query as { limit?: string; next?: string };
