@@ -1,3 +1,5 @@
+import { QueueTable } from '../../components/QueueTable.js';
+import { useAction } from '../../components/use-action.js';
 import '../../components/officer.css';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -92,36 +94,29 @@ function Table({
 }) {
   const { t } = useTranslation('consents');
   return (
-    <section aria-label={caption}>
-      <h2>{caption}</h2>
-      {rows.length === 0 ? (
-        <p className="muted">{t('none')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('col.item')}</th>
-              <th scope="col">{t('col.requester')}</th>
-              <th scope="col">{t('col.partner')}</th>
-              <th scope="col">{t('col.asks')}</th>
-              <th scope="col">{t('col.state')}</th>
-              {answerable && <th scope="col">{t('col.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <Row
-                key={r.request.id}
-                row={r}
-                title={titles.get(r.request.item)}
-                answerable={answerable}
-                onDone={onDone}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <QueueTable
+      caption={caption}
+      empty={t('none')}
+      count={rows.length}
+      columns={[
+        t('col.item'),
+        t('col.requester'),
+        t('col.partner'),
+        t('col.asks'),
+        t('col.state'),
+        answerable && t('col.actions'),
+      ]}
+    >
+      {rows.map((r) => (
+        <Row
+          key={r.request.id}
+          row={r}
+          title={titles.get(r.request.item)}
+          answerable={answerable}
+          onDone={onDone}
+        />
+      ))}
+    </QueueTable>
   );
 }
 
@@ -138,8 +133,7 @@ function Row({
 }) {
   const { t } = useTranslation('consents');
   const { person, lang } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, run } = useAction();
   const r = row.request;
   const mine = askedByMe(row, person);
   const name = title ?? r.item;
@@ -149,18 +143,11 @@ function Row({
       ? t('asks.purpose', { purpose: r.purpose })
       : t('asks.actions', { actions: (r.actions ?? []).join(', ') });
 
-  const answer = async (refuse: boolean) => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const answer = (refuse: boolean) =>
+    run(async () => {
       await post(`/consent-requests/${encodeURIComponent(r.id)}/answer`, refuse ? { refuse: true } : {});
       onDone(t(refuse ? 'done.refused' : 'done.granted', { item: name }));
-    } catch (e) {
-      setFailure(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <tr>

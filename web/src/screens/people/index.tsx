@@ -1,3 +1,4 @@
+import { useAction } from '../../components/use-action.js';
 import '../../components/officer.css';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -98,26 +99,18 @@ function Row({
   const { lang } = useSession();
   const [clearance, setClearance] = useState(who.clearance);
   const [roles, setRoles] = useState<string[]>(who.roles);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, run } = useAction();
   const clearanceId = useId();
   const whyId = useId();
   const level = levels.find((l) => l.id === who.clearance);
   const changes = changesOf(who, { clearance, roles });
   const changed = Object.keys(changes).length > 0;
 
-  const send = async (body: object, message: string) => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const send = (body: object, message: string) =>
+    run(async () => {
       await patch(`/people/${encodeURIComponent(who.name)}`, body);
       onDone(message);
-    } catch (e) {
-      setFailure(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <tr>

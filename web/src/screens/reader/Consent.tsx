@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, get, post } from '../../api/client.js';
+import { get, post } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { useAction } from '../../components/use-action.js';
 import { formatDate } from '../../i18n/index.js';
 
 /** This node's consent request to an originator, as `GET /api/v1/consent-requests` lists it (outgoing). */
@@ -79,23 +80,15 @@ export function ConsentRequest({
 }) {
   const { t } = useTranslation('reader');
   const { lang } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, failure: error, run } = useAction();
   const { asked } = consent;
   const names = { originator: originatorName, partner: partnerName };
 
-  const ask = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const ask = () =>
+    run(async () => {
       await post('/consent-requests', { item: itemId, to: partner });
       consent.reload();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (asked?.status === 'granted') {
     return (

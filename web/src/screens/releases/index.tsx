@@ -1,3 +1,5 @@
+import { QueueTable } from '../../components/QueueTable.js';
+import { useAction } from '../../components/use-action.js';
 import '../../components/officer.css';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -95,31 +97,24 @@ function Queue({
 }) {
   const { t } = useTranslation('releases');
   return (
-    <section aria-label={caption}>
-      <h2>{caption}</h2>
-      {requests.length === 0 ? (
-        <p className="muted">{t('none')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('col.item')}</th>
-              <th scope="col">{t('col.requester')}</th>
-              <th scope="col">{t('col.partner')}</th>
-              <th scope="col">{t('col.agreement')}</th>
-              <th scope="col">{t('col.decision')}</th>
-              <th scope="col">{t('col.fourEyes')}</th>
-              {officer && <th scope="col">{t('col.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {requests.map((r) => (
-              <Row key={r.id} request={r} title={titles.get(r.item)} officer={officer} onDone={onDone} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <QueueTable
+      caption={caption}
+      empty={t('none')}
+      count={requests.length}
+      columns={[
+        t('col.item'),
+        t('col.requester'),
+        t('col.partner'),
+        t('col.agreement'),
+        t('col.decision'),
+        t('col.fourEyes'),
+        officer && t('col.actions'),
+      ]}
+    >
+      {requests.map((r) => (
+        <Row key={r.id} request={r} title={titles.get(r.item)} officer={officer} onDone={onDone} />
+      ))}
+    </QueueTable>
   );
 }
 
@@ -137,27 +132,19 @@ function Row({
   const { t } = useTranslation('releases');
   const { person, lang } = useSession();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, run } = useAction();
   const noteId = useId();
   const ownRequest = r.by === person.name;
   const name = title ?? r.item;
 
-  const act = async (verb: 'approve' | 'refuse') => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const act = (verb: 'approve' | 'refuse') =>
+    run(async () => {
       const done = await post<ReleaseRequest>(
         `/releases/${encodeURIComponent(r.id)}/${verb}`,
         verb === 'refuse' && note.trim() ? { note: note.trim() } : {},
       );
       onDone(t(verb === 'approve' ? `done.approve.${done.status}` : 'done.refuse', { item: name }));
-    } catch (e) {
-      setFailure(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <tr>
