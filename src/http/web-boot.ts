@@ -7,7 +7,8 @@ import { SESSION_COOKIE } from './auth.js';
  * node's health (party, time zone), the tab's session, and for a report's deep link the report and the
  * registry. Each answer is the node's own API asked with the browser's own cookie (an inject through the
  * same routes, the same authentication and the same decisions), so the page can carry nothing the browser
- * could not have fetched. Without this, the page waits for its script, then for each answer in turn.
+ * could not have fetched (R7, R10: what the person may not read stays out of the page, as it stays out of
+ * the API's answer). Without this, the page waits for its script, then for each answer in turn.
  */
 export interface WebBoot {
   healthz?: unknown;

@@ -41,7 +41,8 @@ function broughtMarking(registry: CompiledRegistry, o: StixObject): KnownMarking
       if (problems.length > 0) {
         throw new ReltoError('INVALID_LABEL', `${problems[0]!.path}: ${problems[0]!.message}`);
       }
-      // A name says the level to whoever reads it in another tool: it must not say another one.
+      // R5: the label is what its extension says; a name, which another tool shows as the level, must not
+      // say another one.
       const named = typeof o.name === 'string' ? nameContradiction(registry, k.label, o.name) : null;
       if (named !== null) {
         throw new ReltoError(
