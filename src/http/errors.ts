@@ -90,7 +90,9 @@ export function wantsChallenge(headers: Record<string, string | string[] | undef
 /** Sends `error` as `{"error": {code, message, path}}`, or as a TAXII error message on TAXII routes. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ReltoError): FastifyReply {
   const status = errorCodes[error.code].status;
-  if (status === 401 && !reply.hasHeader('www-authenticate') && wantsChallenge(request.headers))
+  // A TAXII client is told how to sign in whatever its fetch mode: the workspace never calls TAXII.
+  const challenge = isTaxiiRequest(request) || wantsChallenge(request.headers);
+  if (status === 401 && !reply.hasHeader('www-authenticate') && challenge)
     reply.header('www-authenticate', BASIC_CHALLENGE);
   const wait = retryAfterOf(error);
   if (wait !== null) reply.header('retry-after', String(wait));

@@ -18,6 +18,8 @@ import {
 
 let nodes: Nodes;
 let item = '';
+/** The report's floor label: KOR's, releasable to JPN and KOR, which USA reads only by the consent. */
+let itemLabel = '';
 
 beforeAll(async () => {
   nodes = await threeNodes();
@@ -94,6 +96,11 @@ async function usaReads(analyst: ReltoClient): Promise<Record<string, boolean>> 
       async () => (await call('USA', `${col}/objects/?match[type]=report`, { accept: TAXII })).body.objects,
     ),
     taxiiManifest: await got(async () => (await call('USA', `${col}/manifest/`, { accept: TAXII })).body),
+    // The item's label is an object of the collection for whoever the consent shows the item to.
+    taxiiLabel: await got(async () => {
+      const labels = (await call('USA', `${col}/objects/?match[id]=${itemLabel}`, { accept: TAXII })).body;
+      return (labels.objects as unknown[] | undefined)?.length === 1 ? item : null;
+    }),
   };
 }
 
@@ -104,6 +111,7 @@ const EVERY_PATH = {
   taxiiObject: true,
   taxiiList: true,
   taxiiManifest: true,
+  taxiiLabel: true,
 };
 
 describe('an item forwarded with the originator’s consent is read at the receiver (R11, R15)', () => {
@@ -113,6 +121,7 @@ describe('an item forwarded with the originator’s consent is read at the recei
       'forwarded launch assessment',
     );
     item = report.id;
+    itemLabel = (report.object_marking_refs as string[])[0]!;
     const kor = node('KOR');
     const jpn = node('JPN');
     await (await kor.client('analyst')).post(bundle);

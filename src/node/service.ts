@@ -42,6 +42,11 @@ export interface ObjectFilter {
   limit?: number;
   /** Opaque cursor from a previous page's `next`. */
   next?: string;
+  /**
+   * The marking-definitions are objects of the answer, paged and filtered like any other (TAXII 2.1);
+   * otherwise those the objects use are served beside them (`markings`).
+   */
+  markingsAsObjects?: boolean;
 }
 
 /** A page of what a reader may see, with the marking-definitions those objects use (labels + alternatives). */

@@ -47,6 +47,10 @@ export interface MarkingDefinitionTable {
   kind: string;
   alternative_of: string | null;
   json: string;
+  /** date_added (µs), from the clock object versions use: markings are objects of the collection. */
+  added: number | null;
+  /** `created`, normalised: a marking-definition has one version. */
+  version: string | null;
 }
 
 /** One row per item id: its wrapped data key, or the tombstone once destroyed (R27). */

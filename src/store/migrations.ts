@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { codeMeaning, ReltoError } from '../errors/index.js';
+import { microsToStamp, normaliseStamp } from './time.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -177,6 +178,40 @@ export const personLang: Migration = {
     await db.schema.alterTable('users').addColumn('lang', 'text').execute();
   },
 };
+
+/**
+ * 0007: marking-definitions are objects of the TAXII collection, so each gets a date_added from the same
+ * clock as the object versions (one sequence: paging and `added_after` count them like any object) and its
+ * version (`created`). Definitions held before this get instants after everything held, in id order.
+ */
+export function markingsInCollection(dialect: DialectName): Migration {
+  const t = types(dialect);
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('marking_definitions').addColumn('added', t.big).execute();
+      await db.schema.alterTable('marking_definitions').addColumn('version', 'text').execute();
+      const { rows } = await sql<{ id: string; json: string }>`
+        select id, json from marking_definitions order by id`.execute(db);
+      const clock = await sql<{ value: number | string }>`
+        select value from counters where name = 'clock'`.execute(db);
+      let added = Math.max(Number(clock.rows[0]?.value ?? 0), Date.now() * 1000);
+      for (const row of rows) {
+        added += 1;
+        const created = (JSON.parse(row.json) as { created?: unknown }).created;
+        const version = typeof created === 'string' ? normaliseStamp(created) : microsToStamp(added);
+        await sql`update marking_definitions set added = ${added}, version = ${version}
+          where id = ${row.id}`.execute(db);
+      }
+      if (rows.length > 0) await sql`update counters set value = ${added} where name = 'clock'`.execute(db);
+      await db.schema
+        .createIndex('marking_definitions_added')
+        .on('marking_definitions')
+        .column('added')
+        .unique()
+        .execute();
+    },
+  };
+}
 
 /** Runs every pending migration (tracked by Kysely in `relto_migrations`); throws if one fails. */
 export async function migrate(

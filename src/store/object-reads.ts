@@ -145,9 +145,72 @@ export async function fetchObjects(
     .orderBy('v.added')
     .limit(limit + 1)
     .execute()) as VersionRow[];
-  const more = rows.length > limit;
-  const page = await toStored(scope, more ? rows.slice(0, limit) : rows, withContent);
+  const markings = query.withMarkings ? await markingRows(scope, query, lower, limit + 1) : [];
+  if (markings.length === 0) {
+    const more = rows.length > limit;
+    const page = await toStored(scope, more ? rows.slice(0, limit) : rows, withContent);
+    return { rows: page, next: more ? page[page.length - 1]!.cursor : null };
+  }
+  // Two date_added-ordered lists from one clock, merged: a page counts markings like any other object.
+  const objects = await toStored(scope, rows, withContent);
+  const merged = [...objects, ...markings].sort((a, b) => decodeCursor(a.cursor) - decodeCursor(b.cursor));
+  const more = merged.length > limit;
+  const page = more ? merged.slice(0, limit) : merged;
   return { rows: page, next: more ? page[page.length - 1]!.cursor : null };
+}
+
+const MARKING_TYPE = 'marking-definition';
+
+/** Up to `limit` marking-definitions after `lower` that match the query's filters, as stored rows. */
+async function markingRows(
+  scope: Scope,
+  query: ObjectQuery,
+  lower: number,
+  limit: number,
+): Promise<StoredObject[]> {
+  if (query.types && !query.types.includes(MARKING_TYPE)) return [];
+  if (query.specVersions?.length && !query.specVersions.includes('2.1')) return [];
+  if (query.ids && !query.ids.some((id) => id.startsWith(`${MARKING_TYPE}--`))) return [];
+  let q = scope.db
+    .selectFrom('marking_definitions')
+    .select(['id', 'kind', 'alternative_of', 'json', 'added', 'version'])
+    .where('added', '>', lower);
+  if (query.ids) q = q.where('id', 'in', query.ids);
+  // A marking-definition has one version: it is its first, its last and every one.
+  const versions = query.versions?.length ? query.versions : ['last'];
+  if (!versions.some((v) => v === 'last' || v === 'first' || v === 'all')) {
+    q = q.where(
+      'version',
+      'in',
+      versions.map((v) => normaliseStamp(v)),
+    );
+  }
+  const rows = await q.orderBy('added').limit(limit).execute();
+  return rows.map((r) => {
+    const added = Number(r.added);
+    const object = parse<StixObject>(r.json);
+    return {
+      id: r.id,
+      type: MARKING_TYPE,
+      specVersion: typeof object.spec_version === 'string' ? object.spec_version : '2.1',
+      version: r.version ?? microsToStamp(added),
+      modified: null,
+      created: typeof object.created === 'string' ? object.created : null,
+      createdByRef: typeof object.created_by_ref === 'string' ? object.created_by_ref : null,
+      dateAdded: microsToStamp(added),
+      cursor: encodeCursor(added),
+      latest: true,
+      floor: null,
+      markingRefs: [],
+      granularMarkings: [],
+      originator: null,
+      levelRank: null,
+      tier: null,
+      topics: [],
+      object,
+      marking: { kind: r.kind, alternativeOf: r.alternative_of },
+    };
+  });
 }
 
 export async function* scanObjects(

@@ -79,6 +79,11 @@ export interface StoredObject {
   topics: string[];
   /** The plaintext object (with its current markings), when `withContent` is true. */
   object?: StixObject;
+  /**
+   * Set on a marking-definition's row (`withMarkings`): how the node holds it. Its `object` is always there
+   * (markings are kept in clear) and `floor` is null: who may read it is the node's decision.
+   */
+  marking?: { kind: string; alternativeOf: string | null };
 }
 
 /**
@@ -95,6 +100,11 @@ export interface ObjectQuery {
   specVersions?: string[];
   /** Decrypt and return `object` (default true). Manifests and pre-filtering need only the clear columns. */
   withContent?: boolean;
+  /**
+   * The marking-definitions are rows of the answer too, in the same date_added order and filters (TAXII: they
+   * are objects of the collection). Default false: the node's other readers want items only.
+   */
+  withMarkings?: boolean;
 }
 
 export interface FetchOptions {

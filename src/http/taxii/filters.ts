@@ -25,7 +25,11 @@ export interface TaxiiQuery {
 
 /** TAXII 2.1 URL filters (§3.4–3.5) as the node's filter; the page size is capped by the server's own. */
 export function toObjectFilter(query: TaxiiQuery, maxPageSize: number): ObjectFilter {
-  const filter: ObjectFilter = { limit: Math.min(query.limit ?? maxPageSize, maxPageSize) };
+  // TAXII 2.1: the marking-definitions are objects of the collection, counted by `limit` and `match[…]`.
+  const filter: ObjectFilter = {
+    limit: Math.min(query.limit ?? maxPageSize, maxPageSize),
+    markingsAsObjects: true,
+  };
   if (query.added_after !== undefined) filter.addedAfter = query.added_after;
   if (query.next !== undefined) filter.next = query.next;
   const ids = alternatives(query['match[id]']);

@@ -63,8 +63,8 @@ function paging(page: { more: boolean; next?: string }): { more: boolean; next?:
 /**
  * TAXII 2.1 (contracts §7): discovery, one API root, the node's collection, objects (GET with filters and
  * pagination, POST, GET/DELETE by id), versions, manifest, status. Every answer comes from the node
- * acting as the signed-in person, so it holds only what that person may read, with the
- * marking-definitions those objects use beside them in `objects`.
+ * acting as the signed-in person, so it holds only what that person may read; the marking-definitions are
+ * objects of the collection like any other, counted by `limit` and filtered by `match[…]`.
  */
 export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxProvider>();
@@ -151,7 +151,7 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
       schema: {
         tags,
         produces,
-        summary: 'Objects the signed-in person may read, with the marking-definitions they use',
+        summary: 'Objects the signed-in person may read (the marking-definitions among them)',
         params: CollectionParams,
         querystring: ObjectsQuery,
         response: { 200: Envelope, ...errors },
@@ -324,17 +324,13 @@ export async function taxiiRoutes(parent: FastifyInstance, opts: TaxiiOptions): 
   );
 }
 
-/** The envelope of a page: its objects, then the marking-definitions they use that are not already there. */
+/** The envelope of a page: its objects (the marking-definitions among them, as objects of the collection). */
 function envelope(page: {
   objects: { id: string }[];
-  markings: { id: string }[];
   more: boolean;
   next?: string;
 }): Record<string, unknown> {
   const out: Record<string, unknown> = paging(page);
-  if (page.objects.length === 0) return out;
-  const present = new Set(page.objects.map((o) => o.id));
-  const markings = page.markings.filter((m) => !present.has(m.id));
-  out.objects = markings.length === 0 ? page.objects : [...page.objects, ...markings];
+  if (page.objects.length > 0) out.objects = page.objects;
   return out;
 }

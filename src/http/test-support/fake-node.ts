@@ -75,6 +75,8 @@ export class FakeNode implements NodeService {
   private readonly tokens = new Map<string, string>();
   private readonly rows: Row[] = [];
   private readonly markings = new Map<string, StixObject>();
+  /** The marking-definitions as objects of the collection, in the order they were first stored. */
+  private readonly markingRows: Row[] = [];
   private readonly posts = new Map<string, { owner: string; result: PostResult }>();
   private readonly custody: CustodyRecord[] = [];
   private readonly compromises: CompromiseReport[] = [];
@@ -97,6 +99,22 @@ export class FakeNode implements NodeService {
   /** How many object versions are held (for "nothing stored" checks). */
   get size(): number {
     return this.rows.length;
+  }
+
+  private holdMarking(md: StixObject): void {
+    if (!this.markings.has(md.id)) {
+      const version = String(md.created);
+      this.markingRows.push({
+        seq: ++this.seq,
+        id: md.id,
+        type: md.type,
+        specVersion: '2.1',
+        version,
+        dateAdded: this.now(),
+        object: md,
+      });
+    }
+    this.markings.set(md.id, md);
   }
 
   private now(): string {
@@ -143,6 +161,10 @@ export class FakeNode implements NodeService {
   }
 
   private view(person: Person, row: Row): StixObject | null {
+    if (row.type === 'marking-definition') {
+      const label = this.labelOf(row.id);
+      return !label || this.answer(person, 'read', label).decision === 'permit' ? row.object : null;
+    }
     return redact(
       row.object,
       this.labelOf,
@@ -152,7 +174,10 @@ export class FakeNode implements NodeService {
 
   /** Rows matching a filter (ids, types, spec versions, added_after, match[version]) in date_added order. */
   private select(filter: ObjectFilter): Row[] {
-    let rows = this.rows.filter(
+    const all = filter.markingsAsObjects
+      ? [...this.rows, ...this.markingRows].sort((a, b) => a.seq - b.seq)
+      : this.rows;
+    let rows = all.filter(
       (r) =>
         (!filter.ids || filter.ids.includes(r.id)) &&
         (!filter.types || filter.types.includes(r.type)) &&
@@ -340,7 +365,7 @@ export class FakeNode implements NodeService {
       });
     });
     // All checks passed: store everything at once (one "transaction").
-    for (const [id, md] of known) this.markings.set(id, md);
+    for (const md of known.values()) this.holdMarking(md);
     const stored: PostResult['objects'] = [];
     for (const r of rows) {
       if (this.rows.some((x) => x.id === r.id && x.version === r.version)) continue;
@@ -372,7 +397,8 @@ export class FakeNode implements NodeService {
   async listObjects(actor: Person, filter: ObjectFilter): Promise<ObjectsPage> {
     const { rows, more } = this.page(actor, filter);
     const objects = rows.map((r) => r.view);
-    return { objects, markings: this.markingsFor(objects), ...FakeNode.cursor(rows, more) };
+    const markings = filter.markingsAsObjects ? [] : this.markingsFor(objects);
+    return { objects, markings, ...FakeNode.cursor(rows, more) };
   }
 
   async getObject(actor: Person, id: string, filter: ObjectFilter): Promise<ObjectsPage> {
@@ -398,7 +424,12 @@ export class FakeNode implements NodeService {
   }
 
   async destroyObject(actor: Person, id: string, filter: ObjectFilter): Promise<boolean> {
-    const { rows } = this.page(actor, { ...filter, ids: [id], versions: filter.versions ?? ['all'] });
+    const { rows } = this.page(actor, {
+      ...filter,
+      ids: [id],
+      versions: filter.versions ?? ['all'],
+      markingsAsObjects: false,
+    });
     if (rows.length === 0) return false;
     const label = this.labelOf(floorMarkingId(rows[0]!.row.object, (m) => this.labelOf(m) !== undefined)!)!;
     const answer = this.answer(actor, 'destroy', label);
@@ -527,7 +558,7 @@ export class FakeNode implements NodeService {
       throw new ReltoError('FORBIDDEN', 'reclassification is done by a security officer (R8)');
     }
     const md = labelToMarking(newLabel as Label) as unknown as StixObject;
-    this.markings.set(md.id, md);
+    this.holdMarking(md);
     const floor = floorMarkingId(row.object, (m) => this.labelOf(m) !== undefined)!;
     for (const r of this.rows.filter((x) => x.id === itemId)) {
       r.object.object_marking_refs = (r.object.object_marking_refs as string[]).map((m) =>

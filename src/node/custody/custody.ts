@@ -7,7 +7,7 @@ import { deciderFor, type NodeContext } from '../context.js';
 import { forgetDestroyedContent } from '../exchange/destruction.js';
 import { checkLabel, remark } from '../ingest/index.js';
 import { knownMarking } from '../labels.js';
-import { visibleLatest } from '../serve/index.js';
+import { listObjects, visibleLatest } from '../serve/index.js';
 import type { Person } from '../service.js';
 
 /** The decision each custody step needs (R16: ORCON copy/translate/print/export need consent). */
@@ -104,6 +104,15 @@ export async function listCustody(
  * message leaves the destroyed item out. False when the person cannot see the item (TAXII 404).
  */
 export async function destroyObject(ctx: NodeContext, person: Person, itemId: string): Promise<boolean> {
+  if (itemId.startsWith('marking-definition--')) {
+    // A marking-definition is no item: the items it marks carry it, and it stays while they do.
+    const held = await listObjects(ctx, person, { ids: [itemId], markingsAsObjects: true, limit: 1 });
+    if (held.objects.length === 0) return false;
+    throw new ReltoError(
+      'FORBIDDEN',
+      'a marking-definition is not deleted: it stays as long as the items it marks are held',
+    );
+  }
   const decider = deciderFor(ctx, person);
   const seen = await visibleLatest(ctx, decider, itemId);
   if (!seen?.row.floor) {

@@ -53,12 +53,84 @@ export function limitOf(limit: number | undefined): number {
 
 function queryOf(filter: ObjectFilter, extra: Partial<ObjectQuery> = {}): ObjectQuery {
   const q: ObjectQuery = { withContent: true };
+  if (filter.markingsAsObjects) q.withMarkings = true;
   if (filter.ids) q.ids = filter.ids;
   if (filter.types) q.types = filter.types;
   if (filter.versions) q.versions = filter.versions;
   if (filter.specVersions) q.specVersions = filter.specVersions;
   if (filter.addedAfter) q.addedAfter = filter.addedAfter;
   return { ...q, ...extra };
+}
+
+/**
+ * Who is shown a marking-definition of the collection (TAXII): a relto label's whoever may read what it marks,
+ * decided on the label itself; a receiver-equivalent label's whoever is shown the label it stands for; TLP and
+ * statements (never used for access) anyone. A person kept from a label by its own rules sees it still where
+ * an originator's consent held for an item shows them something it marks (R15–R17); the label of a portion
+ * they may not read is never shown to them (R10).
+ */
+class MarkingReader {
+  private byConsent: Set<string> | undefined;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly decider: Decider,
+  ) {}
+
+  /** The label id whose reading decides a marking row, or null for a marking anyone is shown. */
+  private decidingLabel(row: StoredObject): string | null | undefined {
+    const k = this.ctx.book.get(row.id);
+    if (!k) return undefined;
+    if (k.label) return k.id;
+    if (k.alternative) return k.alternative.alternativeOf;
+    return null;
+  }
+
+  /**
+   * Before deciding on a page with marking rows: the labels shown through held consents, found first so a
+   * label shown that way is not also decided (and audited) as refused on its own.
+   */
+  async prepare(rows: readonly StoredObject[]): Promise<void> {
+    if (this.byConsent || !rows.some((r) => r.marking)) return;
+    if (!this.ctx.consents || this.ctx.consents.items().length === 0) {
+      this.byConsent = new Set();
+      return;
+    }
+    await this.loadConsents();
+  }
+
+  /** The labels an item with a held consent shows the person (its floor, and each portion they may read). */
+  private async loadConsents(): Promise<void> {
+    const shown = new Set<string>();
+    const ids = this.ctx.consents?.items() ?? [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const page = await this.ctx.store.fetchObjects(
+        { ids: ids.slice(i, i + 500), withContent: false },
+        { limit: 10_000 },
+      );
+      await this.ctx.book.load(markingIdsOf(page.rows));
+      // Asked, not noted: these items are not served by this read, only their labels may be.
+      const permits = (label: string, item: string) =>
+        this.decider.answer(label, 'read', item)?.decision === 'permit';
+      for (const row of page.rows) {
+        if (row.floor === null || !permits(row.floor, row.id)) continue;
+        shown.add(row.floor);
+        for (const g of row.granularMarkings) {
+          if (g.marking_ref && permits(g.marking_ref, row.id)) shown.add(g.marking_ref);
+        }
+      }
+    }
+    this.byConsent = shown;
+  }
+
+  /** The marking-definition in its normal form, or null when it is not for this person. */
+  see(row: StoredObject): StixObject | null {
+    const label = this.decidingLabel(row);
+    if (label === undefined) return null;
+    const k = this.ctx.book.get(row.id)!;
+    if (label === null) return k.definition;
+    return this.byConsent?.has(label) || this.decider.permits(label, 'read', row.id) ? k.definition : null;
+  }
 }
 
 /**
@@ -76,16 +148,25 @@ async function visiblePage(
   let cursor = after;
   let batch = Math.min(want + 1, 1_000);
   const clear: ObjectQuery = { ...query, withContent: false };
+  const markings = new MarkingReader(ctx, decider);
   for (;;) {
     // Clear columns first: only versions whose floor the reader may read are decrypted and redacted.
     const page = await ctx.store.fetchObjects(clear, { after: cursor, limit: batch });
-    await ctx.book.load(markingIdsOf(page.rows));
-    const candidates = page.rows.filter((row) =>
-      row.floor === null ? ctx.fixedIds.has(row.id) : decider.permits(row.floor, 'read', row.id),
+    await ctx.book.load([...markingIdsOf(page.rows), ...page.rows.flatMap((r) => (r.marking ? [r.id] : []))]);
+    await markings.prepare(page.rows);
+    const candidates = page.rows.filter(
+      (row) =>
+        !row.marking &&
+        (row.floor === null ? ctx.fixedIds.has(row.id) : decider.permits(row.floor, 'read', row.id)),
     );
-    const loaded = candidates.length > 0 ? await ctx.store.withContent(candidates) : [];
-    for (const row of loaded) {
-      const object = see(ctx, decider, row);
+    const loaded = new Map<string, StoredObject>();
+    if (candidates.length > 0) {
+      for (const row of await ctx.store.withContent(candidates)) loaded.set(row.cursor, row);
+    }
+    for (const clearRow of page.rows) {
+      const row = clearRow.marking ? clearRow : loaded.get(clearRow.cursor);
+      if (!row) continue;
+      const object = row.marking ? markings.see(row) : see(ctx, decider, row);
       if (!object) continue;
       if (items.length === want) return { items, more: true };
       items.push({ row, object });
@@ -143,7 +224,10 @@ async function visibleFor(
   return page;
 }
 
-/** TAXII GET objects: a page of what the reader may see, with the markings those objects use. */
+/**
+ * GET objects: a page of what the reader may see. As the collection (TAXII), the marking-definitions are
+ * objects of the page like any other; otherwise (the node's API) those the objects use come beside them.
+ */
 export async function listObjects(
   ctx: NodeContext,
   person: Person,
@@ -151,7 +235,8 @@ export async function listObjects(
 ): Promise<ObjectsPage> {
   const { items, more } = await visibleFor(ctx, person, queryOf(filter), filter, 'list');
   const objects = items.map((s) => s.object);
-  return { objects, markings: markingsFor(ctx, objects), ...paging(items, more) };
+  const markings = filter.markingsAsObjects ? [] : markingsFor(ctx, objects);
+  return { objects, markings, ...paging(items, more) };
 }
 
 /** TAXII paging of a page of visible rows: `more`, the next cursor, and the date_added bounds (headers). */

@@ -4,7 +4,14 @@ import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { kyselyStore } from '../kysely-store.js';
-import { coreTables, exchangeRowShapes, exec, migrate, personLang } from '../migrations.js';
+import {
+  coreTables,
+  exchangeRowShapes,
+  exec,
+  markingsInCollection,
+  migrate,
+  personLang,
+} from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { termHasher } from './hashed-terms.js';
 import { searchIndexPostgres } from './search-index.js';
@@ -166,6 +173,7 @@ export async function openPostgresStore(
         '0004_inline_rows': inlineRows,
         '0005_exchange_row_shapes': exchangeRowShapes,
         '0006_person_lang': personLang,
+        '0007_markings_in_collection': markingsInCollection('postgres'),
       },
       schema,
     );

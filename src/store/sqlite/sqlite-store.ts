@@ -7,7 +7,7 @@ import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { kyselyStore } from '../kysely-store.js';
-import { coreTables, exchangeRowShapes, migrate, personLang } from '../migrations.js';
+import { coreTables, exchangeRowShapes, markingsInCollection, migrate, personLang } from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
@@ -215,6 +215,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
       '0003_exchange': exchangeTable('sqlite'),
       '0005_exchange_row_shapes': exchangeRowShapes,
       '0006_person_lang': personLang,
+      '0007_markings_in_collection': markingsInCollection('sqlite'),
     });
   } catch (err) {
     await db.destroy();

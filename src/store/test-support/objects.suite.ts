@@ -31,6 +31,58 @@ export function objectTests(withStore: WithStore): void {
       ]);
     }));
 
+  it('reads marking-definitions as objects of the collection when asked: one date_added each, kept when stored again, in order with the objects and under the same filters', () =>
+    withStore(async (store) => {
+      const def = (id: string, extra: object = {}) => ({
+        type: 'marking-definition',
+        spec_version: '2.1',
+        id,
+        created: '2026-01-01T00:00:00.000Z',
+        ...extra,
+      });
+      await store.putMarkingDefinitions([{ definition: def(LOW), kind: 'relto-label' }]);
+      const [first] = (await store.putObjects([report({})])).map((r) => r.dateAdded);
+      await store.putMarkingDefinitions([
+        { definition: def(LOW), kind: 'relto-label' },
+        { definition: def(HIGH), kind: 'relto-label' },
+      ]);
+      const all = await store.fetchObjects({ withMarkings: true }, { limit: 10 });
+      expect(all.rows.map((r) => r.id)).toEqual([LOW, all.rows[1]!.id, HIGH]);
+      expect(all.rows[0]!.marking).toEqual({ kind: 'relto-label', alternativeOf: null });
+      expect(all.rows[0]!.object?.id).toBe(LOW);
+      expect(all.rows[0]!.dateAdded < first!).toBe(true);
+      expect(all.rows[1]!.dateAdded).toBe(first);
+      // items only, unless asked
+      expect((await store.fetchObjects({}, { limit: 10 })).rows).toHaveLength(1);
+      // a page counts them, and the cursor runs through both
+      const one = await store.fetchObjects({ withMarkings: true }, { limit: 1 });
+      const rest = await store.fetchObjects({ withMarkings: true }, { after: one.next, limit: 10 });
+      expect([...one.rows, ...rest.rows].map((r) => r.id)).toEqual(all.rows.map((r) => r.id));
+      expect(
+        (await store.fetchObjects({ withMarkings: true, types: ['marking-definition'] })).rows.map(
+          (r) => r.id,
+        ),
+      ).toEqual([LOW, HIGH]);
+      expect((await store.fetchObjects({ withMarkings: true, types: ['report'] })).rows).toHaveLength(1);
+      expect((await store.fetchObjects({ withMarkings: true, ids: [HIGH] })).rows.map((r) => r.id)).toEqual([
+        HIGH,
+      ]);
+      const v = await store.fetchObjects({
+        withMarkings: true,
+        ids: [HIGH],
+        versions: ['2026-01-01T00:00:00Z'],
+      });
+      expect(v.rows).toHaveLength(1);
+      const none = await store.fetchObjects({
+        withMarkings: true,
+        ids: [HIGH],
+        versions: ['2027-01-01T00:00:00Z'],
+      });
+      expect(none.rows).toHaveLength(0);
+      const after = await store.fetchObjects({ withMarkings: true, addedAfter: first! });
+      expect(after.rows.map((r) => r.id)).toEqual([HIGH]);
+    }));
+
   describe('objects', () => {
     it('gives back exactly the object posted, markings included', () =>
       withStore(async (store) => {
