@@ -95,6 +95,12 @@ const NODE_DECISIONS = {
     roles: ['releasing-officer', 'security-officer', 'admin'],
     refusal: 'a person sees the release requests they filed',
   },
+  // The news feeds the node polls (open sources, R33) are the administrator's.
+  'manage-feeds': {
+    roles: ['admin'],
+    refusal: 'news feeds are managed by administrators',
+    details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
+  },
   // R15–R17, R34: the originator's answer to a consent request.
   'answer-consent': {
     roles: ['releasing-officer'],

@@ -5,10 +5,11 @@ import type { Label } from '../label/index.js';
 import type { Answer, DecisionRequest } from '../policy/index.js';
 import type { CompiledRegistry } from '../registry/index.js';
 import { loadReltoStixObjects, oasisValidator, partyIdentityId } from '../stix/index.js';
-import type { CompromiseAdvance, CustodyKind, StixObject, Store } from '../store/index.js';
+import type { CompromiseAdvance, CustodyKind, FeedRecord, StixObject, Store } from '../store/index.js';
 import { AuditLog, type AuditLogOptions, verifyStoredLog } from './audit-log.js';
 import { deciderFor, type NodeContext } from './context.js';
 import * as custody from './custody/index.js';
+import * as feeds from './feeds/index.js';
 import { HeldConsents } from './held-consents.js';
 import { postObjects, readPost } from './ingest/index.js';
 import { LabelBook } from './labels.js';
@@ -24,7 +25,9 @@ import * as serve from './serve/index.js';
 import type {
   AuditHeadView,
   ExchangeService,
+  FeedPollResult,
   ManifestPage,
+  NewFeed,
   NodeService,
   ObjectFilter,
   ObjectsPage,
@@ -44,6 +47,12 @@ export interface NodeAdmin {
   setUser(name: string, change: UserChange, by?: string): Promise<UserView>;
   listUsers(): Promise<UserView[]>;
   getUser(name: string): Promise<UserView | null>;
+  /** News feeds (`relto feed add|list|poll`): added and polled as the node itself, audited. */
+  addFeed(input: NewFeed, by?: string): Promise<FeedRecord>;
+  listFeeds(): Promise<FeedRecord[]>;
+  pollFeed(id: string): Promise<FeedPollResult>;
+  /** Polls every feed whose time has come, one after another (a failing one never stops the rest). */
+  pollDueFeeds(): Promise<FeedPollResult[]>;
 }
 
 export interface OpenNodeOptions {
@@ -119,6 +128,28 @@ export class ReltoNode implements NodeService {
       },
       listUsers: () => people.listUsers(),
       getUser: (name) => people.getUser(name),
+      addFeed: async (input, by) => {
+        const feed = await feeds.addFeed(ctx, input);
+        await audit.append({
+          kind: 'node',
+          at: at(),
+          actor: by ?? actor,
+          subjects: [feed.id],
+          action: 'feed-add',
+          details: { source: feed.source, every: feed.everySeconds, topics: feed.topics },
+        });
+        return feed;
+      },
+      listFeeds: () => ctx.store.listFeeds(),
+      pollFeed: (id) => feeds.pollFeed(ctx, id),
+      pollDueFeeds: async () => {
+        const now = at();
+        const out: FeedPollResult[] = [];
+        for (const f of await ctx.store.listFeeds()) {
+          if (f.nextPollAt <= now) out.push(await feeds.pollFeed(ctx, f.id));
+        }
+        return out;
+      },
     };
   }
 
@@ -224,6 +255,24 @@ export class ReltoNode implements NodeService {
     }
     if (!(await this.admin.getUser(name))) throw new ReltoError('NOT_FOUND', `no person ${name}`, '');
     return this.admin.setUser(name, change, me.name);
+  }
+
+  // ---- news feeds (administrators)
+
+  async addFeed(actor: Person, input: NewFeed): Promise<FeedRecord> {
+    const me = await this.me(actor);
+    deciderFor(this.ctx, me).require('manage-feeds');
+    return this.admin.addFeed(input, me.name);
+  }
+
+  async listFeeds(actor: Person): Promise<FeedRecord[]> {
+    deciderFor(this.ctx, await this.me(actor)).require('manage-feeds');
+    return this.admin.listFeeds();
+  }
+
+  async pollFeed(actor: Person, feedId: string): Promise<FeedPollResult> {
+    deciderFor(this.ctx, await this.me(actor)).require('manage-feeds');
+    return this.admin.pollFeed(feedId);
   }
 
   /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */

@@ -12,8 +12,12 @@ import type {
   CompromiseReport,
   CustodyKind,
   CustodyRecord,
+  FeedRecord,
   StixObject,
 } from '../store/index.js';
+import type { FeedPollResult, NewFeed } from './feeds/index.js';
+
+export type { FeedPollResult, FeedRecord, NewFeed };
 
 /** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
 export interface Person extends Principal {
@@ -256,6 +260,12 @@ export interface NodeService {
   listPeople(actor: Person): Promise<PersonRecord[]>;
   /** Changes another person's clearance, roles or status; takes effect at once (R36) and is audited (R29). */
   updatePerson(actor: Person, name: string, change: PersonChange): Promise<PersonRecord>;
+
+  // news feeds (administrators): open sources taken in as unclassified reports (R33)
+  addFeed(actor: Person, input: NewFeed): Promise<FeedRecord>;
+  listFeeds(actor: Person): Promise<FeedRecord[]>;
+  /** Polls one feed now; answers once its items are stored. */
+  pollFeed(actor: Person, feedId: string): Promise<FeedPollResult>;
 
   // items: posting is one transaction; refused as a whole or stored as a whole (TAXII status)
   postObjects(actor: Person, objects: unknown[]): Promise<PostResult>;

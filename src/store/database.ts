@@ -53,6 +53,33 @@ export interface MarkingDefinitionTable {
   version: string | null;
 }
 
+/** A news feed the node polls (contracts §11): where it is, what it is about, and how its last poll went. */
+export interface FeedTable {
+  id: string;
+  source: string;
+  source_kind: string;
+  title: string;
+  every_seconds: number;
+  lang: string | null;
+  topics: string;
+  etag: string | null;
+  last_modified: string | null;
+  status: string;
+  problem: string | null;
+  failures: number;
+  polled_at: string | null;
+  next_poll_at: string;
+  created_at: string;
+}
+
+/** One key a news item is known by (its GUID, link or text) → the report it became, and that version's hash. */
+export interface FeedKeyTable {
+  key: string;
+  report_id: string;
+  hash: string;
+  feed_id: string;
+}
+
 /** One row per item id: its wrapped data key, or the tombstone once destroyed (R27). */
 export interface ItemTable {
   id: string;
@@ -166,6 +193,8 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   marking_definitions: MarkingDefinitionTable;
+  feeds: FeedTable;
+  feed_keys: FeedKeyTable;
   items: ItemTable;
   object_versions: ObjectVersionTable;
   search_rows: SearchRowTable;

@@ -5,6 +5,7 @@ import type { Hook, Scope, StoreContext } from './context.js';
 import * as custody from './custody.js';
 import type { Database } from './database.js';
 import * as exchange from './exchange-rows.js';
+import * as feeds from './feeds.js';
 import * as markings from './markings.js';
 import * as meta from './meta.js';
 import type { DialectName } from './migrations.js';
@@ -24,6 +25,9 @@ import type {
   ExchangeFilter,
   ExchangeRow,
   ExchangeRowInput,
+  FeedKey,
+  FeedPatch,
+  FeedRecord,
   FetchOptions,
   FloorInfo,
   ItemInfo,
@@ -100,6 +104,25 @@ class KyselyStore implements Store {
   }
   setMeta(key: string, value: string): Promise<void> {
     return meta.setMeta(this.scope, key, value);
+  }
+
+  addFeed(feed: FeedRecord): Promise<void> {
+    return feeds.addFeed(this.scope, feed);
+  }
+  getFeed(id: string): Promise<FeedRecord | null> {
+    return feeds.getFeed(this.scope, id);
+  }
+  listFeeds(): Promise<FeedRecord[]> {
+    return feeds.listFeeds(this.scope);
+  }
+  updateFeed(id: string, patch: FeedPatch): Promise<void> {
+    return feeds.updateFeed(this.scope, id, patch);
+  }
+  findFeedKeys(keys: string[]): Promise<FeedKey[]> {
+    return feeds.findFeedKeys(this.scope, keys);
+  }
+  putFeedKeys(keys: FeedKey[]): Promise<void> {
+    return feeds.putFeedKeys(this.scope, keys);
   }
 
   createUser(user: NewUser): Promise<User> {

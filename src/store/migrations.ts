@@ -213,6 +213,38 @@ export function markingsInCollection(dialect: DialectName): Migration {
   };
 }
 
+/** 0008: news feeds and the keys their items are known by (contracts §11). */
+export const feedTables: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('feeds')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('source', 'text', (c) => c.notNull().unique())
+      .addColumn('source_kind', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('every_seconds', 'integer', (c) => c.notNull())
+      .addColumn('lang', 'text')
+      .addColumn('topics', 'text', (c) => c.notNull())
+      .addColumn('etag', 'text')
+      .addColumn('last_modified', 'text')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('problem', 'text')
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('polled_at', 'text')
+      .addColumn('next_poll_at', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('feed_keys')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('report_id', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('feed_id', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('feed_keys_report').on('feed_keys').column('report_id').execute();
+  },
+};
+
 /** Runs every pending migration (tracked by Kysely in `relto_migrations`); throws if one fails. */
 export async function migrate(
   db: Kysely<unknown>,

@@ -210,6 +210,39 @@ export interface StoredMarkingDefinition extends MarkingDefinitionInput {
   id: string;
 }
 
+/** A news feed the node polls (contracts §11). */
+export interface FeedRecord {
+  id: string;
+  /** An http(s) URL, or a file path. */
+  source: string;
+  sourceKind: 'url' | 'file';
+  /** The feed's own title once read ('' before). */
+  title: string;
+  everySeconds: number;
+  lang: string | null;
+  topics: string[];
+  etag: string | null;
+  lastModified: string | null;
+  /** 'new' (never polled), 'ok', or 'failing' (the last poll's problem in `problem`). */
+  status: 'new' | 'ok' | 'failing';
+  problem: { kind: string; message: string } | null;
+  /** Polls failed in a row (the backoff grows with it). */
+  failures: number;
+  polledAt: string | null;
+  nextPollAt: string;
+  createdAt: string;
+}
+
+export type FeedPatch = Partial<Omit<FeedRecord, 'id' | 'source' | 'sourceKind' | 'createdAt'>>;
+
+/** A key a news item is known by, and the report (and version hash) it became. */
+export interface FeedKey {
+  key: string;
+  reportId: string;
+  hash: string;
+  feedId: string;
+}
+
 export interface User {
   name: string;
   party: string;
@@ -412,6 +445,15 @@ export interface Store {
   /** Deletes every session and token of a person; returns how many. */
   deleteSessionsOfUser(userName: string): Promise<number>;
   deleteExpiredSessions(now: string): Promise<number>;
+
+  // news feeds (contracts §11) and the keys their items are known by
+  addFeed(feed: FeedRecord): Promise<void>;
+  getFeed(id: string): Promise<FeedRecord | null>;
+  listFeeds(): Promise<FeedRecord[]>;
+  updateFeed(id: string, patch: FeedPatch): Promise<void>;
+  findFeedKeys(keys: string[]): Promise<FeedKey[]>;
+  /** Adds keys, or points held ones at a newer version's hash. */
+  putFeedKeys(keys: FeedKey[]): Promise<void>;
 
   // marking-definitions (clear: they are never classified)
   putMarkingDefinitions(defs: MarkingDefinitionInput[]): Promise<void>;

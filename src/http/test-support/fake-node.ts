@@ -4,6 +4,8 @@ import { isLang, type Lang } from '../../label/index.js';
 import type { Label } from '../../label/schema.js';
 import type {
   AuditHeadView,
+  FeedPollResult,
+  FeedRecord,
   ManifestPage,
   NodeService,
   ObjectFilter,
@@ -306,6 +308,17 @@ export class FakeNode implements NodeService {
     if (!this.people.has(name)) throw new ReltoError('NOT_FOUND', `no person ${name}`);
     this.changePerson(name, change as { clearance?: string; disabled?: boolean });
     return this.record(name);
+  }
+
+  // ---- news feeds: the real node's (the fake stood in before feeds existed)
+  async addFeed(): Promise<FeedRecord> {
+    throw new ReltoError('NOT_IMPLEMENTED', 'the in-memory node takes in no feeds');
+  }
+  async listFeeds(): Promise<FeedRecord[]> {
+    return [];
+  }
+  async pollFeed(): Promise<FeedPollResult> {
+    throw new ReltoError('NOT_IMPLEMENTED', 'the in-memory node takes in no feeds');
   }
 
   // ---- items

@@ -8,6 +8,7 @@ import {
   coreTables,
   exchangeRowShapes,
   exec,
+  feedTables,
   markingsInCollection,
   migrate,
   personLang,
@@ -174,6 +175,7 @@ export async function openPostgresStore(
         '0005_exchange_row_shapes': exchangeRowShapes,
         '0006_person_lang': personLang,
         '0007_markings_in_collection': markingsInCollection('postgres'),
+        '0008_feeds': feedTables,
       },
       schema,
     );

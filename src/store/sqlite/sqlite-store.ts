@@ -7,7 +7,14 @@ import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { kyselyStore } from '../kysely-store.js';
-import { coreTables, exchangeRowShapes, markingsInCollection, migrate, personLang } from '../migrations.js';
+import {
+  coreTables,
+  exchangeRowShapes,
+  feedTables,
+  markingsInCollection,
+  migrate,
+  personLang,
+} from '../migrations.js';
 import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
@@ -216,6 +223,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
       '0005_exchange_row_shapes': exchangeRowShapes,
       '0006_person_lang': personLang,
       '0007_markings_in_collection': markingsInCollection('sqlite'),
+      '0008_feeds': feedTables,
     });
   } catch (err) {
     await db.destroy();

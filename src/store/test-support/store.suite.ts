@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { auditTests } from './audit.suite.js';
 import { custodyTests } from './custody.suite.js';
+import { feedTests } from './feeds.suite.js';
 import type { StoreHarness, WithStore } from './fixtures.js';
 import { objectTests } from './objects.suite.js';
 import { peopleTests } from './people.suite.js';
@@ -29,5 +30,6 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
     searchTests(withStore);
     custodyTests(withStore);
     auditTests(withStore);
+    feedTests(withStore);
   });
 }
