@@ -48,6 +48,10 @@ export const areas: Record<string, Area> = {
     summary: "the node's audit log, kept as a verifiable hash tree",
     load: async () => (await import('./node-commands.js')).registerNodeCommands,
   },
+  feed: {
+    summary: 'news feeds (RSS and Atom) taken in as open-source reports',
+    load: async () => (await import('./feed-commands.js')).registerFeedCommands,
+  },
   serve: {
     summary: 'run a node: HTTP (web, API, TAXII), Cursor on Target and the exchange with partners',
     load: async () => (await import('./serve.js')).registerServe,

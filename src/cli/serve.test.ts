@@ -203,3 +203,32 @@ describe('relto serve: where and how it listens', () => {
     }
   });
 });
+
+describe('relto serve: news feeds', () => {
+  it('polls the feeds that are due as soon as it serves, and their items are read through the API', async () => {
+    const file = join(dir, 'feed.xml');
+    writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Served Wire</title><link>http://x/</link><description>d</description>
+<item><guid>sw-1</guid><title>Exercise off the coast</title><description>Ships sailed.</description></item></channel></rss>`,
+    );
+    const added = runCli(['feed', 'add', '--data', dataDir, '--file', file]);
+    expect(added.status, added.stderr).toBe(0);
+    const s = await serve(['--data', dataDir, '--http', '127.0.0.1:0']);
+    try {
+      let names: string[] = [];
+      for (let i = 0; i < 50 && names.length === 0; i++) {
+        const res = await fetch(`${s.where.http}/api/v1/items?type=report`, {
+          headers: { authorization: basic },
+        });
+        names = ((await res.json()) as { items: { name: string }[] }).items
+          .map((o) => o.name)
+          .filter((n) => n === 'Exercise off the coast');
+        if (names.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(names).toEqual(['Exercise off the coast']);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { isLoopback, parseHostPort } from './host-port.js';
 import { action } from './output.js';
 import { startCotFromCli } from './serve-cot.js';
 import { startExchangeFromCli } from './serve-exchange.js';
+import { startFeedPolling } from './serve-feeds.js';
 
 function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -179,12 +180,14 @@ export function registerServe(program: Command): void {
           await node.close();
           throw e;
         });
+        const stopFeeds = startFeedPolling(node, app.log);
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
           stopping = true;
           app.log.info({ signal }, 'shutting down');
           try {
+            await stopFeeds();
             await ex?.close();
             await cot?.close();
             await app.close();

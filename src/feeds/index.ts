@@ -1,3 +1,4 @@
+export { durationSeconds } from './duration.js';
 export {
   FETCH_TIMEOUT_MS,
   type Fetched,

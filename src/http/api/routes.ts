@@ -34,6 +34,7 @@ import {
   ReceivedCompromises,
   ReclassifyBody,
 } from './custody-schemas.js';
+import { feedRoutes } from './feed-routes.js';
 import {
   ItemAnswer,
   ItemParams,
@@ -490,6 +491,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   await alarmRoutes(parent, { node });
   await analystRoutes(parent, { node });
   await peopleRoutes(parent, { node });
+  await feedRoutes(parent, { node });
   await partnerRoutes(parent, { node });
   await registryRoutes(parent, { node });
   app.get(

@@ -34,6 +34,7 @@ const validBodies: Record<string, unknown> = {
   'POST /api/v1/labels': { labels: [LABEL] },
   'POST /taxii2/kor/collections/{collection}/objects': { objects: [] },
   'PATCH /api/v1/people/{name}': { clearance: 'III' },
+  'POST /api/v1/feeds': { url: 'https://news.example/rss' },
 };
 
 let app: ReltoApp;
