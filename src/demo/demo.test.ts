@@ -182,6 +182,19 @@ describe('relto demo (contracts §8)', () => {
     await usa.signOut();
     expect(demo.output()).toContain("the US analyst reads it through Korea's consent");
 
+    // The demo's news is in every node: its feed polled as each node started serving.
+    for (const party of ['KOR', 'JPN', 'USA']) {
+      const reader = await signedIn(manifest, party, 'analyst');
+      let news: unknown[] = [];
+      for (let i = 0; i < 50 && news.length < 24; i++) {
+        const { items } = await reader.list({ type: 'report' });
+        news = items.filter((o) => (o.report_types as string[] | undefined)?.includes('news'));
+        if (news.length < 24) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(news, party).toHaveLength(24);
+      await reader.signOut();
+    }
+
     // Tracks: a TAK client on Japan's node gets the replayed launch through the US hub (R24), stripped (R30),
     // and a sensor's event sent to KOR's CoT input with no label and no feed (KOR's input is feed KOR-MW-1).
     const tak = takClient(manifest, 'JPN');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type CertificateAuthority,
   createDemoCa,
@@ -68,6 +69,9 @@ export interface DemoOptions {
   log?: (line: string) => void;
 }
 
+/** The demo's news feed (its own sentences about the region in three languages, not real news). */
+const DEMO_FEED = fileURLToPath(new URL('../../data/demo/news.xml', import.meta.url));
+
 function writeSecret(path: string, text: string): void {
   writeFileSync(path, text, { mode: 0o600 });
 }
@@ -128,6 +132,10 @@ async function prepareAndStart(
   let made: DemoPerson[];
   try {
     made = people ?? (await addPeople(node, party));
+    // The demo's news: a feed file written for it, polled by each node as soon as it serves.
+    if (!(await node.admin.listFeeds()).some((f) => f.source === DEMO_FEED)) {
+      await node.admin.addFeed({ file: DEMO_FEED, everySeconds: 3600, topics: ['DPRK-MISSILE'] });
+    }
     for (const other of PARTIES) {
       if (other === party) continue;
       // Re-registered at every start (the exchange ports may have moved); the keys are the node's own.
