@@ -4,8 +4,9 @@ import './reflect-shim.js';
 import * as x509 from '@peculiar/x509';
 import { ReltoError } from '../errors/index.js';
 
-// @peculiar/x509 signs through WebCrypto; node's implementation is the one to use (no polyfill).
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// @peculiar/x509 signs through WebCrypto; node's implementation is the one to use (no polyfill). Its `Crypto`
+// is the DOM's type, which this project does not load: the cast fits its one-argument `set` either way.
+x509.cryptoProvider.set(webcrypto as never);
 
 /**
  * TLS identities for mutual TLS between nodes and for TAK clients (contracts §7, §9). Keys are ECDSA P-256:

@@ -1,0 +1,185 @@
+import { Automaton } from './automaton.js';
+
+export type EntityKind = 'person' | 'organisation' | 'place' | 'country';
+export type NameLang = 'ko' | 'ja' | 'en';
+
+/** One thing the gazetteer knows: its names in each language, and where it is. */
+export interface GazetteerEntry {
+  id: string;
+  kind: EntityKind;
+  /** ISO 3166-1 alpha-2; absent for a place whose name is disputed. */
+  country?: string;
+  lat?: number;
+  lon?: number;
+  /** Every name it is written as, per language (the first is the usual one). */
+  names: Partial<Record<NameLang, string[]>>;
+  /** A disputed place: the name each party uses, in each language. */
+  partyNames?: Record<string, Record<NameLang, string>>;
+  /** Longer names that contain one of its names and mean something else (竹島町 is a town in Aichi). */
+  exclude?: string[];
+}
+
+/** A name found in a text: UTF-16 offsets into the text as given, `end` exclusive. */
+export interface Mention {
+  entry: GazetteerEntry;
+  start: number;
+  end: number;
+}
+
+/** What may follow a Korean name inside its word: the particles (독도에서, 독도는, 동해상으로 …). */
+const KOREAN_PARTICLES = new Set([
+  '은',
+  '는',
+  '이',
+  '가',
+  '을',
+  '를',
+  '의',
+  '에',
+  '에서',
+  '에게',
+  '께',
+  '께서',
+  '으로',
+  '로',
+  '와',
+  '과',
+  '도',
+  '만',
+  '까지',
+  '부터',
+  '보다',
+  '처럼',
+  '이나',
+  '나',
+  '이며',
+  '며',
+  '이다',
+  '이고',
+  '상',
+  '상으로',
+  '상에서',
+  '측',
+  '측은',
+  '측이',
+  '측의',
+  '간',
+  '간의',
+  '과의',
+  '와의',
+  '에서는',
+  '에는',
+  '으로는',
+  '로는',
+  '에서도',
+  '에도',
+  '이라고',
+  '라고',
+]);
+/** What may follow an English name inside its word. */
+const ENGLISH_ENDINGS = new Set(["'s", '’s', "'", '’']);
+
+const HANGUL = /\p{Script=Hangul}/u;
+const LATIN = /\p{Script=Latin}/u;
+
+/** NFKC and lower case, per code point, with the offset in `text` of every unit of the result. */
+function normalise(text: string): { norm: string; at: number[] } {
+  let norm = '';
+  const at: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    const n = ch.normalize('NFKC').toLowerCase();
+    norm += n;
+    for (let k = 0; k < n.length; k++) at.push(i);
+    i += ch.length;
+  }
+  at.push(text.length);
+  return { norm, at };
+}
+
+function key(name: string): string {
+  return normalise(name).norm;
+}
+
+/**
+ * Finds the gazetteer's names in a text in any of the three languages: NFKC-normalised, case-blind, in one
+ * Aho–Corasick pass; a Latin or Hangul name only as a whole word (Intl.Segmenter's boundaries; a Korean
+ * particle or an English possessive may follow inside the word), a name inside a longer one the entry
+ * excludes never, and where names overlap the longest first one.
+ */
+export class EntityFinder {
+  private readonly automaton = new Automaton<GazetteerEntry>();
+  private readonly segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
+
+  constructor(readonly entries: readonly GazetteerEntry[]) {
+    for (const e of entries) {
+      for (const list of Object.values(e.names))
+        for (const name of list ?? []) this.automaton.add(key(name), e);
+    }
+    this.automaton.build();
+  }
+
+  find(text: string): Mention[] {
+    const { norm, at } = normalise(text);
+    const segments = [...this.segmenter.segment(text)];
+    const starts = new Set<number>(segments.map((s) => s.index));
+    const segmentEnd = new Map<number, number>();
+    for (const s of segments)
+      for (let k = s.index; k < s.index + s.segment.length; k++)
+        segmentEnd.set(k, s.index + s.segment.length);
+    starts.add(text.length);
+    const found: Mention[] = [];
+    for (const m of this.automaton.matches(norm)) {
+      const start = at[m.start]!;
+      const end = at[m.end]!;
+      if (end <= start) continue;
+      const name = text.slice(start, end);
+      const whole = HANGUL.test(name) || LATIN.test(name);
+      if (whole && !this.isWord(text, start, end, starts, segmentEnd, HANGUL.test(name))) continue;
+      if (this.excluded(text, m.value, start, end)) continue;
+      found.push({ entry: m.value, start, end });
+    }
+    // The longest of overlapping names, then left to right.
+    found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+    const out: Mention[] = [];
+    let until = -1;
+    for (const f of found) {
+      if (f.start < until) continue;
+      out.push(f);
+      until = f.end;
+    }
+    return out;
+  }
+
+  private isWord(
+    text: string,
+    start: number,
+    end: number,
+    starts: ReadonlySet<number>,
+    segmentEnd: ReadonlyMap<number, number>,
+    hangul: boolean,
+  ): boolean {
+    if (!starts.has(start)) return false;
+    if (starts.has(end)) return true;
+    const rest = text.slice(end, segmentEnd.get(end) ?? end);
+    return hangul ? KOREAN_PARTICLES.has(rest) : ENGLISH_ENDINGS.has(rest);
+  }
+
+  private excluded(text: string, entry: GazetteerEntry, start: number, end: number): boolean {
+    for (const longer of entry.exclude ?? []) {
+      let from = Math.max(0, end - longer.length);
+      for (;;) {
+        const i = text.indexOf(longer, from);
+        if (i < 0 || i > start) break;
+        if (i + longer.length >= end) return true;
+        from = i + 1;
+      }
+    }
+    return false;
+  }
+}
+
+/** The name a reader of `party` uses for an entry, in `lang` (a disputed place: their party's own name). */
+export function nameFor(entry: GazetteerEntry, party: string, lang: NameLang): string {
+  return entry.partyNames?.[party]?.[lang] ?? entry.names[lang]?.[0] ?? entry.names.en?.[0] ?? entry.id;
+}
