@@ -1,4 +1,5 @@
 export { durationSeconds } from './duration.js';
+export { entityObject, entityObjectId } from './entity-objects.js';
 export {
   FETCH_TIMEOUT_MS,
   type Fetched,

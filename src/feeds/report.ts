@@ -78,6 +78,8 @@ export function newsReport(options: {
   item: FeedItem;
   feed: { title: string; url: string };
   source: StixObject;
+  /** The ids of the places, countries, people and organisations it mentions. */
+  mentions?: readonly string[];
   createdBy: string;
   label: string;
   created: string;
@@ -98,7 +100,7 @@ export function newsReport(options: {
     ...(item.text ? { description: item.text } : {}),
     report_types: ['news'],
     published: item.published ?? options.modified,
-    object_refs: [options.source.id],
+    object_refs: [options.source.id, ...(options.mentions ?? [])],
     external_references: [reference],
     object_marking_refs: [options.label],
   };

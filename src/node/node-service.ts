@@ -26,6 +26,7 @@ import type {
   AuditHeadView,
   ExchangeService,
   FeedPollResult,
+  ItemEntity,
   ManifestPage,
   NewFeed,
   NodeService,
@@ -273,6 +274,10 @@ export class ReltoNode implements NodeService {
   async pollFeed(actor: Person, feedId: string): Promise<FeedPollResult> {
     deciderFor(this.ctx, await this.me(actor)).require('manage-feeds');
     return this.admin.pollFeed(feedId);
+  }
+
+  async itemEntities(actor: Person, itemId: string, lang: 'ko' | 'ja' | 'en'): Promise<ItemEntity[] | null> {
+    return feeds.itemEntities(this.ctx, await this.me(actor), itemId, lang);
   }
 
   /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */

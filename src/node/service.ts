@@ -15,9 +15,9 @@ import type {
   FeedRecord,
   StixObject,
 } from '../store/index.js';
-import type { FeedPollResult, NewFeed } from './feeds/index.js';
+import type { FeedPollResult, ItemEntity, NewFeed } from './feeds/index.js';
 
-export type { FeedPollResult, FeedRecord, NewFeed };
+export type { FeedPollResult, FeedRecord, ItemEntity, NewFeed };
 
 /** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
 export interface Person extends Principal {
@@ -266,6 +266,8 @@ export interface NodeService {
   listFeeds(actor: Person): Promise<FeedRecord[]>;
   /** Polls one feed now; answers once its items are stored. */
   pollFeed(actor: Person, feedId: string): Promise<FeedPollResult>;
+  /** The people, organisations, places and countries an item mentions, named for the reader; null: no item. */
+  itemEntities(actor: Person, itemId: string, lang: 'ko' | 'ja' | 'en'): Promise<ItemEntity[] | null>;
 
   // items: posting is one transaction; refused as a whole or stored as a whole (TAXII status)
   postObjects(actor: Person, objects: unknown[]): Promise<PostResult>;

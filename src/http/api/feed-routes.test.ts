@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeService } from '../../node/index.js';
+import { bundle, SECRET_MARK, secretReport } from '../test-support/fixtures.js';
 import { type Harness, harness } from '../test-support/harness.js';
 import { closing, realNode } from '../test-support/nodes.js';
 
@@ -63,5 +64,42 @@ describe('/api/v1/feeds', () => {
     expect(every.json().error.message).toMatch(/not a duration/);
     expect((await h.api('admin', 'POST', '/api/v1/feeds', { file })).statusCode).toBe(409);
     expect((await h.api('admin', 'POST', '/api/v1/feeds/feed--nope/poll')).statusCode).toBe(404);
+  });
+
+  it('answers the entities of an item named as the reader’s nation names them, and nothing of an item they may not read', async () => {
+    const ko = join(dir, 'ko.xml');
+    writeFileSync(
+      ko,
+      FEED.replace('Washington Brief', 'Seoul Wire')
+        .replace('https://dc.example/1', 'https://seoul.example/1')
+        .replace('Allies meet on missile warning data', '독도 인근 조사')
+        .replace('Officials met.', '북한 발사 뒤 독도 인근에서 조사선이 확인됐다.'),
+    );
+    const feed = (await h.api('admin', 'POST', '/api/v1/feeds', { file: ko })).json() as { id: string };
+    expect((await h.api('admin', 'POST', `/api/v1/feeds/${feed.id}/poll`)).json()).toMatchObject({
+      taken: 1,
+    });
+    const items = (await h.api('analyst-low', 'GET', '/api/v1/items?type=report')).json().items as {
+      id: string;
+      name: string;
+    }[];
+    const id = items.find((i) => i.name === '독도 인근 조사')!.id;
+    const res = await h.api('analyst-low', 'GET', `/api/v1/items/${id}/entities?lang=ja`);
+    expect(res.statusCode, res.body).toBe(200);
+    const entities = res.json() as { kind: string; name: string; country?: string; mentions: unknown[] }[];
+    expect(entities).toContainEqual(
+      expect.objectContaining({ kind: 'country', name: '北朝鮮', country: 'KP' }),
+    );
+    expect(entities).toContainEqual(
+      expect.objectContaining({ kind: 'place', name: '独島', mentions: [{ start: 8, end: 10 }] }),
+    );
+    expect((await h.api('analyst-low', 'GET', `/api/v1/items/${id}/entities?lang=fr`)).statusCode).toBe(400);
+    // R7, R10: a SECRET item does not exist for a CONFIDENTIAL reader, on this path too
+    const secret = secretReport(5);
+    expect((await h.postTaxii('analyst', bundle([secret]).objects)).statusCode).toBe(202);
+    expect((await h.api('analyst', 'GET', `/api/v1/items/${secret.id}/entities`)).statusCode).toBe(200);
+    const hidden = await h.api('analyst-low', 'GET', `/api/v1/items/${secret.id}/entities`);
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.body).not.toContain(SECRET_MARK);
   });
 });

@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ReltoError } from '../../errors/index.js';
 import { durationSeconds } from '../../feeds/index.js';
+import { readerLang } from '../../label/index.js';
 import type { NodeService } from '../../node/index.js';
 import { personOf } from '../auth.js';
 import { documented } from '../openapi.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { apiErrors, EXAMPLE_AT } from './shared-schemas.js';
+import { apiErrors, EmptyBody, EXAMPLE_AT } from './shared-schemas.js';
 
 const FeedShape = Type.Object({
   id: Type.String(),
@@ -86,6 +88,35 @@ const PollResult = documented(
   { feed: EXAMPLE_FEED.id, status: 'ok', taken: 12, updated: 1, unchanged: 30 },
 );
 
+const EntityShape = Type.Object({
+  id: Type.String({ description: 'the STIX id of the location or identity' }),
+  kind: Type.Union([
+    Type.Literal('person'),
+    Type.Literal('organisation'),
+    Type.Literal('place'),
+    Type.Literal('country'),
+  ]),
+  name: Type.String({ description: "the name the reader's party uses, in the reader's language" }),
+  country: Type.Optional(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+  latitude: Type.Optional(Type.Number()),
+  longitude: Type.Optional(Type.Number()),
+  mentions: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Integer() }), {
+    description: 'UTF-16 offsets into the description, end exclusive',
+  }),
+});
+const Entities = documented(Type.Array(EntityShape), 'what the item mentions, named for the reader', [
+  {
+    id: 'location--0b1a6f86-8c3e-5e8a-9d7e-3b7a0f0e5c21',
+    kind: 'place',
+    name: 'Dokdo',
+    latitude: 37.2411,
+    longitude: 131.8647,
+    mentions: [{ start: 42, end: 44 }],
+  },
+]);
+const EntitiesQuery = Type.Object({ lang: Type.Optional(Type.String({ description: 'ko, ja or en' })) });
+const ItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+
 const FeedParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const errors = apiErrors(400, 401, 403, 404, 409);
 
@@ -138,9 +169,35 @@ export async function feedRoutes(parent: FastifyInstance, opts: { node: NodeServ
         tags,
         summary: 'Poll a feed now; answers once its items are stored, with counts (administrators)',
         params: FeedParams,
+        body: EmptyBody,
         response: { 200: PollResult, ...errors },
       },
     },
     async (request) => node.pollFeed(personOf(request), request.params.id),
+  );
+  app.get(
+    `${p}/items/:id/entities`,
+    {
+      schema: {
+        tags: ['items'],
+        summary:
+          'The people, organisations, places and countries an item mentions, named as your nation names them',
+        params: ItemParams,
+        querystring: EntitiesQuery,
+        response: { 200: Entities, ...apiErrors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const person = personOf(request);
+      // The language asked for, else the one the person chose, else their browser's, else their nation's.
+      const lang = readerLang(
+        request.query.lang ?? person.lang ?? undefined,
+        request.headers['accept-language'],
+        person.party,
+      );
+      const found = await node.itemEntities(person, request.params.id, lang);
+      if (!found) throw new ReltoError('NOT_FOUND', `no item ${request.params.id}`);
+      return found;
+    },
   );
 }

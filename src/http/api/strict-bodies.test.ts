@@ -35,6 +35,7 @@ const validBodies: Record<string, unknown> = {
   'POST /taxii2/kor/collections/{collection}/objects': { objects: [] },
   'PATCH /api/v1/people/{name}': { clearance: 'III' },
   'POST /api/v1/feeds': { url: 'https://news.example/rss' },
+  'POST /api/v1/feeds/{id}/poll': {},
 };
 
 let app: ReltoApp;

@@ -320,6 +320,9 @@ export class FakeNode implements NodeService {
   async pollFeed(): Promise<FeedPollResult> {
     throw new ReltoError('NOT_IMPLEMENTED', 'the in-memory node takes in no feeds');
   }
+  async itemEntities(): Promise<null> {
+    throw new ReltoError('NOT_IMPLEMENTED', 'the in-memory node finds no entities');
+  }
 
   // ---- items
 

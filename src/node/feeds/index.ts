@@ -1,1 +1,9 @@
-export { addFeed, DEFAULT_EVERY_SECONDS, type FeedPollResult, type NewFeed, pollFeed } from './intake.js';
+export { type ItemEntity, itemEntities } from './entities.js';
+export {
+  addFeed,
+  DEFAULT_EVERY_SECONDS,
+  entityFinder,
+  type FeedPollResult,
+  type NewFeed,
+  pollFeed,
+} from './intake.js';

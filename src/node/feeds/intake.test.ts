@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entityObjectId } from '../../feeds/index.js';
 import type { StixObject } from '../../store/index.js';
 import type { ReltoNode } from '../node-service.js';
 import type { Person } from '../service.js';
@@ -96,6 +97,19 @@ for (const dialect of DIALECTS) {
         ],
       });
       expect((first.object_refs as string[])[0]).toMatch(/^identity--/);
+      // the places, countries and organisations it mentions: 합참, 북한, 동해상
+      const refs = first.object_refs as string[];
+      expect(refs).toContain(entityObjectId({ id: 'kor-jcs', kind: 'organisation', names: {} }));
+      expect(refs).toContain(entityObjectId({ id: 'KP', kind: 'country', names: {} }));
+      const eastSea = entityObjectId({ id: 'east-sea', kind: 'place', names: {} });
+      expect(refs).toContain(eastSea);
+      const [sea] = (await node.listObjects(people['analyst-low']!, { ids: [eastSea], limit: 10 })).objects;
+      expect(sea).toMatchObject({
+        type: 'location',
+        name: 'East Sea',
+        x_relto_names: { JPN: { ja: '日本海' } },
+      });
+      expect(sea).not.toHaveProperty('country');
       expect(got.find((r) => r.name === 'Allies hold talks')!.description).toBe('Talks & more');
       const [feedNow] = (await node.admin.listFeeds()).filter((f) => f.id === feed.id);
       expect(feedNow).toMatchObject({ status: 'ok', title: 'Seoul Daily', etag: '"v1"', failures: 0 });

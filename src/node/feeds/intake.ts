@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import type { AuditEntryInput } from '../../audit/index.js';
+import { EntityFinder, type GazetteerEntry, loadGazetteer } from '../../entities/index.js';
 import { ReltoError } from '../../errors/index.js';
 import {
   contentHash,
   decodeFeed,
+  entityObject,
+  entityObjectId,
   type FeedItem,
   FeedProblem,
   fetchFeedUrl,
@@ -22,6 +25,14 @@ import type { FeedKey, FeedRecord, StixObject } from '../../store/index.js';
 import { type NodeContext, nowIso } from '../context.js';
 import { checkLabel, learnMarkings, markingInput, storeAdmission } from '../ingest/index.js';
 import { type KnownMarking, knownMarking } from '../labels.js';
+
+let finder: EntityFinder | undefined;
+
+/** The gazetteer's finder, built once per process (the automaton over every name). */
+export function entityFinder(): EntityFinder {
+  finder ??= new EntityFinder(loadGazetteer());
+  return finder;
+}
 
 /** How a feed is polled when nobody says: every 15 minutes. */
 export const DEFAULT_EVERY_SECONDS = 15 * 60;
@@ -232,9 +243,16 @@ async function admitItems(
 
   const source = sourceIdentity({ url: feed.source, title: read.title }, ctx.identityId, known.id);
   const reports: StixObject[] = [];
+  const entities = new Map<string, GazetteerEntry>();
   for (const p of planned) {
+    const mentioned = new Map<string, GazetteerEntry>();
+    for (const m of entityFinder().find(`${p.item.title}\n${p.item.text}`))
+      mentioned.set(m.entry.id, m.entry);
+    for (const e of mentioned.values()) entities.set(e.id, e);
     const prior = p.held ? await ctx.store.getObject(p.reportId) : null;
-    const created = typeof prior?.object?.created === 'string' ? prior.object.created : at;
+    // A story's first version dates from its publication (never from the future): readers sort news by it.
+    const published = p.item.published && p.item.published < at ? p.item.published : at;
+    const created = typeof prior?.object?.created === 'string' ? prior.object.created : published;
     const previous = typeof prior?.object?.modified === 'string' ? prior.object.modified : undefined;
     reports.push(
       newsReport({
@@ -242,15 +260,17 @@ async function admitItems(
         item: p.item,
         feed: { title: read.title, url: feed.source },
         source,
+        mentions: [...mentioned.values()].map(entityObjectId),
         createdBy: ctx.identityId,
         label: known.id,
         created,
-        modified: after(previous, at),
+        modified: previous === undefined ? created : after(previous, at),
       }),
     );
   }
+  const mentionedObjects = [...entities.values()].map((e) => entityObject(e, ctx.identityId, known.id));
   // Nothing unvalidated is stored: a report the feed's item cannot make is the feed's problem.
-  for (const o of [marking, source, ...reports]) {
+  for (const o of [marking, source, ...mentionedObjects, ...reports]) {
     const issues = ctx.validator.validateObject(o, '');
     if (issues.length > 0) {
       throw new FeedProblem(
@@ -265,7 +285,11 @@ async function admitItems(
   await ctx.audit.appendWithin(async (tx) => {
     await storeAdmission(tx, ctx.registry, {
       markings: [markingInput(known)],
-      objects: [source, ...reports].map((object) => ({ object, floor: known.id, label })),
+      objects: [source, ...mentionedObjects, ...reports].map((object) => ({
+        object,
+        floor: known.id,
+        label,
+      })),
       isReltoLabel: (id) => id === known.id,
     });
     await tx.putFeedKeys(keys);

@@ -1,0 +1,56 @@
+import { type NameLang, nameFor } from '../../entities/index.js';
+import { entityObjectId } from '../../feeds/index.js';
+import { deciderFor, type NodeContext } from '../context.js';
+import { finish, visibleLatest } from '../serve/index.js';
+import type { Person } from '../service.js';
+import { entityFinder } from './intake.js';
+
+/** A person, organisation, place or country an item's text mentions, named for its reader. */
+export interface ItemEntity {
+  id: string;
+  kind: 'person' | 'organisation' | 'place' | 'country';
+  /** The name the reader's party uses, in the reader's language (never the text's own words). */
+  name: string;
+  country?: string;
+  latitude?: number;
+  longitude?: number;
+  /** Where the text names it: UTF-16 offsets into `description`, `end` exclusive. */
+  mentions: { start: number; end: number }[];
+}
+
+/**
+ * What the item's description mentions, as the person may read it (the same read decision as the item's,
+ * audited; a portion withheld from them is not searched), or null when the item does not exist for them.
+ */
+export async function itemEntities(
+  ctx: NodeContext,
+  person: Person,
+  itemId: string,
+  lang: NameLang,
+): Promise<ItemEntity[] | null> {
+  const decider = deciderFor(ctx, person);
+  const seen = await visibleLatest(ctx, decider, itemId);
+  finish(ctx, decider, 'entities');
+  if (!seen) return null;
+  const text = typeof seen.object.description === 'string' ? seen.object.description : '';
+  const byEntry = new Map<string, ItemEntity>();
+  for (const m of entityFinder().find(text)) {
+    let e = byEntry.get(m.entry.id);
+    if (!e) {
+      const { entry } = m;
+      e = {
+        id: entityObjectId(entry),
+        kind: entry.kind,
+        name: nameFor(entry, person.party, lang),
+        ...(entry.country && !entry.partyNames ? { country: entry.country } : {}),
+        ...(entry.lat !== undefined && entry.lon !== undefined
+          ? { latitude: entry.lat, longitude: entry.lon }
+          : {}),
+        mentions: [],
+      };
+      byEntry.set(entry.id, e);
+    }
+    e.mentions.push({ start: m.start, end: m.end });
+  }
+  return [...byEntry.values()];
+}
