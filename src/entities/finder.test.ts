@@ -57,4 +57,29 @@ describe('finding people, places, organisations and countries', () => {
     const tokyo = finder.find('Tokyo')[0]!.entry;
     expect(nameFor(tokyo, 'KOR', 'ko')).toBe('도쿄');
   });
+
+  it('finds the gazetteer’s people in each language, and others by their title, never an office', () => {
+    expect(ids('이재명 대통령은 기시다 후미오 전 총리와 통화했다.')).toEqual([
+      'lee-jae-myung',
+      'kishida-fumio',
+    ]);
+    expect(ids('金正恩総書記が視察した。')).toEqual(['kim-jong-un']);
+    const people = (text: string) =>
+      finder
+        .find(text)
+        .filter((m) => m.entry.kind === 'person')
+        .map((m) => text.slice(m.start, m.end));
+    // 국방부 is the ministry (an organisation), and neither it nor 국방 is taken for a person
+    expect(people('홍길동 대사는 국방부 장관과 국방장관을 만났다.')).toEqual(['홍길동']);
+    expect(ids('홍길동 대사는 국방부 장관과')).toEqual(['person:홍길동', 'kor-mnd']);
+    expect(finder.find('홍길동 대사는')[0]!.entry).toMatchObject({
+      kind: 'person',
+      names: { ko: ['홍길동'] },
+    });
+    expect(names('山田首相と防衛大臣、スミス国務長官が会談した。')).toEqual(['山田', 'スミス']);
+    expect(
+      names('Ambassador Jane Holloway met Prime Minister Shigeru Ishiba; the Secretary of State spoke.'),
+    ).toEqual(['Jane Holloway', 'Shigeru Ishiba']);
+    expect(ids('Prime Minister Shigeru Ishiba')).toEqual(['ishiba-shigeru']);
+  });
 });

@@ -120,6 +120,11 @@ export class EntityFinder {
   }
 
   find(text: string): Mention[] {
+    return keepLongest([...this.named(text), ...titledPeople(text)]);
+  }
+
+  /** The gazetteer's names in the text. */
+  private named(text: string): Mention[] {
     const { norm, at } = normalise(text);
     const segments = [...this.segmenter.segment(text)];
     const starts = new Set<number>(segments.map((s) => s.index));
@@ -139,16 +144,7 @@ export class EntityFinder {
       if (this.excluded(text, m.value, start, end)) continue;
       found.push({ entry: m.value, start, end });
     }
-    // The longest of overlapping names, then left to right.
-    found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
-    const out: Mention[] = [];
-    let until = -1;
-    for (const f of found) {
-      if (f.start < until) continue;
-      out.push(f);
-      until = f.end;
-    }
-    return out;
+    return found;
   }
 
   private isWord(
@@ -179,7 +175,69 @@ export class EntityFinder {
   }
 }
 
+/** Of overlapping mentions the longest (the gazetteer's before a title's at equal length), left to right. */
+function keepLongest(found: Mention[]): Mention[] {
+  const titled = (m: Mention) => (m.entry.id.startsWith('person:') ? 1 : 0);
+  found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || titled(a) - titled(b));
+  const out: Mention[] = [];
+  let until = -1;
+  for (const f of found) {
+    if (f.start < until) continue;
+    out.push(f);
+    until = f.end;
+  }
+  return out;
+}
+
+/**
+ * People the gazetteer does not know, found by their title: `Ambassador Jane Doe`, `홍길동 대사`, `山田太郎首相`,
+ * `スミス長官`. Words that name an office rather than a person (국방부 장관, 防衛大臣) are not taken.
+ */
+const TITLED: { pattern: RegExp; lang: NameLang }[] = [
+  {
+    pattern:
+      /\b(?:President|Vice President|Prime Minister|Minister|Ambassador|General|Gen\.|Admiral|Adm\.|Secretary|Spokesman|Spokeswoman|Spokesperson|Chairman|Chairwoman|Senator|Governor)\s+((?:[A-Z][a-z]+(?:-[a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2})/gu,
+    lang: 'en',
+  },
+  {
+    pattern:
+      /(?<![가-힣])([가-힣]{2,4})\s?(?:대통령|총리|장관|대사|대변인|위원장|사령관|총비서|국무위원장|의장)/gu,
+    lang: 'ko',
+  },
+  { pattern: /(?<![\p{Script=Han}])(\p{Script=Han}{2,4})(?:首相|大使|報道官|総書記|大統領)/gu, lang: 'ja' },
+  { pattern: /([\p{Script=Katakana}ー・]{2,16})(?:大統領|国務長官|国防長官|長官|大使|報道官)/gu, lang: 'ja' },
+];
+/** Words before a title that name an office, a ministry or a country, not a person. */
+const OFFICES =
+  /(?:부|처|청|실|원|국|군|측|외교|국방|통일|외무|방위|주한|주일|주미|한국|일본|미국|북한|중국|省|庁|部|防衛|外務|国防|官房|総理|内閣|国務|統合|韓国|日本|米国|北朝鮮|中国|駐日|駐韓|駐米|副)$/u;
+const NOT_NAMES = new Set(['The', 'Then', 'This', 'That', 'Defense', 'Foreign', 'State']);
+
+function titledPeople(text: string): Mention[] {
+  const out: Mention[] = [];
+  for (const { pattern, lang } of TITLED) {
+    for (const m of text.matchAll(pattern)) {
+      const name = m[1]!;
+      if (OFFICES.test(name) || NOT_NAMES.has(name.split(/\s+/)[0]!)) continue;
+      const start = m.index + m[0].indexOf(name);
+      out.push({
+        entry: { id: `person:${name}`, kind: 'person', names: { [lang]: [name] } },
+        start,
+        end: start + name.length,
+      });
+    }
+  }
+  return out;
+}
+
 /** The name a reader of `party` uses for an entry, in `lang` (a disputed place: their party's own name). */
 export function nameFor(entry: GazetteerEntry, party: string, lang: NameLang): string {
-  return entry.partyNames?.[party]?.[lang] ?? entry.names[lang]?.[0] ?? entry.names.en?.[0] ?? entry.id;
+  return (
+    entry.partyNames?.[party]?.[lang] ??
+    entry.names[lang]?.[0] ??
+    // a person known only as written in one language is named as written
+    entry.names.en?.[0] ??
+    entry.names.ko?.[0] ??
+    entry.names.ja?.[0] ??
+    entry.id
+  );
 }

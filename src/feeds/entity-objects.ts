@@ -1,5 +1,5 @@
 import { RELTO_NAMESPACE, uuidv5 } from '../canon/index.js';
-import type { GazetteerEntry } from '../entities/index.js';
+import { type GazetteerEntry, nameFor } from '../entities/index.js';
 import type { StixObject } from './report.js';
 
 /** The gazetteer's entries as STIX objects: one fixed id and version each, so every node holds the same. */
@@ -21,7 +21,7 @@ export function entityObject(entry: GazetteerEntry, createdBy: string, label: st
     created: VERSION,
     modified: VERSION,
     created_by_ref: createdBy,
-    name: entry.names.en?.[0] ?? entry.id,
+    name: nameFor(entry, '', 'en'),
     object_marking_refs: [label],
   };
   if (entry.kind === 'place' || entry.kind === 'country') {
