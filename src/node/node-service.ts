@@ -147,7 +147,14 @@ export class ReltoNode implements NodeService {
         const now = at();
         const out: FeedPollResult[] = [];
         for (const f of await ctx.store.listFeeds()) {
-          if (f.nextPollAt <= now) out.push(await feeds.pollFeed(ctx, f.id));
+          if (f.nextPollAt > now) continue;
+          try {
+            out.push(await feeds.pollFeed(ctx, f.id));
+          } catch (e) {
+            // Whatever went wrong with one feed, the others are still polled.
+            const problem = { kind: 'internal', message: (e as Error).message };
+            out.push({ feed: f.id, status: 'failing', taken: 0, updated: 0, unchanged: 0, problem });
+          }
         }
         return out;
       },
