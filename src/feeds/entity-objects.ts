@@ -1,6 +1,6 @@
 import { RELTO_NAMESPACE, uuidv5 } from '../canon/index.js';
 import { type GazetteerEntry, nameFor } from '../entities/index.js';
-import type { StixObject } from './report.js';
+import type { StixObject } from '../store/index.js';
 
 /** The gazetteer's entries as STIX objects: one fixed id and version each, so every node holds the same. */
 const VERSION = '2026-01-01T00:00:00.000Z';

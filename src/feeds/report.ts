@@ -1,8 +1,6 @@
 import { RELTO_NAMESPACE, sha256Hex, uuidv5 } from '../canon/index.js';
+import type { StixObject } from '../store/index.js';
 import type { FeedItem } from './read.js';
-
-/** A STIX object as the feed intake builds it. */
-export type StixObject = Record<string, unknown> & { id: string; type: string };
 
 /** Query parameters that only track who clicked: two links differing only in them are one story. */
 const TRACKING = /^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$/i;

@@ -8,7 +8,7 @@ import {
   secretReport,
 } from '../test-support/fixtures.js';
 import { type Harness, harness } from '../test-support/harness.js';
-import { nodeFactories } from '../test-support/nodes.js';
+import { realNodeFactories } from '../test-support/nodes.js';
 
 /*
  * What a TAXII 2.1 client that trusts the standard meets: a page holds at most `limit` objects, the
@@ -37,10 +37,7 @@ function indicator(n: number): Obj {
   };
 }
 
-// The real nodes: paging over two tables of one clock is the store's, which the in-memory fake does not have.
-const realNodes = Object.entries(nodeFactories).filter(([kind]) => kind !== 'fake');
-
-for (const [kind, makeNode] of realNodes) {
+for (const [kind, makeNode] of realNodeFactories) {
   describe(`TAXII paging and filters as the standard says, over the ${kind} node`, () => {
     let h: Harness;
     const mixed = Array.from({ length: 12 }, (_, n) => mixedReport(n));

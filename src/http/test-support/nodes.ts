@@ -64,3 +64,6 @@ export const nodeFactories: Record<string, () => Promise<NodeService>> = {
   ...(PG_URL ? { 'real (PostgreSQL)': async () => closing(await realNode('postgres')) } : {}),
   fake: async () => new FakeNode(PEOPLE),
 };
+
+/** The real nodes only: what depends on the store itself (paging over the collection, HTTP conformance). */
+export const realNodeFactories = Object.entries(nodeFactories).filter(([kind]) => kind !== 'fake');

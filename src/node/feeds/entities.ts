@@ -20,7 +20,8 @@ export interface ItemEntity {
 
 /**
  * What the item's description mentions, as the person may read it (the same read decision as the item's,
- * audited; a portion withheld from them is not searched), or null when the item does not exist for them.
+ * audited, R7, R10; a portion withheld from them is not searched), or null when the item does not exist for
+ * them.
  */
 export async function itemEntities(
   ctx: NodeContext,

@@ -244,16 +244,23 @@ async function admitItems(
   const source = sourceIdentity({ url: feed.source, title: read.title }, ctx.identityId, known.id);
   const reports: StixObject[] = [];
   const entities = new Map<string, GazetteerEntry>();
+  // The latest versions of the reports that change, in one read.
+  const heldIds = planned.filter((p) => p.held).map((p) => p.reportId);
+  const priors = new Map<string, StixObject>();
+  if (heldIds.length > 0) {
+    const page = await ctx.store.fetchObjects({ ids: heldIds }, { limit: heldIds.length });
+    for (const row of page.rows) if (row.object) priors.set(row.id, row.object);
+  }
   for (const p of planned) {
     const mentioned = new Map<string, GazetteerEntry>();
     for (const m of entityFinder().find(`${p.item.title}\n${p.item.text}`))
       mentioned.set(m.entry.id, m.entry);
     for (const e of mentioned.values()) entities.set(e.id, e);
-    const prior = p.held ? await ctx.store.getObject(p.reportId) : null;
+    const prior = p.held ? priors.get(p.reportId) : undefined;
     // A story's first version dates from its publication (never from the future): readers sort news by it.
     const published = p.item.published && p.item.published < at ? p.item.published : at;
-    const created = typeof prior?.object?.created === 'string' ? prior.object.created : published;
-    const previous = typeof prior?.object?.modified === 'string' ? prior.object.modified : undefined;
+    const created = typeof prior?.created === 'string' ? prior.created : published;
+    const previous = typeof prior?.modified === 'string' ? prior.modified : undefined;
     reports.push(
       newsReport({
         id: p.reportId,

@@ -3,17 +3,19 @@ import { newDataKey } from '../../keys/index.js';
 import type { StoredObject } from '../store.js';
 import { HIGH, HIGHER, ids, LOW, report, stamp, uuid, type WithStore } from './fixtures.js';
 
+/** A marking-definition as the store keeps it (its content is the caller's). */
+const def = (id: string, extra: object = {}) => ({
+  type: 'marking-definition',
+  spec_version: '2.1',
+  id,
+  created: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+
 /** Marking-definitions and STIX objects: encryption, versions, paging, transactions. */
 export function objectTests(withStore: WithStore): void {
   it('keeps marking-definitions in clear, replacing by id, found by kind and alternative', () =>
     withStore(async (store) => {
-      const def = (id: string, extra: object = {}) => ({
-        type: 'marking-definition',
-        spec_version: '2.1',
-        id,
-        created: '2026-01-01T00:00:00.000Z',
-        ...extra,
-      });
       await store.putMarkingDefinitions([
         { definition: def(LOW), kind: 'relto-label' },
         { definition: def(HIGH), kind: 'relto-label' },
@@ -33,13 +35,6 @@ export function objectTests(withStore: WithStore): void {
 
   it('reads marking-definitions as objects of the collection when asked: one date_added each, kept when stored again, in order with the objects and under the same filters', () =>
     withStore(async (store) => {
-      const def = (id: string, extra: object = {}) => ({
-        type: 'marking-definition',
-        spec_version: '2.1',
-        id,
-        created: '2026-01-01T00:00:00.000Z',
-        ...extra,
-      });
       await store.putMarkingDefinitions([{ definition: def(LOW), kind: 'relto-label' }]);
       const [first] = (await store.putObjects([report({})])).map((r) => r.dateAdded);
       await store.putMarkingDefinitions([
