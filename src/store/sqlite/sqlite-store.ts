@@ -19,6 +19,7 @@ import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
 import { ftsQuery, ftsText, scanSearchSqlite } from './search-scan.js';
+import { cjkSearchTerms } from './search-terms.js';
 
 /** Rows in one commit from which checkpoints move to their own thread (see checkpointer.ts). */
 const BULK_ROWS = 1000;
@@ -225,6 +226,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
       '0006_person_lang': personLang,
       '0007_markings_in_collection': markingsInCollection('sqlite'),
       '0008_feeds': feedTables,
+      '0010_cjk_search_terms': cjkSearchTerms(nodeKey),
     });
   } catch (err) {
     await db.destroy();
