@@ -20,6 +20,7 @@ import {
   InclusionProof,
   InclusionQuery,
 } from './audit-schemas.js';
+import { briefRoutes } from './brief-routes.js';
 import {
   Compromise,
   CompromiseAdvanceBody,
@@ -492,6 +493,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   await analystRoutes(parent, { node });
   await peopleRoutes(parent, { node });
   await feedRoutes(parent, { node });
+  await briefRoutes(parent, { node });
   await partnerRoutes(parent, { node });
   await registryRoutes(parent, { node });
   app.get(
