@@ -58,9 +58,15 @@ export function groupHeadlines(
     const topic = h.topics[0] ? topicName(h.topics[0]) : generalTopic;
     const place = h.places[0] ?? otherPlaces;
     let places = byTopic.get(topic);
-    if (!places) byTopic.set(topic, (places = new Map()));
+    if (!places) {
+      places = new Map();
+      byTopic.set(topic, places);
+    }
     let list = places.get(place);
-    if (!list) places.set(place, (list = []));
+    if (!list) {
+      list = [];
+      places.set(place, list);
+    }
     list.push(h);
   }
   const size = (m: Map<string, BriefHeadline[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);

@@ -1,28 +1,14 @@
 import type { Command } from 'commander';
 import { ReltoError } from '../errors/index.js';
 import { durationSeconds } from '../feeds/index.js';
-import { openNode } from '../node/index.js';
 import { collect, PG_OPTION } from './option-values.js';
 import { action, printJson } from './output.js';
+import { type DataOptions, withNode } from './with-node.js';
 
 /*
  * `relto feed add|list|poll`: the news feeds a node takes in as unclassified open-source reports. They work
  * on the data folder directly, as the node itself (audited as the node's console).
  */
-
-interface DataOptions {
-  data: string;
-  pg?: string;
-}
-
-async function withNode<T>(opts: DataOptions, fn: (n: Awaited<ReturnType<typeof openNode>>) => Promise<T>) {
-  const n = await openNode({ dataDir: opts.data, ...(opts.pg ? { pgUrl: opts.pg } : {}) });
-  try {
-    return await fn(n);
-  } finally {
-    await n.close();
-  }
-}
 
 export function registerFeedCommands(program: Command): void {
   const feed = program

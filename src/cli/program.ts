@@ -52,6 +52,10 @@ export const areas: Record<string, Area> = {
     summary: 'news feeds (RSS and Atom) taken in as open-source reports',
     load: async () => (await import('./feed-commands.js')).registerFeedCommands,
   },
+  brief: {
+    summary: 'the daily brief mailed to subscribers',
+    load: async () => (await import('./brief-commands.js')).registerBriefCommands,
+  },
   serve: {
     summary: 'run a node: HTTP (web, API, TAXII), Cursor on Target and the exchange with partners',
     load: async () => (await import('./serve.js')).registerServe,

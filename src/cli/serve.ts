@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { ReltoError } from '../errors/index.js';
 import { apiRootPath, buildApp, type MetricsAccess } from '../http/index.js';
-import { DEFAULT_TOKEN_HOURS, openNode } from '../node/index.js';
+import { DEFAULT_TOKEN_HOURS, openNode, PUBLIC_URL_META } from '../node/index.js';
 import { isLoopback, parseHostPort } from './host-port.js';
+import { addMailOptions, type MailOptions, mailSettings } from './mail-options.js';
 import { action } from './output.js';
+import { startBriefSchedule } from './serve-brief.js';
 import { startCotFromCli } from './serve-cot.js';
 import { startExchangeFromCli } from './serve-exchange.js';
 import { startFeedPolling } from './serve-feeds.js';
@@ -14,7 +16,7 @@ function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-interface ServeOptions {
+interface ServeOptions extends MailOptions {
   data: string;
   http: string;
   pg?: string;
@@ -83,7 +85,7 @@ export function edgeOptions(opts: ServeOptions): {
  * flush the audit log and close the store.
  */
 export function registerServe(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description('run a node: the node API, TAXII 2.1 at /taxii2/, OpenAPI at /docs, /metrics and /healthz')
     .requiredOption('--data <dir>', 'the node data folder (made by `relto node init`)')
@@ -125,94 +127,102 @@ export function registerServe(program: Command): void {
       '--cot-consents <file>',
       'JSON [standing consent]: what this node may relay as a hub between its partners',
     )
-    .option('--exchange <host:port>', 'the mutual-TLS inbox for partner nodes; off when absent')
-    .action(
-      action(async (opts: ServeOptions) => {
-        const { host, port } = parseHostPort(opts.http);
-        const edge = edgeOptions(opts);
-        if (!edge.https && !isLoopback(host)) {
-          process.stderr.write(
-            `relto serve: warning: listening on ${opts.http} without TLS sends passwords and tokens in clear; give --tls-cert and --tls-key\n`,
-          );
-        }
-        const pgUrl = opts.pg ?? process.env.RELTO_PG_URL;
-        // R36: a `relto user set` run by another process reaches open streams (CoT, WebSocket) within 0.5 s.
-        const node = await openNode({
-          dataDir: opts.data,
-          watchPeopleMs: 500,
-          tokenHours: edge.tokenHours,
-          ...(pgUrl ? { pgUrl } : {}),
-        });
-        // Ready before the port opens: the first post costs what the next ones do.
-        node.warm();
-        // The track services first: the app serves their WebSocket stream (logged as the app logs, to stderr).
-        let cot: Awaited<ReturnType<typeof startCotFromCli>> = null;
+    .option('--exchange <host:port>', 'the mutual-TLS inbox for partner nodes; off when absent');
+  addMailOptions(serve, false).action(
+    action(async (opts: ServeOptions) => {
+      const { host, port } = parseHostPort(opts.http);
+      const edge = edgeOptions(opts);
+      // Checked before anything opens: a wrong mail option is named at once.
+      const mail = mailSettings(opts);
+      if (!edge.https && !isLoopback(host)) {
+        process.stderr.write(
+          `relto serve: warning: listening on ${opts.http} without TLS sends passwords and tokens in clear; give --tls-cert and --tls-key\n`,
+        );
+      }
+      const pgUrl = opts.pg ?? process.env.RELTO_PG_URL;
+      // R36: a `relto user set` run by another process reaches open streams (CoT, WebSocket) within 0.5 s.
+      const node = await openNode({
+        dataDir: opts.data,
+        watchPeopleMs: 500,
+        tokenHours: edge.tokenHours,
+        ...(pgUrl ? { pgUrl } : {}),
+      });
+      // Ready before the port opens: the first post costs what the next ones do.
+      node.warm();
+      // The track services first: the app serves their WebSocket stream (logged as the app logs, to stderr).
+      let cot: Awaited<ReturnType<typeof startCotFromCli>> = null;
+      try {
+        cot = await startCotFromCli(node, opts.data, opts, pino({ level: opts.log }, process.stderr));
+      } catch (e) {
+        await node.close();
+        throw e;
+      }
+      const app = await buildApp(node, {
+        logger: { level: opts.log, stream: process.stderr },
+        defaultMetrics: true,
+        metricsAccess: edge.metricsAccess,
+        ...(edge.https ? { https: edge.https } : {}),
+        ...(cot ? { tracks: cot.services } : {}),
+      });
+      try {
+        await app.listen({ host, port });
+      } catch (e) {
+        await cot?.close();
+        await node.close();
+        throw new ReltoError(
+          'INVALID_ARGUMENT',
+          `cannot listen on ${opts.http}: ${(e as Error).message}`,
+          '/http',
+        );
+      }
+      const address = app.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      const url = `${edge.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+      const ex = await startExchangeFromCli(node, opts.data, opts.exchange).catch(async (e: unknown) => {
+        await cot?.close();
+        await app.close();
+        await node.close();
+        throw e;
+      });
+      const stopFeeds = startFeedPolling(node, app.log);
+      // The links in mail lead where the node is reached: --public-url, else where it listens; recorded so
+      // `relto brief send` links the same way.
+      await node.store.setMeta(PUBLIC_URL_META, mail.publicUrl ?? url);
+      node.brief.configure(mail);
+      const stopBrief = startBriefSchedule(node, app.log);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        app.log.info({ signal }, 'shutting down');
         try {
-          cot = await startCotFromCli(node, opts.data, opts, pino({ level: opts.log }, process.stderr));
-        } catch (e) {
-          await node.close();
-          throw e;
-        }
-        const app = await buildApp(node, {
-          logger: { level: opts.log, stream: process.stderr },
-          defaultMetrics: true,
-          metricsAccess: edge.metricsAccess,
-          ...(edge.https ? { https: edge.https } : {}),
-          ...(cot ? { tracks: cot.services } : {}),
-        });
-        try {
-          await app.listen({ host, port });
-        } catch (e) {
-          await cot?.close();
-          await node.close();
-          throw new ReltoError(
-            'INVALID_ARGUMENT',
-            `cannot listen on ${opts.http}: ${(e as Error).message}`,
-            '/http',
-          );
-        }
-        const address = app.server.address();
-        const actual = typeof address === 'object' && address ? address.port : port;
-        const url = `${edge.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`;
-        const ex = await startExchangeFromCli(node, opts.data, opts.exchange).catch(async (e: unknown) => {
+          await stopFeeds();
+          await stopBrief();
+          await ex?.close();
           await cot?.close();
           await app.close();
+        } finally {
+          // flushes pending audit appends and closes the store
           await node.close();
-          throw e;
-        });
-        const stopFeeds = startFeedPolling(node, app.log);
-        let stopping = false;
-        const stop = async (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          app.log.info({ signal }, 'shutting down');
-          try {
-            await stopFeeds();
-            await ex?.close();
-            await cot?.close();
-            await app.close();
-          } finally {
-            // flushes pending audit appends and closes the store
-            await node.close();
-          }
-          process.exit(0);
-        };
-        // Before the line below: a supervisor that reads it may signal at once, and until a handler is installed
-        // the kernel's default for SIGTERM ends the process by the signal instead of this orderly stop.
-        process.once('SIGINT', () => void stop('SIGINT'));
-        process.once('SIGTERM', () => void stop('SIGTERM'));
-        // One line, so a supervisor (or a test) can read where the node listens from the first line of stdout.
-        writeLine({
-          party: node.party,
-          http: url,
-          taxii: `${url}/taxii2/`,
-          apiRoot: `${url}${apiRootPath(node.party)}`,
-          docs: `${url}/docs`,
-          exchange: ex?.server.url ?? null,
-          cotTls: cot?.services.cotTlsPort ?? null,
-          cotTcp: cot?.services.cotTcpPort ?? null,
-          nats: cot?.nats ?? null,
-        });
-      }),
-    );
+        }
+        process.exit(0);
+      };
+      // Before the line below: a supervisor that reads it may signal at once, and until a handler is installed
+      // the kernel's default for SIGTERM ends the process by the signal instead of this orderly stop.
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      // One line, so a supervisor (or a test) can read where the node listens from the first line of stdout.
+      writeLine({
+        party: node.party,
+        http: url,
+        taxii: `${url}/taxii2/`,
+        apiRoot: `${url}${apiRootPath(node.party)}`,
+        docs: `${url}/docs`,
+        exchange: ex?.server.url ?? null,
+        cotTls: cot?.services.cotTlsPort ?? null,
+        cotTcp: cot?.services.cotTcpPort ?? null,
+        nats: cot?.nats ?? null,
+      });
+    }),
+  );
 }

@@ -3,6 +3,7 @@ export {
   BriefDesk,
   type BriefSendResult,
   type BriefService,
+  type BriefSettings,
   type BriefSubscriptionInput,
   type BriefSubscriptionView,
   type DkimKey,

@@ -84,7 +84,10 @@ export async function briefContent(
     const partner = ctx.registry.parties.get(row.originator)?.def.name[lang] ?? row.originator;
     const key = `${partner}\0${level}`;
     let c = counts.get(key);
-    if (!c) counts.set(key, (c = { partner, level, count: 0, ids: new Set() }));
+    if (!c) {
+      c = { partner, level, count: 0, ids: new Set() };
+      counts.set(key, c);
+    }
     c.ids.add(row.id);
     c.count = c.ids.size;
   }

@@ -205,12 +205,8 @@ export async function confirm(ctx: NodeContext, confirmToken: string): Promise<B
   const held = confirmToken
     ? await ctx.store.getBriefSubscription({ confirmHash: sha256Hex(confirmToken) })
     : null;
-  if (
-    !held ||
-    held.state !== 'pending' ||
-    !held.confirmExpiresAt ||
-    Date.parse(held.confirmExpiresAt) < ctx.clock()
-  ) {
+  const expires = held?.state === 'pending' ? held.confirmExpiresAt : null;
+  if (!held || !expires || Date.parse(expires) < ctx.clock()) {
     throw new ReltoError(
       'NOT_FOUND',
       'this confirmation link is not valid: it expired, was replaced, or was used',

@@ -25,7 +25,8 @@ export class SmtpCatcher {
 
   /** The next `count` mails are refused with `code` at the end of DATA. */
   refuseNext(code: number, count = 1): void {
-    for (let i = 0; i < count; i++) this.refusals.push({ code, message: `${code} refused by the test relay` });
+    for (let i = 0; i < count; i++)
+      this.refusals.push({ code, message: `${code} refused by the test relay` });
   }
 
   to(address: string): CaughtMail[] {
