@@ -29,6 +29,8 @@ import type {
   ItemEntity,
   ManifestPage,
   NewFeed,
+  NewsPage,
+  NewsQuery,
   NodeService,
   ObjectFilter,
   ObjectsPage,
@@ -285,6 +287,10 @@ export class ReltoNode implements NodeService {
 
   async itemEntities(actor: Person, itemId: string, lang: 'ko' | 'ja' | 'en'): Promise<ItemEntity[] | null> {
     return feeds.itemEntities(this.ctx, await this.me(actor), itemId, lang);
+  }
+
+  async listNews(actor: Person, query: NewsQuery): Promise<NewsPage> {
+    return feeds.listNews(this.ctx, await this.me(actor), query);
   }
 
   /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */

@@ -1,4 +1,4 @@
-import { type NameLang, nameFor } from '../../entities/index.js';
+import { type GazetteerEntry, type NameLang, nameFor } from '../../entities/index.js';
 import { entityObjectId } from '../../feeds/index.js';
 import { deciderFor, type NodeContext } from '../context.js';
 import { finish, visibleLatest } from '../serve/index.js';
@@ -16,6 +16,23 @@ export interface ItemEntity {
   longitude?: number;
   /** Where the text names it: UTF-16 offsets into `description`, `end` exclusive. */
   mentions: { start: number; end: number }[];
+}
+
+/** An entity as a reader is shown it: the name their party uses in their language; a disputed place no country. */
+export function namedEntity(
+  entry: GazetteerEntry,
+  party: string,
+  lang: NameLang,
+): Omit<ItemEntity, 'mentions'> {
+  return {
+    id: entityObjectId(entry),
+    kind: entry.kind,
+    name: nameFor(entry, party, lang),
+    ...(entry.country && !entry.partyNames ? { country: entry.country } : {}),
+    ...(entry.lat !== undefined && entry.lon !== undefined
+      ? { latitude: entry.lat, longitude: entry.lon }
+      : {}),
+  };
 }
 
 /**
@@ -38,18 +55,8 @@ export async function itemEntities(
   for (const m of entityFinder().find(text)) {
     let e = byEntry.get(m.entry.id);
     if (!e) {
-      const { entry } = m;
-      e = {
-        id: entityObjectId(entry),
-        kind: entry.kind,
-        name: nameFor(entry, person.party, lang),
-        ...(entry.country && !entry.partyNames ? { country: entry.country } : {}),
-        ...(entry.lat !== undefined && entry.lon !== undefined
-          ? { latitude: entry.lat, longitude: entry.lon }
-          : {}),
-        mentions: [],
-      };
-      byEntry.set(entry.id, e);
+      e = { ...namedEntity(m.entry, person.party, lang), mentions: [] };
+      byEntry.set(m.entry.id, e);
     }
     e.mentions.push({ start: m.start, end: m.end });
   }

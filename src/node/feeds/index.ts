@@ -1,4 +1,4 @@
-export { type ItemEntity, itemEntities } from './entities.js';
+export { type ItemEntity, itemEntities, namedEntity } from './entities.js';
 export {
   addFeed,
   DEFAULT_EVERY_SECONDS,
@@ -7,3 +7,13 @@ export {
   type NewFeed,
   pollFeed,
 } from './intake.js';
+export {
+  listNews,
+  NEWS_PAGE_DEFAULT,
+  NEWS_PAGE_MAX,
+  type NewsItem,
+  type NewsPage,
+  type NewsPlace,
+  type NewsQuery,
+  placesOf,
+} from './news.js';

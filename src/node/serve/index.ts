@@ -5,10 +5,13 @@ export {
   listObjects,
   manifest,
   markingIdsOf,
+  type Seen,
   STIX_MEDIA_TYPE,
   see,
   versions,
   visibleLatest,
+  visibleRows,
+  type Wanted,
 } from './read.js';
 export { type ReaderLabel, readerBanners, readerLabel } from './reader-label.js';
 export { SEARCH_COUNT_CAP, search } from './search.js';
