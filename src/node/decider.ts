@@ -101,6 +101,12 @@ const NODE_DECISIONS = {
     refusal: 'news feeds are managed by administrators',
     details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
   },
+  // The daily brief goes out on its schedule; sending a day's briefs at once is the administrator's.
+  'send-briefs': {
+    roles: ['admin'],
+    refusal: 'briefs are sent out of schedule by administrators',
+    details: { reasons: [{ code: 'ROLE_REQUIRED', ...reasonCodes.ROLE_REQUIRED }] },
+  },
   // R15–R17, R34: the originator's answer to a consent request.
   'answer-consent': {
     roles: ['releasing-officer'],

@@ -1,4 +1,16 @@
 export { AuditLog, type AuditLogOptions, storedHead, verifyStoredLog } from './audit-log.js';
+export {
+  BriefDesk,
+  type BriefSendResult,
+  type BriefService,
+  type BriefSubscriptionInput,
+  type BriefSubscriptionView,
+  type DkimKey,
+  isPermanentRefusal,
+  type MailTransport,
+  PUBLIC_URL_META,
+  smtpTransport,
+} from './brief/index.js';
 export { labelBundle } from './ingest/index.js';
 export { TLP_MARKINGS } from './labels.js';
 export { type InitNodeOptions, type NodeConfig, readNodeFolder } from './node-data.js';

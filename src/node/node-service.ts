@@ -7,6 +7,7 @@ import type { CompiledRegistry } from '../registry/index.js';
 import { loadReltoStixObjects, oasisValidator, partyIdentityId } from '../stix/index.js';
 import type { CompromiseAdvance, CustodyKind, FeedRecord, StixObject, Store } from '../store/index.js';
 import { AuditLog, type AuditLogOptions, verifyStoredLog } from './audit-log.js';
+import { BriefDesk } from './brief/index.js';
 import { deciderFor, type NodeContext } from './context.js';
 import * as custody from './custody/index.js';
 import * as feeds from './feeds/index.js';
@@ -83,6 +84,8 @@ export class ReltoNode implements NodeService {
   readonly identityId: string;
   readonly collectionId: string;
   readonly admin: NodeAdmin;
+  /** The daily brief: subscriptions, its schedule and its outbox (contracts §11). */
+  readonly brief: BriefDesk;
   /** Set when the node runs its exchange (src/node/exchange). */
   exchange?: ExchangeService;
   /** Called after this node, as originator, reclassified an item (R8: the exchange notifies holders). */
@@ -103,6 +106,7 @@ export class ReltoNode implements NodeService {
     const audit = ctx.audit;
     const at = () => new Date(ctx.clock()).toISOString();
     const actor = `node:${ctx.party}`;
+    this.brief = new BriefDesk(ctx, (a) => this.me(a));
     this.admin = {
       addUser: async (input) => {
         const u = await people.addUser(input);
@@ -463,6 +467,7 @@ export class ReltoNode implements NodeService {
     this.closed = true;
     this.ctx.people.stop();
     try {
+      await this.brief.close();
       await this.ctx.audit.close();
     } finally {
       await this.ctx.store.close();

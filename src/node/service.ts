@@ -15,6 +15,7 @@ import type {
   FeedRecord,
   StixObject,
 } from '../store/index.js';
+import type { BriefService } from './brief/index.js';
 import type { FeedPollResult, ItemEntity, NewFeed, NewsPage, NewsQuery } from './feeds/index.js';
 
 export type { FeedPollResult, FeedRecord, ItemEntity, NewFeed, NewsPage, NewsQuery };
@@ -227,6 +228,8 @@ export interface ExchangeService {
 export interface NodeService {
   /** Present when the node runs its exchange with partners (`relto serve` with an identity). */
   readonly exchange?: ExchangeService;
+  /** The daily brief, where the node sends one (the in-memory test node has none). */
+  readonly brief?: BriefService;
   readonly party: string;
   readonly registry: CompiledRegistry;
   /** The node's STIX identity id (identity--uuidv5(party)). */

@@ -187,6 +187,41 @@ export interface ExchangeRowTable {
   updated_at: string;
 }
 
+/**
+ * A person's subscription to the daily brief (contracts §11). The confirmation token is kept as its SHA-256
+ * (it is mailed once); the unsubscribe token as itself, since every brief carries it.
+ */
+export interface BriefSubscriptionTable {
+  person: string;
+  email: string;
+  time: string;
+  time_zone: string;
+  lang: string;
+  topics: string;
+  state: string;
+  confirm_hash: string | null;
+  confirm_expires_at: string | null;
+  unsubscribe_token: string;
+  requested_at: string;
+  confirmed_at: string | null;
+  next_send_at: string | null;
+}
+
+/** A mail to send (a confirmation, a brief): kept until the relay takes it, so none is lost or sent twice. */
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  person: string;
+  recipient: string;
+  message: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   meta: MetaTable;
   counters: CounterTable;
@@ -195,6 +230,8 @@ export interface Database {
   marking_definitions: MarkingDefinitionTable;
   feeds: FeedTable;
   feed_keys: FeedKeyTable;
+  brief_subscriptions: BriefSubscriptionTable;
+  mail_outbox: MailOutboxTable;
   items: ItemTable;
   object_versions: ObjectVersionTable;
   search_rows: SearchRowTable;

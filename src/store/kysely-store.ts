@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ReltoError } from '../errors/index.js';
 import * as audit from './audit.js';
+import * as briefs from './briefs.js';
 import type { Hook, Scope, StoreContext } from './context.js';
 import * as custody from './custody.js';
 import type { Database } from './database.js';
@@ -16,6 +17,8 @@ import * as search from './search.js';
 import type {
   AuditAppend,
   AuditRow,
+  BriefSubscriptionPatch,
+  BriefSubscriptionRecord,
   CompromiseAdvance,
   CompromiseInput,
   CompromiseReport,
@@ -31,6 +34,8 @@ import type {
   FetchOptions,
   FloorInfo,
   ItemInfo,
+  MailPatch,
+  MailRecord,
   MarkingDefinitionInput,
   NewUser,
   ObjectInput,
@@ -104,6 +109,43 @@ class KyselyStore implements Store {
   }
   setMeta(key: string, value: string): Promise<void> {
     return meta.setMeta(this.scope, key, value);
+  }
+
+  putBriefSubscription(subscription: BriefSubscriptionRecord): Promise<void> {
+    return briefs.putBriefSubscription(this.scope, subscription);
+  }
+  getBriefSubscription(
+    by: { person: string } | { confirmHash: string } | { unsubscribeToken: string },
+  ): Promise<BriefSubscriptionRecord | null> {
+    return briefs.getBriefSubscription(this.scope, by);
+  }
+  updateBriefSubscription(person: string, patch: BriefSubscriptionPatch): Promise<boolean> {
+    return briefs.updateBriefSubscription(this.scope, person, patch);
+  }
+  deleteBriefSubscription(person: string): Promise<boolean> {
+    return briefs.deleteBriefSubscription(this.scope, person);
+  }
+  listBriefSubscriptions(filter?: { dueBy?: string; limit?: number }): Promise<BriefSubscriptionRecord[]> {
+    return briefs.listBriefSubscriptions(this.scope, filter);
+  }
+  enqueueMail(mail: MailRecord[]): Promise<string[]> {
+    return briefs.enqueueMail(this.scope, mail);
+  }
+  mailIdsHeld(ids: string[]): Promise<Set<string>> {
+    return briefs.mailIdsHeld(this.scope, ids);
+  }
+  claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]> {
+    return briefs.claimDueMail(this.scope, now, leaseUntil, limit);
+  }
+  settleMail(id: string, patch: MailPatch): Promise<void> {
+    return briefs.settleMail(this.scope, id, patch);
+  }
+  listMail(filter?: {
+    person?: string;
+    kind?: MailRecord['kind'];
+    state?: MailRecord['state'];
+  }): Promise<MailRecord[]> {
+    return briefs.listMail(this.scope, filter);
   }
 
   addFeed(feed: FeedRecord): Promise<void> {

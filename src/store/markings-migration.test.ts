@@ -36,6 +36,8 @@ for (const [name, make] of [
         await sql`alter table marking_definitions drop column added`.execute(db);
         await sql`alter table marking_definitions drop column version`.execute(db);
         // and what came after it, so the migrator runs them in order again
+        await sql`drop table mail_outbox`.execute(db);
+        await sql`drop table brief_subscriptions`.execute(db);
         await sql`drop table feed_keys`.execute(db);
         await sql`drop table feeds`.execute(db);
         await sql`delete from relto_migrations where name >= '0007'`.execute(db);

@@ -245,6 +245,52 @@ export const feedTables: Migration = {
   },
 };
 
+/** 0009: daily brief subscriptions and the durable outbox of mail (contracts §11). */
+export const briefTables: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('brief_subscriptions')
+      .addColumn('person', 'text', (c) => c.primaryKey())
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('time', 'text', (c) => c.notNull())
+      .addColumn('time_zone', 'text', (c) => c.notNull())
+      .addColumn('lang', 'text', (c) => c.notNull())
+      .addColumn('topics', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('confirm_hash', 'text', (c) => c.unique())
+      .addColumn('confirm_expires_at', 'text')
+      .addColumn('unsubscribe_token', 'text', (c) => c.notNull().unique())
+      .addColumn('requested_at', 'text', (c) => c.notNull())
+      .addColumn('confirmed_at', 'text')
+      .addColumn('next_send_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('brief_subscriptions_due')
+      .on('brief_subscriptions')
+      .columns(['state', 'next_send_at'])
+      .execute();
+    await db.schema
+      .createTable('mail_outbox')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('person', 'text', (c) => c.notNull())
+      .addColumn('recipient', 'text', (c) => c.notNull())
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('sent_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('mail_outbox_due')
+      .on('mail_outbox')
+      .columns(['state', 'next_attempt_at'])
+      .execute();
+  },
+};
+
 /** Runs every pending migration (tracked by Kysely in `relto_migrations`); throws if one fails. */
 export async function migrate(
   db: Kysely<unknown>,

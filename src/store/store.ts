@@ -248,6 +248,55 @@ export interface FeedKey {
   feedId: string;
 }
 
+/** A person's subscription to the daily brief (contracts §11). */
+export interface BriefSubscriptionRecord {
+  person: string;
+  email: string;
+  /** Local time of day the brief is sent, HH:MM. */
+  time: string;
+  /** IANA time zone the time is in. */
+  timeZone: string;
+  lang: 'ko' | 'ja' | 'en';
+  /** Topics of the news it holds; [] = all. */
+  topics: string[];
+  /** Nothing but the confirmation is sent while 'pending'. */
+  state: 'pending' | 'confirmed';
+  /** SHA-256 (hex) of the confirmation token, while pending. */
+  confirmHash: string | null;
+  confirmExpiresAt: string | null;
+  /** The one-click unsubscribe token every brief carries. */
+  unsubscribeToken: string;
+  requestedAt: string;
+  confirmedAt: string | null;
+  /** When the next brief is due (confirmed subscriptions). */
+  nextSendAt: string | null;
+}
+
+export type BriefSubscriptionPatch = Partial<
+  Pick<BriefSubscriptionRecord, 'state' | 'confirmHash' | 'confirmExpiresAt' | 'confirmedAt' | 'nextSendAt'>
+>;
+
+/** A mail in the outbox: kept until the relay takes it (or refuses it for good). */
+export interface MailRecord {
+  /** `brief:<person>:<local date>` (one brief per person and day) or `confirm:<person>:<token hash>`. */
+  id: string;
+  kind: 'brief' | 'confirm';
+  person: string;
+  recipient: string;
+  /** The message as composed (JSON), sent as it is at every attempt. */
+  message: string;
+  /** 'sending' while a sender holds it, until `nextAttemptAt` (its lease). */
+  state: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export type MailPatch = Pick<MailRecord, 'state'> &
+  Partial<Pick<MailRecord, 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>>;
+
 export interface User {
   name: string;
   party: string;
@@ -459,6 +508,28 @@ export interface Store {
   findFeedKeys(keys: string[]): Promise<FeedKey[]>;
   /** Adds keys, or points held ones at a newer version's hash. */
   putFeedKeys(keys: FeedKey[]): Promise<void>;
+
+  // the daily brief (contracts §11): subscriptions, and the outbox its mail waits in
+  putBriefSubscription(subscription: BriefSubscriptionRecord): Promise<void>;
+  getBriefSubscription(
+    by: { person: string } | { confirmHash: string } | { unsubscribeToken: string },
+  ): Promise<BriefSubscriptionRecord | null>;
+  /** False when the person has no subscription. */
+  updateBriefSubscription(person: string, patch: BriefSubscriptionPatch): Promise<boolean>;
+  deleteBriefSubscription(person: string): Promise<boolean>;
+  /** Confirmed subscriptions: all, or those due by `dueBy`, in due order. */
+  listBriefSubscriptions(filter?: { dueBy?: string; limit?: number }): Promise<BriefSubscriptionRecord[]>;
+  /** Queues mail; an id held already is left as it is. Returns the ids added. */
+  enqueueMail(mail: MailRecord[]): Promise<string[]>;
+  mailIdsHeld(ids: string[]): Promise<Set<string>>;
+  /** Claims due mail for one sender until `leaseUntil` (a stopped sender's claims fall due again). */
+  claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]>;
+  settleMail(id: string, patch: MailPatch): Promise<void>;
+  listMail(filter?: {
+    person?: string;
+    kind?: MailRecord['kind'];
+    state?: MailRecord['state'];
+  }): Promise<MailRecord[]>;
 
   // marking-definitions (clear: they are never classified)
   putMarkingDefinitions(defs: MarkingDefinitionInput[]): Promise<void>;

@@ -62,3 +62,37 @@ export async function itemEntities(
   }
   return [...byEntry.values()];
 }
+
+/** A place or country an item mentions, named for its reader. */
+export interface NamedPlace {
+  id: string;
+  kind: 'place' | 'country';
+  name: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+let entriesByObjectId: Map<string, GazetteerEntry> | undefined;
+
+/**
+ * The places and countries among an item's `object_refs` (the gazetteer's location objects), in order, each
+ * named as the reader's party names it in `lang` (Dokdo / 竹島 / Liancourt Rocks): where a brief or the news
+ * list names a place to a person, never the text's own words.
+ */
+export function placesAmong(refs: readonly string[], party: string, lang: NameLang): NamedPlace[] {
+  entriesByObjectId ??= new Map(entityFinder().entries.map((e) => [entityObjectId(e), e]));
+  const out: NamedPlace[] = [];
+  for (const ref of refs) {
+    const entry = entriesByObjectId.get(ref);
+    if (!entry || (entry.kind !== 'place' && entry.kind !== 'country')) continue;
+    out.push({
+      id: ref,
+      kind: entry.kind,
+      name: nameFor(entry, party, lang),
+      ...(entry.lat !== undefined && entry.lon !== undefined
+        ? { latitude: entry.lat, longitude: entry.lon }
+        : {}),
+    });
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-export { type ItemEntity, itemEntities, namedEntity } from './entities.js';
+export { type ItemEntity, itemEntities } from './entities.js';
 export {
   addFeed,
   DEFAULT_EVERY_SECONDS,
@@ -15,5 +15,4 @@ export {
   type NewsPage,
   type NewsPlace,
   type NewsQuery,
-  placesOf,
 } from './news.js';

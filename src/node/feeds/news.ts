@@ -1,11 +1,9 @@
-import type { GazetteerEntry, NameLang } from '../../entities/index.js';
-import { entityObjectId } from '../../feeds/index.js';
+import type { NameLang } from '../../entities/index.js';
 import type { StixObject, StoredObject } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { visibleRows } from '../serve/index.js';
 import type { Person } from '../service.js';
-import { namedEntity } from './entities.js';
-import { entityFinder } from './intake.js';
+import { type NamedPlace, placesAmong } from './entities.js';
 
 /** The topic every open-source item carries: it says nothing about one item, so the list leaves it out. */
 const OSINT = 'OSINT';
@@ -24,14 +22,8 @@ export interface NewsQuery {
   q?: string;
 }
 
-/** A place or country an item mentions, named as the reader's party names it, in the reader's language. */
-export interface NewsPlace {
-  id: string;
-  name: string;
-  kind: 'place' | 'country';
-  latitude?: number;
-  longitude?: number;
-}
+/** A place or country an item mentions (its `object_refs`), named as the reader's party names it, in their language. */
+export type NewsPlace = NamedPlace;
 
 /** One news item as the list shows it: the headline exactly as published, never translated. */
 export interface NewsItem {
@@ -51,31 +43,6 @@ export interface NewsItem {
 export interface NewsPage {
   news: NewsItem[];
   next?: string;
-}
-
-let byObjectId: Map<string, GazetteerEntry> | undefined;
-
-/** The gazetteer entry a stored location or identity was made from (their ids are fixed by the entry). */
-function entryOf(objectId: string): GazetteerEntry | undefined {
-  byObjectId ??= new Map(entityFinder().entries.map((e) => [entityObjectId(e), e]));
-  return byObjectId.get(objectId);
-}
-
-/**
- * The places and countries a news report mentions (its `object_refs`, found in its headline and text when
- * it was taken in), named for a reader of `party` in `lang`, by the naming the entities API uses.
- */
-export function placesOf(report: StixObject, party: string, lang: NameLang): NewsPlace[] {
-  const refs = Array.isArray(report.object_refs) ? (report.object_refs as unknown[]) : [];
-  const places: NewsPlace[] = [];
-  for (const ref of refs) {
-    if (typeof ref !== 'string' || !ref.startsWith('location--')) continue;
-    const entry = entryOf(ref);
-    if (!entry || (entry.kind !== 'place' && entry.kind !== 'country')) continue;
-    const { country: _c, ...shown } = namedEntity(entry, party, lang);
-    places.push({ ...shown, kind: entry.kind });
-  }
-  return places;
 }
 
 function folded(text: string): string {
@@ -99,7 +66,11 @@ function newsItem(row: StoredObject, object: StixObject, party: string, lang: Na
     added: row.dateAdded,
     ...(typeof object.lang === 'string' ? { lang: object.lang } : {}),
     topics: row.topics.filter((t) => t !== OSINT),
-    places: placesOf(object, party, lang),
+    places: placesAmong(
+      Array.isArray(object.object_refs) ? (object.object_refs as string[]) : [],
+      party,
+      lang,
+    ),
   };
 }
 

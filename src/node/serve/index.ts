@@ -1,10 +1,12 @@
 export {
+  type AddedRow,
   finish,
   getObject,
   limitOf,
   listObjects,
   manifest,
   markingIdsOf,
+  readableAdded,
   type Seen,
   STIX_MEDIA_TYPE,
   see,

@@ -343,3 +343,60 @@ export async function visibleLatest(
   const object = see(ctx, decider, row);
   return object ? { row, object } : null;
 }
+
+/** A version added in a window, as the person may read it: its clear columns, and its content when asked. */
+export interface AddedRow {
+  row: StoredObject;
+  /** The redacted object, for the rows `withContent` kept. */
+  object?: StixObject;
+}
+
+/**
+ * The versions of `types` added in (from, to] that the person may read: each floor decided by the one
+ * Decider (R7, R10; held consents included, R15–R17) and the decisions audited as made `via` that path. Only
+ * the rows `withContent` keeps are decrypted and redacted: a caller that counts the others never opens them.
+ */
+export async function readableAdded(
+  ctx: NodeContext,
+  person: Person,
+  range: { from: string; to: string; types?: string[] },
+  withContent: (row: StoredObject) => boolean,
+  via: string,
+): Promise<AddedRow[]> {
+  const decider = deciderFor(ctx, person);
+  const until = Date.parse(range.to);
+  const query: ObjectQuery = {
+    withContent: false,
+    versions: ['all'],
+    addedAfter: range.from,
+    ...(range.types ? { types: range.types } : {}),
+  };
+  const out: AddedRow[] = [];
+  let cursor: string | null = null;
+  for (let done = false; !done; ) {
+    const page = await ctx.store.fetchObjects(query, { after: cursor, limit: 1_000 });
+    await ctx.book.load(markingIdsOf(page.rows));
+    const kept: StoredObject[] = [];
+    for (const row of page.rows) {
+      if (Date.parse(row.dateAdded) > until) {
+        done = true;
+        break;
+      }
+      // Only the fixed relto objects have no floor: they are nobody's news.
+      if (row.floor === null || !decider.permits(row.floor, 'read', row.id)) continue;
+      kept.push(row);
+    }
+    const open = kept.filter(withContent);
+    const loaded = new Map<string, StoredObject>();
+    if (open.length > 0) for (const r of await ctx.store.withContent(open)) loaded.set(r.cursor, r);
+    for (const row of kept) {
+      const full = loaded.get(row.cursor);
+      const object = full ? see(ctx, decider, full) : null;
+      out.push(object ? { row, object } : { row });
+    }
+    if (!page.next) break;
+    cursor = page.next;
+  }
+  finish(ctx, decider, via);
+  return out;
+}

@@ -5,6 +5,7 @@ import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { kyselyStore } from '../kysely-store.js';
 import {
+  briefTables,
   coreTables,
   exchangeRowShapes,
   exec,
@@ -176,6 +177,7 @@ export async function openPostgresStore(
         '0006_person_lang': personLang,
         '0007_markings_in_collection': markingsInCollection('postgres'),
         '0008_feeds': feedTables,
+        '0009_brief': briefTables,
       },
       schema,
     );

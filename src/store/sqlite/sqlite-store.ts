@@ -8,6 +8,7 @@ import type { Database } from '../database.js';
 import { exchangeTable } from '../exchange-table.js';
 import { kyselyStore } from '../kysely-store.js';
 import {
+  briefTables,
   coreTables,
   exchangeRowShapes,
   feedTables,
@@ -224,6 +225,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
       '0006_person_lang': personLang,
       '0007_markings_in_collection': markingsInCollection('sqlite'),
       '0008_feeds': feedTables,
+      '0009_brief': briefTables,
     });
   } catch (err) {
     await db.destroy();

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { auditTests } from './audit.suite.js';
+import { briefTests } from './briefs.suite.js';
 import { custodyTests } from './custody.suite.js';
 import { feedTests } from './feeds.suite.js';
 import type { StoreHarness, WithStore } from './fixtures.js';
@@ -31,5 +32,6 @@ export function storeSuite(name: string, makeHarness: () => Promise<StoreHarness
     custodyTests(withStore);
     auditTests(withStore);
     feedTests(withStore);
+    briefTests(withStore);
   });
 }
