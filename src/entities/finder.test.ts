@@ -82,4 +82,117 @@ describe('finding people, places, organisations and countries', () => {
     ).toEqual(['Jane Holloway', 'Shigeru Ishiba']);
     expect(ids('Prime Minister Shigeru Ishiba')).toEqual(['ishiba-shigeru']);
   });
+
+  it('finds a capital and a person in each language', () => {
+    expect(ids('나이로비와 울란바토르에서 회담이 열렸다.')).toEqual(['nairobi', 'ulaanbaatar']);
+    expect(ids('ウランバートルとナイロビで会談した。')).toEqual(['ulaanbaatar', 'nairobi']);
+    expect(ids("Talks in Ulaanbaatar, then Nairobi's turn.")).toEqual(['ulaanbaatar', 'nairobi']);
+    expect(ids('최선희 외무상은 라브로프와 만났다.')).toEqual(['choe-son-hui', 'lavrov-sergey']);
+    expect(ids('崔善姫外相はラブロフ外相と会談した。')).toEqual(['choe-son-hui', 'lavrov-sergey']);
+    expect(ids('Choe Son Hui met Sergei Lavrov; Pete Hegseth spoke.')).toEqual([
+      'choe-son-hui',
+      'lavrov-sergey',
+      'hegseth-pete',
+    ]);
+    // 국무장관 is an office, not a person called 국무
+    expect(ids('루비오 국무장관은 워싱턴에서')).toEqual(['rubio-marco', 'washington']);
+    // the region's sites, as the news names them
+    expect(ids('풍계리와 영변, 캠프 험프리스와 오산 공군기지')).toEqual([
+      'punggye-ri',
+      'yongbyon',
+      'camp-humphreys',
+      'osan-ab',
+    ]);
+  });
+
+  it('does not take ordinary words for names: Korean words, katakana inside longer words, English common nouns', () => {
+    // 리가 (Riga) in 그럴 리가, 말리는 (Mali) a verb, 수단 (Sudan) 'means', 오만 (Oman) 'arrogance', 빈 (Vienna)
+    // 'empty', 도하 (Doha) a river crossing, 대전 (Daejeon) a world war, 개성 (Kaesong) 'character', 왕이 (Wang Yi) 'a king'
+    expect(
+      ids(
+        '그럴 리가 없다. 싸움을 말리는 사람. 수단과 방법을 가리지 않고 오만한 태도로 빈 집에 들어갔다. 도하 훈련은 제2차 세계 대전 이후 처음이다. 개성이 강한 왕이 되었다. 범죄인 인도 조약.',
+      ),
+    ).toEqual([]);
+    expect(ids('인도 정부는 대전에서 발표했다.')).toEqual(['IN', 'daejeon']);
+    expect(
+      ids(
+        '東京都が発表した。インド太平洋の安定。ハワイアンの店でマリンスポーツ。タイ記録。使い捨てカイロ。北アイルランド。',
+      ),
+    ).toEqual(['tokyo']);
+    expect(ids('インドネシアとインド、タイ、マリ、カイロ、アイルランド')).toEqual([
+      'ID',
+      'IN',
+      'TH',
+      'ML',
+      'cairo',
+      'IE',
+    ]);
+    expect(
+      ids(
+        'Georgia voters, Michael Jordan, Chad Smith, Victoria Beckham, male voters, a roast turkey, a guinea pig, New Mexico, Northern Ireland, an un-American act.',
+      ),
+    ).toEqual([]);
+    expect(ids('Turkey, Guinea, Mexico, Ireland and the UN; Tbilisi, Amman and Victoria Falls')).toEqual([
+      'TR',
+      'GN',
+      'MX',
+      'IE',
+      'un',
+      'tbilisi',
+      'amman',
+    ]);
+  });
+
+  it('names a strait each party names differently by the reader’s party, and gives it no country', () => {
+    const strait = finder.find('対馬海峡')[0]!.entry;
+    expect(strait.id).toBe('korea-strait');
+    expect(finder.find('대한해협')[0]!.entry.id).toBe('korea-strait');
+    expect(nameFor(strait, 'KOR', 'ko')).toBe('대한해협');
+    expect(nameFor(strait, 'JPN', 'en')).toBe('Tsushima Strait');
+    expect(strait.country).toBeUndefined();
+    // an unsought name still names its entry: Sudan is 수단 to a Korean reader
+    const sudan = finder.find('Sudan')[0]!.entry;
+    expect(nameFor(sudan, 'KOR', 'ko')).toBe('수단');
+  });
+});
+
+describe('the gazetteer', () => {
+  const gazetteer = loadGazetteer();
+
+  it('holds every UN member state and its capital, with coordinates, code and names in ko, ja and en', () => {
+    const countries = gazetteer.filter((e) => e.kind === 'country');
+    expect(countries).toHaveLength(194); // the 193 member states and Taiwan
+    for (const e of gazetteer) {
+      expect(e.names.en?.length, e.id).toBeGreaterThan(0);
+      if (e.kind === 'person') continue;
+      if (e.kind !== 'organisation') {
+        expect(e.lat, e.id).toBeGreaterThanOrEqual(-90);
+        expect(e.lat, e.id).toBeLessThanOrEqual(90);
+        expect(e.lon, e.id).toBeGreaterThanOrEqual(-180);
+        expect(e.lon, e.id).toBeLessThanOrEqual(180);
+        // Palau's capital has no Korean or Japanese name the project is sure of
+        if (e.id !== 'ngerulmud') expect(e.names.ko?.length && e.names.ja?.length, e.id).toBeTruthy();
+      }
+      if (e.country !== undefined) expect(e.country, e.id).toMatch(/^[A-Z]{2}$/);
+      if (e.partyNames) expect(e.country, e.id).toBeUndefined();
+    }
+    // a capital per country, but for the city-states and Israel (Jerusalem is a place without a country)
+    const placed = new Set(gazetteer.filter((e) => e.kind === 'place').map((e) => e.country));
+    expect(countries.filter((c) => !placed.has(c.id)).map((c) => c.id)).toEqual(['IL', 'MC', 'SM', 'SG']);
+  });
+
+  it('gives every entry its own id, and every name it looks for to one entry only', () => {
+    expect(new Set(gazetteer.map((e) => e.id)).size).toBe(gazetteer.length);
+    const owner = new Map<string, string>();
+    for (const e of gazetteer) {
+      for (const n of [...(e.unsought ?? []), ...(e.cased ?? [])])
+        expect(Object.values(e.names).flat(), `${e.id}: ${n}`).toContain(n);
+      for (const n of Object.values(e.names).flat()) {
+        if (e.unsought?.includes(n)) continue;
+        const k = n.normalize('NFKC').toLowerCase();
+        expect(owner.get(k) ?? e.id, `${n} in ${owner.get(k)} and ${e.id}`).toBe(e.id);
+        owner.set(k, e.id);
+      }
+    }
+  });
 });

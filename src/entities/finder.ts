@@ -17,6 +17,13 @@ export interface GazetteerEntry {
   partyNames?: Record<string, Record<NameLang, string>>;
   /** Longer names that contain one of its names and mean something else (竹島町 is a town in Aichi). */
   exclude?: string[];
+  /**
+   * Names of its that are ordinary words too often to be looked for (수단 is 'means' as well as Sudan, Georgia
+   * a US state as well as a country): they still name it, and are never found.
+   */
+  unsought?: string[];
+  /** Names of its found only in the letter case written here (Turkey the country, not turkey the bird). */
+  cased?: string[];
 }
 
 /** A name found in a text: UTF-16 offsets into the text as given, `end` exclusive. */
@@ -83,6 +90,8 @@ const HANGUL = /\p{Script=Hangul}/u;
 const LATIN = /\p{Script=Latin}/u;
 /** What continues a word: a letter, a mark or a digit of any script. */
 const WORDISH = /[\p{L}\p{M}\p{N}]/u;
+/** Katakana and its long-vowel mark (ー is of no script): a katakana word runs on through them. */
+const KATAKANA = /[\p{Script=Katakana}\u30FC\uFF70]/u;
 
 function isHangul(cp: number): boolean {
   return (cp >= 0xac00 && cp <= 0xd7a3) || HANGUL.test(String.fromCodePoint(cp));
@@ -134,6 +143,18 @@ function isWord(text: string, start: number, end: number, hangul: boolean): bool
   return hangul ? KOREAN_PARTICLES.has(rest) : ENGLISH_ENDINGS.has(rest);
 }
 
+/**
+ * Whether a name that begins or ends in katakana stands whole in its katakana word: ハワイ not inside ハワイアン,
+ * マリ not inside マリン, インド not inside インドネシア (a middle dot ・ or any other script parts them).
+ */
+function isKatakanaWord(text: string, start: number, end: number): boolean {
+  const first = text.codePointAt(start)!;
+  if (first >= 0x30a0 && first <= 0x30ff && start > 0 && KATAKANA.test(before(text, start)!)) return false;
+  const last = before(text, end)!;
+  if (!KATAKANA.test(last) || end >= text.length) return true;
+  return !KATAKANA.test(String.fromCodePoint(text.codePointAt(end)!));
+}
+
 const folded = new Map<string, string>();
 
 /** NFKC and lower case of one code point (cached: a text repeats its characters). */
@@ -174,19 +195,34 @@ function key(name: string): string {
   return normalise(name).norm;
 }
 
+/** A name the automaton looks for: its entry, and the name itself when only its own letter case counts. */
+interface Sought {
+  entry: GazetteerEntry;
+  cased?: string;
+}
+
 /**
- * Finds the gazetteer's names in a text in any of the three languages: NFKC-normalised, case-blind, in one
- * Aho–Corasick pass; a Latin or Hangul name only as a whole word (a Korean particle or an English possessive
- * may follow inside the word), a name inside a longer one the entry excludes never, and where names overlap
+ * Finds the gazetteer's names in a text in any of the three languages: NFKC-normalised, case-blind (but for
+ * an entry's `cased` names), in one Aho–Corasick pass; a Latin or Hangul name only as a whole word (a Korean
+ * particle or an English possessive may follow inside the word), a katakana one not inside a longer katakana
+ * word, a name inside a longer one the entry excludes never, an `unsought` name never, and where names overlap
  * the longest first one.
  */
 export class EntityFinder {
-  private readonly automaton = new Automaton<GazetteerEntry>();
+  private readonly automaton = new Automaton<Sought>();
 
   constructor(readonly entries: readonly GazetteerEntry[]) {
-    for (const e of entries) {
-      for (const list of Object.values(e.names))
-        for (const name of list ?? []) this.automaton.add(key(name), e);
+    for (const entry of entries) {
+      const unsought = new Set(entry.unsought ?? []);
+      const cased = new Set(entry.cased ?? []);
+      for (const list of Object.values(entry.names))
+        for (const name of list ?? []) {
+          if (unsought.has(name)) continue;
+          this.automaton.add(
+            key(name),
+            cased.has(name) ? { entry, cased: name.normalize('NFKC') } : { entry },
+          );
+        }
     }
     this.automaton.build();
   }
@@ -203,11 +239,14 @@ export class EntityFinder {
       const start = at[m.start]!;
       const end = at[m.end]!;
       if (end <= start) continue;
+      const { entry, cased } = m.value;
       const first = text.codePointAt(start)!;
       const hangul = isHangul(first);
       if ((hangul || isLatin(first)) && !isWord(text, start, end, hangul)) continue;
-      if (this.excluded(text, m.value, start, end)) continue;
-      found.push({ entry: m.value, start, end });
+      if (!isKatakanaWord(text, start, end)) continue;
+      if (cased !== undefined && text.slice(start, end).normalize('NFKC') !== cased) continue;
+      if (this.excluded(text, entry, start, end)) continue;
+      found.push({ entry, start, end });
     }
     return found;
   }
@@ -260,7 +299,7 @@ const TITLED: { pattern: RegExp; lang: NameLang }[] = [
 ];
 /** Words before a title that name an office, a ministry or a country, not a person. */
 const OFFICES =
-  /(?:부|처|청|실|원|국|군|측|외교|국방|통일|외무|방위|주한|주일|주미|한국|일본|미국|북한|중국|省|庁|部|防衛|外務|国防|官房|総理|内閣|国務|統合|韓国|日本|米国|北朝鮮|中国|駐日|駐韓|駐米|副)$/u;
+  /(?:부|처|청|실|원|국|군|측|외교|국방|통일|외무|국무|방위|주한|주일|주미|한국|일본|미국|북한|중국|省|庁|部|防衛|外務|国防|官房|総理|内閣|国務|統合|韓国|日本|米国|北朝鮮|中国|駐日|駐韓|駐米|副)$/u;
 const NOT_NAMES = new Set(['The', 'Then', 'This', 'That', 'Defense', 'Foreign', 'State']);
 
 function titledPeople(text: string): Mention[] {

@@ -7,6 +7,7 @@ import type { NodeService } from '../node/index.js';
 import { apiRoutes } from './api/routes.js';
 import { sessionRoutes } from './api/session-routes.js';
 import { authenticator } from './auth.js';
+import { briefPages } from './brief-pages.js';
 import { asReltoError, sendError } from './errors.js';
 import { RouteMethods } from './methods.js';
 import {
@@ -182,6 +183,8 @@ export async function buildApp(node: NodeService, opts: AppOptions = {}): Promis
     scope.addHook('preValidation', emptyBody);
     await scope.register(sessionRoutes, { node, authenticate });
   });
+  // The brief's links in mail: no sign-in, the link is the credential.
+  await app.register(briefPages, { node });
   await app.register(webWorkspace, opts.webRoot !== undefined ? { root: opts.webRoot } : {});
   registerTrackStream(app, node, opts.tracks);
   return app as unknown as ReltoApp;

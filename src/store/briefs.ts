@@ -202,13 +202,26 @@ export async function claimDueMail(
   });
 }
 
-export async function settleMail(scope: Scope, id: string, patch: MailPatch): Promise<void> {
+/**
+ * Records how a mail went. With `claim` (the lease its sender was given), only while that claim holds: a
+ * sender that stalled past its lease never overwrites what the sender after it recorded. Returns whether it
+ * was recorded.
+ */
+export async function settleMail(
+  scope: Scope,
+  id: string,
+  patch: MailPatch,
+  claim?: string,
+): Promise<boolean> {
   const set: Partial<MailOutboxTable> = { state: patch.state };
   if (patch.attempts !== undefined) set.attempts = patch.attempts;
   if (patch.nextAttemptAt !== undefined) set.next_attempt_at = patch.nextAttemptAt;
   if (patch.lastError !== undefined) set.last_error = patch.lastError;
   if (patch.sentAt !== undefined) set.sent_at = patch.sentAt;
-  await scope.db.updateTable('mail_outbox').set(set).where('id', '=', id).execute();
+  let q = scope.db.updateTable('mail_outbox').set(set).where('id', '=', id);
+  if (claim !== undefined) q = q.where('state', '=', 'sending').where('next_attempt_at', '=', claim);
+  const done = await q.executeTakeFirst();
+  return Number(done.numUpdatedRows) > 0;
 }
 
 export async function listMail(

@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import type { Database, SearchRowTable } from './database.js';
 import type { DialectName } from './migrations.js';
 import type { AuditAppend, SearchHit, SearchScanRow } from './store.js';
+import type { QueryWord } from './terms.js';
 
 /** A search row ready to insert, with the text that only the dialect's index keeps. */
 export type SearchInsert = Omit<SearchRowTable, 'sealed_text' | 'tsv'> & {
@@ -30,10 +31,13 @@ export interface DialectOps {
   insertSearch(db: Kysely<Database>, rows: SearchInsert[]): Promise<void>;
   /** Removes the dialect's index entries of these rows (the shared code deletes `search_rows`). */
   deleteSearchIndex(db: Kysely<Database>, rows: { row_id: number; text: string | null }[]): Promise<void>;
-  /** Candidate hits for `words` (already split), filtered by `filters` (conditions on alias `s`). */
+  /**
+   * Candidate hits for `words` (already split into terms, each word's terms consecutive), filtered by
+   * `filters` (conditions on alias `s`).
+   */
   search(
     db: Kysely<Database>,
-    words: string[],
+    words: QueryWord[],
     filters: RawBuilder<unknown>[],
     limit: number,
     offset: number,
@@ -46,7 +50,7 @@ export interface DialectOps {
    */
   scanSearch(
     db: Kysely<Database>,
-    words: string[],
+    words: QueryWord[],
     filters: RawBuilder<unknown>[],
     floors: string[],
     before: number,

@@ -1,11 +1,11 @@
 import { type Selectable, sql } from 'kysely';
 import { ReltoError } from '../errors/index.js';
-import { open, unwrap } from '../keys/index.js';
+import { unwrap } from '../keys/index.js';
 import type { Scope } from './context.js';
 import type { CustodyTable, Database } from './database.js';
 import { lockObjectWriters } from './meta.js';
 import { chunks, json, parse } from './rows.js';
-import { splitSealed } from './sealed-content.js';
+import { searchRowTexts } from './sealed-content.js';
 import {
   type CompromiseAdvance,
   type CompromiseHistoryEntry,
@@ -106,36 +106,11 @@ export async function destroyObject(scope: Scope, id: string): Promise<boolean> 
     if (!item || item.destroyed_at !== null) return false;
     // The index terms are removed using the sealed texts, opened one last time before the key goes.
     const key = item.wrapped_key ? unwrap(s.ctx.nodeKey, item.wrapped_key, id) : null;
-    const seals = s.ctx.ops.sealsSearchText;
-    const found = await s.db
-      .selectFrom('search_rows')
-      .select(seals ? ['row_id', 'version', 'sealed_text'] : ['row_id', 'version'])
-      .where('object_id', '=', id)
-      .orderBy('row_id')
-      .execute();
-    // Texts sealed inside the content (newer versions), in row order per version.
-    const inContent = new Map<string, string[]>();
-    if (seals && key && found.some((r) => !r.sealed_text)) {
-      const versions = await s.db
-        .selectFrom('object_versions')
-        .select(['version', 'content'])
-        .where('id', '=', id)
-        .execute();
-      for (const v of versions) {
-        if (v.content)
-          inContent.set(v.version, splitSealed(open(key, v.content, `${id}\n${v.version}`)).texts);
-      }
-    }
-    const taken = new Map<string, number>();
-    const indexRows = found.map((r) => {
-      const row_id = Number(r.row_id);
-      if (!seals || !key) return { row_id, text: null };
-      if (r.sealed_text)
-        return { row_id, text: open(key, r.sealed_text, `${id}\nsearch\n${row_id}`).toString('utf8') };
-      const at = taken.get(r.version) ?? 0;
-      taken.set(r.version, at + 1);
-      return { row_id, text: inContent.get(r.version)?.[at] ?? null };
-    });
+    const indexRows = s.ctx.ops.sealsSearchText
+      ? await searchRowTexts(s.db, id, key)
+      : (await s.db.selectFrom('search_rows').select('row_id').where('object_id', '=', id).execute()).map(
+          (r) => ({ row_id: Number(r.row_id), text: null }),
+        );
     for (const part of chunks(indexRows, 500)) await s.ctx.ops.deleteSearchIndex(s.db, part);
     await s.db.deleteFrom('search_rows').where('object_id', '=', id).execute();
     await s.db.deleteFrom('object_versions').where('id', '=', id).execute();

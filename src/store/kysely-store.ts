@@ -137,8 +137,8 @@ class KyselyStore implements Store {
   claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]> {
     return briefs.claimDueMail(this.scope, now, leaseUntil, limit);
   }
-  settleMail(id: string, patch: MailPatch): Promise<void> {
-    return briefs.settleMail(this.scope, id, patch);
+  settleMail(id: string, patch: MailPatch, claim?: string): Promise<boolean> {
+    return briefs.settleMail(this.scope, id, patch, claim);
   }
   listMail(filter?: {
     person?: string;

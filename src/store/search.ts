@@ -10,6 +10,7 @@ import type {
   SearchScanQuery,
   SearchScanRow,
 } from './store.js';
+import { queryWords } from './terms.js';
 import { microsToStamp, normaliseStamp } from './time.js';
 
 /** The search index: its rows (one per marking scope of a version's text) and the two searches over them. */
@@ -20,20 +21,6 @@ import { microsToStamp, normaliseStamp } from './time.js';
  * over 100,000 items) while rarer words, whose matches fit in the window, are ranked in full.
  */
 const DEFAULT_SEARCH_WINDOW = 5_000;
-
-/** Words of a free-text query, the way both indexes split text (letters and digits). */
-export function queryWords(text: string): string[] {
-  return [
-    ...new Set(
-      (
-        text
-          .normalize('NFKC')
-          .toLowerCase()
-          .match(/[\p{L}\p{N}]+/gu) ?? []
-      ).slice(0, 32),
-    ),
-  ];
-}
 
 // What trim() leaves something of (\s and trim() know the same white space), without building the trimmed copy.
 const NON_BLANK = /\S/;

@@ -524,7 +524,8 @@ export interface Store {
   mailIdsHeld(ids: string[]): Promise<Set<string>>;
   /** Claims due mail for one sender until `leaseUntil` (a stopped sender's claims fall due again). */
   claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]>;
-  settleMail(id: string, patch: MailPatch): Promise<void>;
+  /** With `claim` (the sender's lease), recorded only while that claim holds; returns whether it was. */
+  settleMail(id: string, patch: MailPatch, claim?: string): Promise<boolean>;
   listMail(filter?: {
     person?: string;
     kind?: MailRecord['kind'];

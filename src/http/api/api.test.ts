@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oasisValidator } from '../../stix/index.js';
+import { oasisValidator, withPortions } from '../../stix/index.js';
 import {
   bundle,
+  KOR_IDENTITY,
   LOW_LABEL,
   LOW_MARK,
   LOW_MARKING,
@@ -106,6 +107,43 @@ for (const [kind, makeNode] of Object.entries(nodeFactories)) {
       expect(lowConf.json().total).toBeGreaterThanOrEqual(mixed.length);
       expect(lowConf.body).not.toContain(SECRET_MARK);
       for (const hit of lowConf.json().hits) expect(secret.map((r) => r.id)).not.toContain(hit.id);
+    });
+
+    it('finds Japanese and Korean words inside runs without spaces, never in text the person may not read (R10)', async () => {
+      const t = '2026-03-01T00:00:00.000Z';
+      const id = 'report--5f0e1c2a-7d3b-4c1e-9a8f-2b6d4e8c0a11';
+      const report = withPortions(
+        {
+          type: 'report',
+          spec_version: '2.1',
+          id,
+          created: t,
+          modified: t,
+          created_by_ref: KOR_IDENTITY,
+          name: '竹島に関する弾道ミサイル発射の報告',
+          published: t,
+          object_refs: [KOR_IDENTITY],
+          object_marking_refs: [LOW_MARKING.id],
+        },
+        [
+          { text: '독도에서 해상 훈련이 있었다.' },
+          { text: '잠수함기지에서 새 움직임.', marking: SECRET_MARKING.id },
+        ],
+      );
+      const posted = await h.api('analyst', 'POST', '/api/v1/items', bundle([report]));
+      expect(posted.statusCode, posted.body).toBe(201);
+      const found = async (who: string, text: string) => {
+        const res = await h.api(who, 'POST', '/api/v1/search', { text });
+        expect(res.statusCode).toBe(200);
+        return res.json().hits.map((hit: { id: string }) => hit.id);
+      };
+      for (const who of ['analyst', 'analyst-low']) {
+        expect(await found(who, '竹島')).toEqual([id]);
+        expect(await found(who, 'ミサイル')).toEqual([id]);
+        expect(await found(who, '독도')).toEqual([id]);
+      }
+      expect(await found('analyst', '잠수함')).toEqual([id]);
+      expect(await found('analyst-low', '잠수함')).toEqual([]);
     });
 
     it('records custody actions as decisions plus records, numbering copies (R26)', async () => {

@@ -20,6 +20,7 @@ import {
   InclusionProof,
   InclusionQuery,
 } from './audit-schemas.js';
+import { briefRoutes } from './brief-routes.js';
 import {
   Compromise,
   CompromiseAdvanceBody,
@@ -494,6 +495,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   await peopleRoutes(parent, { node });
   await feedRoutes(parent, { node });
   await newsRoutes(parent, { node });
+  await briefRoutes(parent, { node });
   await partnerRoutes(parent, { node });
   await registryRoutes(parent, { node });
   app.get(

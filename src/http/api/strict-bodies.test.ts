@@ -36,6 +36,14 @@ const validBodies: Record<string, unknown> = {
   'PATCH /api/v1/people/{name}': { clearance: 'III' },
   'POST /api/v1/feeds': { url: 'https://news.example/rss' },
   'POST /api/v1/feeds/{id}/poll': {},
+  'POST /api/v1/brief/subscription': {
+    email: 'analyst@mil.test',
+    time: '07:00',
+    timeZone: 'Asia/Seoul',
+    lang: 'ko',
+    topics: [],
+  },
+  'POST /api/v1/brief/send': {},
 };
 
 let app: ReltoApp;

@@ -65,7 +65,12 @@ export class BriefDesk implements BriefService {
 
   /** Sets where mail goes and what it links to (`relto serve --smtp`, `relto brief send`). */
   configure(settings: BriefSettings): void {
+    const previous = this.settings.transport;
     this.settings = { ...this.settings, ...settings };
+    // A relay replaced is let go (its pooled connections closed) once the round using it is done.
+    if ('transport' in settings && previous && previous !== settings.transport) {
+      void this.round.then(() => previous.close()).catch(() => {});
+    }
   }
 
   get hasRelay(): boolean {

@@ -185,12 +185,18 @@ async function deliverOne(
     const at = ctx.clock();
     const reason = ((err as Error).message ?? String(err)).slice(0, 500);
     const giveUp = isPermanentRefusal(err) || at - Date.parse(mail.createdAt) >= DAY_MS;
-    await ctx.store.settleMail(mail.id, {
-      state: giveUp ? 'failed' : 'queued',
-      attempts,
-      nextAttemptAt: new Date(at + (giveUp ? 0 : retryDelay(attempts))).toISOString(),
-      lastError: reason,
-    });
+    const recorded = await ctx.store.settleMail(
+      mail.id,
+      {
+        state: giveUp ? 'failed' : 'queued',
+        attempts,
+        nextAttemptAt: new Date(at + (giveUp ? 0 : retryDelay(attempts))).toISOString(),
+        lastError: reason,
+      },
+      mail.nextAttemptAt,
+    );
+    // Past its lease another sender has the mail now: what it records stands.
+    if (!recorded) return;
     if (giveUp) {
       result.failed++;
       ctx.audit.record({
@@ -205,6 +211,7 @@ async function deliverOne(
     return;
   }
   const sentAt = new Date(ctx.clock()).toISOString();
+  // Sent is sent, whoever holds the claim now: recorded unconditionally, so a late sender never causes a resend.
   await ctx.store.settleMail(mail.id, { state: 'sent', attempts, sentAt, lastError: null });
   result.sent++;
   ctx.audit.record({

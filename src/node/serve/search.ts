@@ -9,10 +9,12 @@ import {
 } from '../../stix/index.js';
 import {
   type GranularMarking,
+  type QueryWord,
   queryWords,
   type SearchScanQuery,
   type SearchScanRow,
   type StixObject,
+  textHolds,
 } from '../../store/index.js';
 import { deciderFor, type NodeContext } from '../context.js';
 import type { Decider } from '../decider.js';
@@ -176,11 +178,8 @@ async function* latestRows(ctx: NodeContext, ids: readonly string[], withContent
 }
 
 /** Does some scope of what the reader sees of the object hold every word (the index matches per scope)? */
-function holdsWords(ctx: NodeContext, object: StixObject, wanted: readonly string[]): boolean {
-  return textScopes(object, ctx.book.isReltoLabel).some((s) => {
-    const w = new Set(queryWords(s.text));
-    return wanted.every((x) => w.has(x));
-  });
+function holdsWords(ctx: NodeContext, object: StixObject, wanted: readonly QueryWord[]): boolean {
+  return textScopes(object, ctx.book.isReltoLabel).some((s) => textHolds(s.text, wanted));
 }
 
 /** The relto labels the node holds, loaded into the label book. */

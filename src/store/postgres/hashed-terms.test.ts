@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDataKey } from '../../keys/index.js';
-import { termHasher, textTerms, vectorBytes } from './hashed-terms.js';
+import { queryWords } from '../terms.js';
+import { termHasher, vectorBytes } from './hashed-terms.js';
 
 const url = process.env.RELTO_PG_URL;
 
@@ -40,24 +41,6 @@ describe('vectorBytes', () => {
     expect(long.get('hz')).toEqual([16_383]);
     expect(long.get('h16389')).toEqual([16_383]);
   });
-
-  it('splits text into the terms the query side hashes', () => {
-    expect(textTerms('Modbus/TCP: PLC-5 firmware')).toEqual(['modbus', 'tcp', 'plc', '5', 'firmware']);
-    expect(textTerms('Ｍｏｄｂｕｓ Çà 5')).toEqual(['modbus', 'çà', '5']);
-  });
-
-  it('splits ASCII text exactly as the full Unicode rule does (its shortcut)', () => {
-    const unicodeRule = (t: string) =>
-      t
-        .normalize('NFKC')
-        .toLowerCase()
-        .match(/[\p{L}\p{N}]+/gu) ?? [];
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary-ascii' }), (t) => {
-        expect(textTerms(t)).toEqual(unicodeRule(t));
-      }),
-    );
-  });
 });
 
 // The vector must be exactly what PostgreSQL's to_tsvector('simple', …) makes of the same hashed terms:
@@ -94,5 +77,29 @@ describe.skipIf(!url)('vectorBytes on PostgreSQL', () => {
   it('equals to_tsvector past 255 repeats and past position 16,383', async () => {
     await same(Array.from({ length: 400 }, () => 'again').join(' '));
     await same(Array.from({ length: 17_000 }, (_, i) => `w${i % 5000}`).join(' '));
+  });
+
+  const finds = async (text: string, query: string) => {
+    const terms = termHasher(newDataKey());
+    const { rows } = await client.query(`SELECT $1::tsvector @@ to_tsquery('simple', $2) AS hit`, [
+      terms.vector(text),
+      terms.query(queryWords(query)),
+    ]);
+    return rows[0].hit as boolean;
+  };
+
+  it('finds a CJK word as its adjacent bigrams, and not when its bigrams stand apart', async () => {
+    expect(await finds('竹島に関する報告', '竹島に関する')).toBe(true);
+    expect(await finds('独島、竹島に関する', '竹島')).toBe(true);
+    expect(await finds('東京と京都', '東京都')).toBe(false);
+    expect(await finds('東京と京都', '東京 京都')).toBe(true);
+  });
+
+  it('finds a CJK word in a row too long for PostgreSQL to keep every position', async () => {
+    // 16,383 positions at most: past them, and past 255 repeats of a term, adjacency cannot be told.
+    const long = `${'あいう'.repeat(3_000)}弾道ミサイル発射`;
+    expect(await finds(long, 'ミサイル')).toBe(true);
+    expect(await finds(`${'ミサ '.repeat(300)}ミサイル`, 'ミサイル')).toBe(true);
+    expect(await finds(long, 'ミサ発')).toBe(false);
   });
 });

@@ -1,21 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { indexTerms, type QueryWord } from '../terms.js';
 
 const CACHE_LIMIT = 200_000;
-
-// ASCII text is its own NFKC form, and its letters and digits are exactly [a-z0-9] once lower-cased.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, on purpose
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Index terms of a text: letters and digits, NFKC, lower case (the same split as `queryWords`). */
-export function textTerms(text: string): string[] {
-  if (!NON_ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-  return (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
 
 /**
  * Keyed hashes of index terms, so PostgreSQL's tsvectors, GIN pages, WAL and dead tuples never hold the words
@@ -25,7 +11,7 @@ export function textTerms(text: string): string[] {
  */
 export function termHasher(nodeKey: Uint8Array): {
   text(text: string): string;
-  words(words: string[]): string;
+  query(words: readonly QueryWord[]): string;
   vector(text: string): Buffer;
 } {
   const key = Buffer.from(hkdfSync('sha256', nodeKey, Buffer.alloc(0), 'relto search terms', 32));
@@ -44,10 +30,46 @@ export function termHasher(nodeKey: Uint8Array): {
   };
   const term = (word: string): string => hashed(word).text;
   return {
-    text: (text) => textTerms(text).map(term).join(' '),
-    words: (words) => words.map(term).join(' '),
-    vector: (text) => vectorOf(textTerms(text), hashed),
+    text: (text) => rowTerms(text).map(term).join(' '),
+    query: (words) => words.map((w) => wordQuery(w, term)).join(' & '),
+    vector: (text) => vectorOf(rowTerms(text), hashed),
   };
+}
+
+/**
+ * Added to a row's terms when its vector cannot keep every position (PostgreSQL's limits below): phrases are
+ * then matched there as all their terms anywhere in the row, so a long text never loses a hit. Not a word
+ * (no word holds a NUL), and hashed like one.
+ */
+const POSITIONS_LOST = '\0positions lost';
+
+/** A row's index terms, and POSITIONS_LOST last when the vector will not hold all their positions. */
+function rowTerms(text: string): string[] {
+  const terms = indexTerms(text);
+  if (terms.length >= LAST_POSITION - 1) return [...terms, POSITIONS_LOST];
+  if (terms.length > MAX_POSITIONS) {
+    const seen = new Map<string, number>();
+    for (const t of terms) {
+      const n = (seen.get(t) ?? 0) + 1;
+      if (n > MAX_POSITIONS) return [...terms, POSITIONS_LOST];
+      seen.set(t, n);
+    }
+  }
+  return terms;
+}
+
+/**
+ * One query word as a tsquery over hashed terms: its terms next to each other (`<->`), or, in a row whose
+ * positions were cut, all of them anywhere. A CJK word also matches its whole run as one term, the way rows
+ * indexed before runs were split into bigrams hold it (those rows cannot be re-indexed: PostgreSQL keeps no
+ * text to index again).
+ */
+function wordQuery({ word, terms }: QueryWord, term: (word: string) => string): string {
+  const hashed = terms.map(term);
+  let q = hashed[0]!;
+  if (hashed.length > 1) q = `(${hashed.join(' <-> ')}) | (${hashed.join(' & ')} & ${term(POSITIONS_LOST)})`;
+  if (terms.length !== 1 || terms[0] !== word) q = `${q} | ${term(word)}`;
+  return `(${q})`;
 }
 
 // tsvector limits (PostgreSQL's ts_type.h): positions run up to MAXENTRYPOS − 1, a lexeme keeps at most

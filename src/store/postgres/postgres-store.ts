@@ -116,14 +116,14 @@ function postgresOps(nodeKey: Uint8Array): DialectOps {
              s.originator AS originator, s.score AS score
       FROM (SELECT w.row_id, w.object_id, w.version, w.marking_id, w.type, w.originator, w.level_rank, w.tier,
                    w.topics, w.stamp, w.latest, -ts_rank(w.tsv, q) AS score
-            FROM search_rows w, plainto_tsquery('simple', ${terms.words(words)}) q
+            FROM search_rows w, to_tsquery('simple', ${terms.query(words)}) q
             WHERE w.tsv @@ q ORDER BY w.row_id DESC LIMIT ${window}) s
       ${where}
       ORDER BY s.score, s.row_id
       LIMIT ${limit} OFFSET ${offset}`.execute(db);
       return rows.map((r) => ({ ...r, score: Number(r.score) }));
     },
-    scanSearch: scanSearchPostgres(terms.words),
+    scanSearch: scanSearchPostgres(terms.query),
     async afterBulkInsert(db, rows) {
       if (rows < ANALYZE_AFTER_ROWS || Date.now() - lastAnalyze < ANALYZE_EVERY_MS) return;
       lastAnalyze = Date.now();

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectOps } from '../context.js';
 import type { Database } from '../database.js';
+import type { QueryWord } from '../terms.js';
 
 type Row = Awaited<ReturnType<DialectOps['scanSearch']>>['rows'][number];
 
@@ -15,14 +16,16 @@ const ESTIMATES_KEPT = 1_000;
 const ESTIMATE_FOR_MS = 60_000;
 
 /**
- * A reader's search on PostgreSQL, for the node key's term hasher (`hashWords` gives the hashed query
+ * A reader's search on PostgreSQL, for the node key's term hasher (`hashWords` gives the tsquery of hashed
  * terms). The index rows are taken first, newest first and at most `limit`, and only then joined to their
  * object versions (planned as one query, a common word made PostgreSQL hash-join both whole tables).
  * Which way the rows are taken is chosen here from the planner's own estimate of the matches: PostgreSQL
  * prices checking a row's tsvector far below what it costs, and walked the row id index backwards through
  * tens of thousands of rows for a word in 3% of them. ts_rank is computed for the rows taken only.
  */
-export function scanSearchPostgres(hashWords: (words: string[]) => string): DialectOps['scanSearch'] {
+export function scanSearchPostgres(
+  hashWords: (words: readonly QueryWord[]) => string,
+): DialectOps['scanSearch'] {
   const estimates = new Map<string, { rows: number; at: number }>();
   // The estimate is of the rows the scan keeps: the words with the reader's filters (labels, level, type…).
   // Of the words alone, a common word the reader may read in few labels was walked through the whole table.
@@ -31,7 +34,7 @@ export function scanSearchPostgres(hashWords: (words: string[]) => string): Dial
     q: string,
     filters: RawBuilder<unknown>[],
   ): Promise<number> => {
-    const where = sql.join([sql`s.tsv @@ plainto_tsquery('simple', ${q})`, ...filters], sql` AND `);
+    const where = sql.join([sql`s.tsv @@ to_tsquery('simple', ${q})`, ...filters], sql` AND `);
     const compiled = where.compile(db);
     const key = `${compiled.sql}\0${JSON.stringify(compiled.parameters)}`;
     const known = estimates.get(key);
@@ -53,13 +56,13 @@ export function scanSearchPostgres(hashWords: (words: string[]) => string): Dial
       WITH k AS MATERIALIZED (
         SELECT s.row_id
         FROM search_rows s
-        WHERE s.tsv @@ plainto_tsquery('simple', ${q}) AND s.row_id < ${before}
+        WHERE s.tsv @@ to_tsquery('simple', ${q}) AND s.row_id < ${before}
           AND ${sql.join(filters, sql` AND `)}
         ORDER BY ${order}
         LIMIT ${limit}),
       m AS MATERIALIZED (
         SELECT s.row_id, s.object_id, s.version, s.marking_id, s.type, s.originator,
-               -ts_rank(s.tsv, plainto_tsquery('simple', ${q})) AS score
+               -ts_rank(s.tsv, to_tsquery('simple', ${q})) AS score
         FROM k JOIN search_rows s ON s.row_id = k.row_id)
       SELECT m.row_id AS "rowId", m.object_id AS id, m.version AS version, m.marking_id AS "markingId",
              m.type AS type, m.originator AS originator, m.score AS score, v.floor AS floor,

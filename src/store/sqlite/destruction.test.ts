@@ -190,6 +190,32 @@ describe('SQLite destruction leaves no plaintext in the database files (R27)', (
     expect(holders(path, 'plughmarkerportion')).toEqual([]);
   });
 
+  it('erases every term of a destroyed Japanese or Korean item, its bigrams included', async () => {
+    await store.putObjects([item(1000, '竹島に関するxyzzycjkmarker報告', '독도에서 훈련')]);
+    await store.putObjects([item(1001, '島の報告', 'filler')]);
+    // FTS5 keeps a term's bytes after the prefix it shares with the term before it, so the index's own
+    // vocabulary is read rather than the files' bytes (CJK characters share their leading UTF-8 bytes).
+    const vocabulary = () => {
+      const db = new SqliteDatabase(path);
+      try {
+        db.exec('CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search_fts, row)');
+        return (db.prepare('SELECT term FROM temp.v').all() as { term: string }[]).map((r) => r.term);
+      } finally {
+        db.close();
+      }
+    };
+    const own = ['竹島', '島に', '関す', '독도', '도에', '에서', '훈련', 'xyzzycjkmarker'];
+    expect(vocabulary()).toEqual(expect.arrayContaining(own));
+    expect(holders(path, 'xyzzycjkmarker').length).toBeGreaterThan(0);
+    expect(await store.destroyObject(itemId(1000))).toBe(true);
+    const left = vocabulary();
+    expect(own.filter((t) => left.includes(t))).toEqual([]);
+    expect(left).toEqual(expect.arrayContaining(['島', '島の', '報告']));
+    expect(holders(path, 'xyzzycjkmarker')).toEqual([]);
+    expect(await store.search({ text: '竹島' })).toEqual([]);
+    expect((await store.search({ text: '報告' })).map((h) => h.id)).toEqual([itemId(1001)]);
+  });
+
   it('also erases a destroyed item whose words are shared with items that stay', async () => {
     await store.putObjects([item(1000, 'sharedmarkerword unique1marker', 'x')]);
     await store.putObjects([item(1001, 'sharedmarkerword', 'y')]);

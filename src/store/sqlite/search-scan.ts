@@ -1,9 +1,19 @@
 import { sql } from 'kysely';
 import type { DialectOps } from '../context.js';
+import { type QueryWord, splitCjkRuns } from '../terms.js';
 
-/** FTS5 query: each word quoted (so no word is read as an operator), all required. */
-export function ftsQuery(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
+/**
+ * What FTS5 is given to index a row's text, and given again to delete it (a contentless table removes
+ * exactly the tokens it is given, R27): its CJK runs split into their terms, other text as it is.
+ */
+export const ftsText = splitCjkRuns;
+
+/**
+ * FTS5 query: each word's terms quoted as one phrase (so no word is read as an operator, and a CJK word's
+ * bigrams must stand next to each other), all words required.
+ */
+export function ftsQuery(words: readonly QueryWord[]): string {
+  return words.map((w) => `"${w.terms.join(' ').replace(/"/g, '""')}"`).join(' AND ');
 }
 
 type Row = Awaited<ReturnType<DialectOps['scanSearch']>>['rows'][number];

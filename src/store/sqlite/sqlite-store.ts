@@ -19,7 +19,8 @@ import {
 import type { SearchHit, Store } from '../store.js';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { searchIndexSqlite } from './search-index.js';
-import { ftsQuery, scanSearchSqlite } from './search-scan.js';
+import { ftsQuery, ftsText, scanSearchSqlite } from './search-scan.js';
+import { cjkSearchTerms } from './search-terms.js';
 
 /** Rows in one commit from which checkpoints move to their own thread (see checkpointer.ts). */
 const BULK_ROWS = 1000;
@@ -117,14 +118,15 @@ function sqliteOps(
       await insertMany(
         db,
         'search_fts',
-        rows.map((r) => ({ rowid: r.row_id, text: r.text })),
+        rows.map((r) => ({ rowid: r.row_id, text: ftsText(r.text) })),
       );
     },
     async deleteSearchIndex(db, rows) {
       for (const r of rows) {
         if (r.text === null)
           throw new ReltoError('INTERNAL', `search row ${r.row_id} cannot be removed securely`);
-        await sql`INSERT INTO search_fts(search_fts, rowid, text) VALUES('delete', ${r.row_id}, ${r.text})`.execute(
+        // The same terms as were indexed: FTS5 removes exactly the tokens it is given (R27).
+        await sql`INSERT INTO search_fts(search_fts, rowid, text) VALUES('delete', ${r.row_id}, ${ftsText(r.text)})`.execute(
           db,
         );
       }
@@ -226,6 +228,7 @@ export async function openSqliteStore(path: string, nodeKey: Uint8Array, now: ()
       '0007_markings_in_collection': markingsInCollection('sqlite'),
       '0008_feeds': feedTables,
       '0009_brief': briefTables,
+      '0010_cjk_search_terms': cjkSearchTerms(nodeKey),
     });
   } catch (err) {
     await db.destroy();

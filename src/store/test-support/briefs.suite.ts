@@ -106,12 +106,19 @@ export function briefTests(withStore: WithStore): void {
       // The sender of the brief stopped: once its lease lapses the brief is due again.
       const again = await store.claimDueMail('2026-12-07T22:05:00.000Z', '2026-12-07T22:10:00.000Z', 10);
       expect(again.map((m) => m.id)).toEqual(['brief:analyst:2026-12-08']);
-      await store.settleMail('brief:analyst:2026-12-08', {
+      // The stalled sender's word no longer counts; the new holder's does.
+      const retry = {
         state: 'queued',
         attempts: 1,
         nextAttemptAt: '2026-12-07T22:07:00.000Z',
         lastError: '451 try later',
-      });
+      } as const;
+      expect(await store.settleMail('brief:analyst:2026-12-08', retry, '2026-12-07T22:05:00.000Z')).toBe(
+        false,
+      );
+      expect(await store.settleMail('brief:analyst:2026-12-08', retry, '2026-12-07T22:10:00.000Z')).toBe(
+        true,
+      );
       expect((await store.listMail({ state: 'queued' }))[0]).toMatchObject({
         attempts: 1,
         lastError: '451 try later',

@@ -22,6 +22,71 @@ export function searchTests(withStore: WithStore): void {
         expect(await store.search({ text: '  ** ' })).toEqual([]);
       }));
 
+    it('finds a Japanese word inside a run of text without spaces', () =>
+      withStore(async (store) => {
+        const a = report({ name: '竹島に関する報告書' });
+        const b = report({ name: '東京と京都の天気' });
+        await store.putObjects([a, b]);
+        const found = async (text: string) => (await store.search({ text })).map((h) => h.id);
+        expect(await found('竹島')).toEqual([a.object.id]);
+        expect(await found('関する')).toEqual([a.object.id]);
+        expect(await found('竹島に関する報告書')).toEqual([a.object.id]);
+        // The bigrams of a word must stand next to each other: 東京 and 京都 are both in b, 東京都 is not.
+        expect(await found('東京都')).toEqual([]);
+        expect(await found('東京 京都')).toEqual([b.object.id]);
+      }));
+
+    it('finds a Korean word with its particle attached', () =>
+      withStore(async (store) => {
+        const a = report({ name: '독도에서 해상 훈련을 실시했다' });
+        await store.putObjects([a]);
+        for (const text of ['독도', '독도에서', '훈련', '해상 훈련']) {
+          expect((await store.search({ text })).map((h) => h.id)).toEqual([a.object.id]);
+        }
+        expect(await store.search({ text: '독서' })).toEqual([]);
+      }));
+
+    it('finds a katakana word inside a compound, also when typed in half-width kana', () =>
+      withStore(async (store) => {
+        const a = report({ name: '北朝鮮が弾道ミサイル発射' });
+        await store.putObjects([a, report({ name: 'ミサの案内' })]);
+        expect((await store.search({ text: 'ミサイル' })).map((h) => h.id)).toEqual([a.object.id]);
+        expect((await store.search({ text: 'ﾐｻｲﾙ' })).map((h) => h.id)).toEqual([a.object.id]);
+        expect((await store.search({ text: '弾道 北朝鮮' })).map((h) => h.id)).toEqual([a.object.id]);
+      }));
+
+    it('finds a single CJK character wherever it stands in a run', () =>
+      withStore(async (store) => {
+        const a = report({ name: '竹島に関する' });
+        const b = report({ name: '松竹' });
+        await store.putObjects([a, b, report({ name: '独島' })]);
+        const hits = (await store.search({ text: '竹' })).map((h) => h.id);
+        expect(hits.sort()).toEqual([a.object.id, b.object.id].sort());
+      }));
+
+    it('finds Latin words as before, also in text mixed with CJK', () =>
+      withStore(async (store) => {
+        const a = report({ name: 'Missile launch from Sinpo' });
+        const b = report({ name: 'DPRKが2024年にmissile発射' });
+        await store.putObjects([a, b]);
+        const found = async (text: string) => (await store.search({ text })).map((h) => h.id).sort();
+        expect(await found('MISSILE')).toEqual([a.object.id, b.object.id].sort());
+        expect(await found('missiles')).toEqual([]);
+        expect(await found('sinpo launch')).toEqual([a.object.id]);
+        expect(await found('dprk 2024年')).toEqual([b.object.id]);
+      }));
+
+    it("never finds CJK words under a marking the reader's scan does not name", () =>
+      withStore(async (store) => {
+        const a = report({ name: '公開の報告', portion: '竹島周辺の潜水艦' });
+        await store.putObjects([a]);
+        const scan = async (markings: string[]) =>
+          (await store.scanSearch({ text: '潜水艦', markings, floors: [LOW], limit: 10 })).rows;
+        expect(await scan([LOW])).toEqual([]);
+        expect((await scan([LOW, HIGH])).map((r) => [r.id, r.markingId])).toEqual([[a.object.id, HIGH]]);
+        expect((await store.search({ text: '潜水艦' })).map((h) => h.markingId)).toEqual([HIGH]);
+      }));
+
     it('treats query text as words, never as index operators', () =>
       withStore(async (store) => {
         await store.putObjects([report({ name: 'near OR far' })]);
