@@ -120,6 +120,36 @@ describe.skipIf(!browser)('the News screen on the demo’s nodes', { timeout: 12
     expect(new URL(kor.url()).searchParams.get('item')).toMatch(/^report--/);
   });
 
+  it('subscribes to the daily brief through the form: pending until confirmed from the e-mail, and unsubscribes', async () => {
+    const page = await as('KOR', 'en');
+    await page.goto(at('/news', 'en'));
+    await settle(page);
+    const brief = page.getByRole('region', { name: 'Daily brief by e-mail', exact: true });
+    await brief.getByText('You are not subscribed.').waitFor({ timeout: 15_000 });
+    await brief.getByRole('textbox', { name: 'E-mail address', exact: true }).fill('analyst@kor.example');
+    await brief.getByLabel('Time', { exact: true }).fill('07:30');
+    await brief.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await brief
+      .getByRole('status')
+      .filter({ hasText: 'A confirmation e-mail was sent to analyst@kor.example' })
+      .waitFor({ timeout: 15_000 });
+    expect(await textOf(brief.locator('.brief-state'))).toBe('Waiting for your confirmation');
+    expect(await textOf(brief.locator('.brief-note'))).toContain('Nothing arrives until');
+    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const held = await page.evaluate(async () => (await fetch('/api/v1/brief/subscription')).json());
+    expect(held).toMatchObject({
+      email: 'analyst@kor.example',
+      time: '07:30',
+      timeZone: zone,
+      lang: 'en',
+      topics: [],
+      state: 'pending',
+    });
+    await brief.getByRole('button', { name: 'Unsubscribe', exact: true }).click();
+    await brief.getByText('You are not subscribed.').waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(async () => (await fetch('/api/v1/brief/subscription')).status)).toBe(404);
+  });
+
   it('is accessible in ko, ja and en (WCAG 2.2 AA), with every Korean or Japanese passage in its own lang', async () => {
     const problems: string[] = [];
     for (const lang of LANGS) {
