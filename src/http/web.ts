@@ -27,6 +27,7 @@ export const WEB_SCREENS = [
   'compromises',
   'people',
   'map',
+  'news',
   'audit',
   'agreements',
   'partners',

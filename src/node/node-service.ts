@@ -30,6 +30,8 @@ import type {
   ItemEntity,
   ManifestPage,
   NewFeed,
+  NewsPage,
+  NewsQuery,
   NodeService,
   ObjectFilter,
   ObjectsPage,
@@ -289,6 +291,10 @@ export class ReltoNode implements NodeService {
 
   async itemEntities(actor: Person, itemId: string, lang: 'ko' | 'ja' | 'en'): Promise<ItemEntity[] | null> {
     return feeds.itemEntities(this.ctx, await this.me(actor), itemId, lang);
+  }
+
+  async listNews(actor: Person, query: NewsQuery): Promise<NewsPage> {
+    return feeds.listNews(this.ctx, await this.me(actor), query);
   }
 
   /** Every call acts as the person's current self: a lowered clearance applies to a held Person at once (R36). */

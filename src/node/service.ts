@@ -16,9 +16,9 @@ import type {
   StixObject,
 } from '../store/index.js';
 import type { BriefService } from './brief/index.js';
-import type { FeedPollResult, ItemEntity, NewFeed } from './feeds/index.js';
+import type { FeedPollResult, ItemEntity, NewFeed, NewsPage, NewsQuery } from './feeds/index.js';
 
-export type { FeedPollResult, FeedRecord, ItemEntity, NewFeed };
+export type { FeedPollResult, FeedRecord, ItemEntity, NewFeed, NewsPage, NewsQuery };
 
 /** A signed-in person as the rules engine sees them, plus the version that R36 watches. */
 export interface Person extends Principal {
@@ -271,6 +271,8 @@ export interface NodeService {
   pollFeed(actor: Person, feedId: string): Promise<FeedPollResult>;
   /** The people, organisations, places and countries an item mentions, named for the reader; null: no item. */
   itemEntities(actor: Person, itemId: string, lang: 'ko' | 'ja' | 'en'): Promise<ItemEntity[] | null>;
+  /** The news taken in, newest first, as the person may read it; places named for them. */
+  listNews(actor: Person, query: NewsQuery): Promise<NewsPage>;
 
   // items: posting is one transaction; refused as a whole or stored as a whole (TAXII status)
   postObjects(actor: Person, objects: unknown[]): Promise<PostResult>;

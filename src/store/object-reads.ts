@@ -107,7 +107,9 @@ export async function fetchObjects(
 ): Promise<ObjectPage> {
   const limit = Math.max(1, Math.min(options.limit ?? 100, 10_000));
   const withContent = query.withContent !== false;
-  let lower = options.after ? decodeCursor(options.after) : 0;
+  const newest = query.newestFirst === true;
+  if (newest && query.withMarkings) throw new Error('markings are paged oldest first only');
+  let lower = !newest && options.after ? decodeCursor(options.after) : 0;
   if (query.addedAfter) lower = Math.max(lower, stampToMicros(query.addedAfter, 'added_after'));
   // The query builder's type changes with the selected columns; one alias keeps the filters readable.
   let q = baseVersions(scope, withContent).where('v.added', '>', lower) as SelectQueryBuilder<
@@ -115,6 +117,8 @@ export async function fetchObjects(
     'v',
     VersionRow
   >;
+  // Newest first, a cursor is where the previous page ended: what follows is older.
+  if (newest && options.after) q = q.where('v.added', '<', decodeCursor(options.after));
   if (query.ids) q = query.ids.length ? q.where('v.id', 'in', query.ids) : q.where(sql<boolean>`1 = 0`);
   if (query.types)
     q = query.types.length ? q.where('v.type', 'in', query.types) : q.where(sql<boolean>`1 = 0`);
@@ -142,7 +146,7 @@ export async function fetchObjects(
     });
   }
   const rows = (await q
-    .orderBy('v.added')
+    .orderBy('v.added', newest ? 'desc' : 'asc')
     .limit(limit + 1)
     .execute()) as VersionRow[];
   const markings = query.withMarkings ? await markingRows(scope, query, lower, limit + 1) : [];

@@ -105,6 +105,11 @@ export interface ObjectQuery {
    * are objects of the collection). Default false: the node's other readers want items only.
    */
   withMarkings?: boolean;
+  /**
+   * Newest date_added first (a reader's list of news); a cursor then continues with older rows. Not with
+   * `withMarkings`: the collection is paged oldest first.
+   */
+  newestFirst?: boolean;
 }
 
 export interface FetchOptions {

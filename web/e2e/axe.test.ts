@@ -39,6 +39,7 @@ function screens(item: string): { name: string; path: string; person: PersonName
     { name: 'compromises', path: '/compromises', person: 'security' },
     { name: 'people', path: '/people', person: 'security' },
     { name: 'map', path: '/map', person: 'watch' },
+    { name: 'news', path: '/news', person: 'analyst' },
     { name: 'audit', path: '/audit', person: 'analyst' },
     { name: 'agreements', path: '/agreements', person: 'admin' },
     { name: 'partners', path: '/partners', person: 'admin' },

@@ -48,6 +48,7 @@ import {
   VersionList,
 } from './item-schemas.js';
 import { labelOfMarking } from './marking-body.js';
+import { newsRoutes } from './news-routes.js';
 import { partnerRoutes } from './partner-routes.js';
 import { peopleRoutes } from './people-routes.js';
 import { registryRoutes } from './registry-routes.js';
@@ -493,6 +494,7 @@ export async function apiRoutes(parent: FastifyInstance, opts: ApiOptions): Prom
   await analystRoutes(parent, { node });
   await peopleRoutes(parent, { node });
   await feedRoutes(parent, { node });
+  await newsRoutes(parent, { node });
   await briefRoutes(parent, { node });
   await partnerRoutes(parent, { node });
   await registryRoutes(parent, { node });

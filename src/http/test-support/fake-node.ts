@@ -7,6 +7,7 @@ import type {
   FeedPollResult,
   FeedRecord,
   ManifestPage,
+  NewsPage,
   NodeService,
   ObjectFilter,
   ObjectsPage,
@@ -322,6 +323,9 @@ export class FakeNode implements NodeService {
   }
   async itemEntities(): Promise<null> {
     throw new ReltoError('NOT_IMPLEMENTED', 'the in-memory node finds no entities');
+  }
+  async listNews(): Promise<NewsPage> {
+    throw new ReltoError('NOT_IMPLEMENTED', 'the in-memory node takes in no news');
   }
 
   // ---- items

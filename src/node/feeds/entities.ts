@@ -18,6 +18,23 @@ export interface ItemEntity {
   mentions: { start: number; end: number }[];
 }
 
+/** An entity as a reader is shown it: the name their party uses in their language; a disputed place no country. */
+export function namedEntity(
+  entry: GazetteerEntry,
+  party: string,
+  lang: NameLang,
+): Omit<ItemEntity, 'mentions'> {
+  return {
+    id: entityObjectId(entry),
+    kind: entry.kind,
+    name: nameFor(entry, party, lang),
+    ...(entry.country && !entry.partyNames ? { country: entry.country } : {}),
+    ...(entry.lat !== undefined && entry.lon !== undefined
+      ? { latitude: entry.lat, longitude: entry.lon }
+      : {}),
+  };
+}
+
 /**
  * What the item's description mentions, as the person may read it (the same read decision as the item's,
  * audited, R7, R10; a portion withheld from them is not searched), or null when the item does not exist for
@@ -38,18 +55,8 @@ export async function itemEntities(
   for (const m of entityFinder().find(text)) {
     let e = byEntry.get(m.entry.id);
     if (!e) {
-      const { entry } = m;
-      e = {
-        id: entityObjectId(entry),
-        kind: entry.kind,
-        name: nameFor(entry, person.party, lang),
-        ...(entry.country && !entry.partyNames ? { country: entry.country } : {}),
-        ...(entry.lat !== undefined && entry.lon !== undefined
-          ? { latitude: entry.lat, longitude: entry.lon }
-          : {}),
-        mentions: [],
-      };
-      byEntry.set(entry.id, e);
+      e = { ...namedEntity(m.entry, person.party, lang), mentions: [] };
+      byEntry.set(m.entry.id, e);
     }
     e.mentions.push({ start: m.start, end: m.end });
   }

@@ -7,3 +7,12 @@ export {
   type NewFeed,
   pollFeed,
 } from './intake.js';
+export {
+  listNews,
+  NEWS_PAGE_DEFAULT,
+  NEWS_PAGE_MAX,
+  type NewsItem,
+  type NewsPage,
+  type NewsPlace,
+  type NewsQuery,
+} from './news.js';

@@ -16,7 +16,7 @@ export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 const MAX_LIMIT = 10_000;
 
 /** A visible object version: the stored row and the reader's (redacted) view of it. */
-interface Seen {
+export interface Seen {
   row: StoredObject;
   object: StixObject;
 }
@@ -134,6 +134,16 @@ class MarkingReader {
 }
 
 /**
+ * What a read path wants of the rows it pages through, besides what the reader may see: `row` is asked on the
+ * clear columns before anything is decided (so items the path never serves are neither decided nor audited),
+ * `object` on the reader's view of a row they may read.
+ */
+export interface Wanted {
+  row?: (row: StoredObject) => boolean;
+  object?: (object: StixObject) => boolean;
+}
+
+/**
  * Up to `want` visible versions after `after`, and whether at least one more visible version exists (it keeps
  * fetching until the page is full, so pages are never short because of what a reader may not see).
  */
@@ -143,6 +153,7 @@ async function visiblePage(
   query: ObjectQuery,
   after: string | null,
   want: number,
+  wanted: Wanted = {},
 ): Promise<{ items: Seen[]; more: boolean }> {
   const items: Seen[] = [];
   let cursor = after;
@@ -157,6 +168,7 @@ async function visiblePage(
     const candidates = page.rows.filter(
       (row) =>
         !row.marking &&
+        (!wanted.row || wanted.row(row)) &&
         (row.floor === null ? ctx.fixedIds.has(row.id) : decider.permits(row.floor, 'read', row.id)),
     );
     const loaded = new Map<string, StoredObject>();
@@ -167,7 +179,7 @@ async function visiblePage(
       const row = clearRow.marking ? clearRow : loaded.get(clearRow.cursor);
       if (!row) continue;
       const object = row.marking ? markings.see(row) : see(ctx, decider, row);
-      if (!object) continue;
+      if (!object || (!row.marking && wanted.object && !wanted.object(object))) continue;
       if (items.length === want) return { items, more: true };
       items.push({ row, object });
     }
@@ -222,6 +234,32 @@ async function visibleFor(
   const page = await visiblePage(ctx, decider, query, filter.next ?? null, limitOf(filter.limit));
   finish(ctx, decider, via);
   return page;
+}
+
+/**
+ * A page of the rows of `query` the person may read and the path wants, each with the reader's view of it,
+ * its decisions audited as made `via` that path: for read paths that build their own answer (news).
+ */
+export async function visibleRows(
+  ctx: NodeContext,
+  person: Person,
+  query: ObjectQuery,
+  page: { next?: string; limit?: number },
+  via: string,
+  wanted: Wanted,
+): Promise<{ items: Seen[]; more: boolean; next?: string }> {
+  const decider = deciderFor(ctx, person);
+  const { items, more } = await visiblePage(
+    ctx,
+    decider,
+    { ...query, withContent: true },
+    page.next ?? null,
+    limitOf(page.limit),
+    wanted,
+  );
+  finish(ctx, decider, via);
+  const last = items.at(-1);
+  return { items, more, ...(more && last ? { next: last.row.cursor } : {}) };
 }
 
 /**

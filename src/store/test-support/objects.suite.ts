@@ -234,6 +234,25 @@ export function objectTests(withStore: WithStore): void {
         });
       }));
 
+    it('pages newest first when asked, each cursor continuing with older rows, under the same filters', () =>
+      withStore(async (store) => {
+        const inputs = Array.from({ length: 7 }, () => report({}));
+        await store.putObjects(inputs);
+        const seen: string[] = [];
+        let page = await store.fetchObjects({ newestFirst: true, types: ['report'] }, { limit: 3 });
+        seen.push(...ids(page.rows));
+        // Taken in after the first page: newer than where the reader is, so not on the pages that follow.
+        await store.putObjects([report({})]);
+        while (page.next) {
+          page = await store.fetchObjects(
+            { newestFirst: true, types: ['report'] },
+            { after: page.next, limit: 3 },
+          );
+          seen.push(...ids(page.rows));
+        }
+        expect(seen).toEqual(inputs.map((o) => o.object.id).reverse());
+      }));
+
     it('lets the caller keep fetching until a page of readable rows is full', () =>
       withStore(async (store) => {
         const inputs = Array.from({ length: 20 }, (_, i) => report({ floor: i % 3 === 0 ? LOW : HIGH }));

@@ -44,6 +44,7 @@ export const NAV: Record<string, string> = {
   '/compromises': 'Compromises',
   '/people': 'People',
   '/map': 'Map',
+  '/news': 'News',
   '/audit': 'Audit',
   '/agreements': 'Agreements',
   '/partners': 'Partners',

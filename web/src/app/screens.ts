@@ -110,6 +110,14 @@ export const SCREENS: Screen[] = [
     ...lazyScreen(() => import('../screens/map/index.js')),
   },
   {
+    // After every role's first screen: news is for everyone, but nobody lands on it.
+    key: 'news',
+    path: '/news',
+    roles: 'everyone',
+    nav: true,
+    ...lazyScreen(() => import('../screens/news/index.js')),
+  },
+  {
     key: 'audit',
     path: '/audit',
     roles: 'everyone',
