@@ -15,5 +15,5 @@ export {
   type MailSender,
   mailDomain,
 } from './message.js';
-export { isLocalDate, isTimeOfDay, isTimeZone, localDate, nextSendAt, sendAtOn } from './schedule.js';
+export { isLocalDate, isTimeOfDay, isTimeZone, localDate, nextSendAt } from './schedule.js';
 export { type BriefWords, briefWords } from './words.js';

@@ -67,15 +67,3 @@ export function nextSendAt(time: string, zone: string, after: Date): Date {
   if (!next) throw new Error(`no next ${time} in ${zone}`);
   return next;
 }
-
-/** The instant it is `time` on the local date `date` in `zone`. */
-export function sendAtOn(date: string, time: string, zone: string): Date {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  // Local midnight of `date` is at most 14 h before UTC midnight (UTC+14), so the next runs from there reach it.
-  let at = new Date(Date.UTC(y, mo - 1, d) - 14 * 3_600_000 - 1);
-  for (let i = 0; i < 3; i++) {
-    at = nextSendAt(time, zone, at);
-    if (localDate(at, zone) >= date) return at;
-  }
-  return at;
-}

@@ -85,6 +85,32 @@ export class ReltoClient {
     this.#token = null;
   }
 
+  /** Subscribes the signed-in person to the daily brief (pending until the mailed link is followed). */
+  async subscribeBrief(body: {
+    email: string;
+    time: string;
+    timeZone: string;
+    lang: 'ko' | 'ja' | 'en';
+    topics: string[];
+  }): Promise<Json> {
+    return (await this.#request('POST', '/api/v1/brief/subscription', body)) as Json;
+  }
+
+  /** Sends every confirmed subscriber's brief of a date now, once each (administrators). */
+  async sendBriefs(date?: string): Promise<Json> {
+    return (await this.#request('POST', '/api/v1/brief/send', date ? { date } : {})) as Json;
+  }
+
+  /** The node's news feeds and their status (administrators). */
+  async feeds(): Promise<Json> {
+    return (await this.#request('GET', '/api/v1/feeds')) as Json;
+  }
+
+  /** Polls a feed now; answers once its items are stored (administrators). */
+  async pollFeed(id: string): Promise<Json> {
+    return (await this.#request('POST', `/api/v1/feeds/${encodeURIComponent(id)}/poll`, {})) as Json;
+  }
+
   /** Posts a STIX bundle; the node stores all of it or none. */
   async post(bundle: unknown): Promise<Json> {
     return (await this.#request('POST', '/api/v1/items', bundle)) as Json;

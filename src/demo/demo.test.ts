@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReltoClient } from '../client/index.js';
 import { renderLabel } from '../label/index.js';
@@ -21,7 +22,9 @@ const demoDir = join(dir, '.relto-demo');
 // A base port in a range the other suites do not use.
 const BASE = 20_000 + (process.pid % 200) * 40;
 /** Every port the demo listens on: HTTP, CoT TLS, CoT TCP and exchange of each node. */
-const ALL_PORTS = [0, 10, 20].flatMap((o) => [0, 1, 2, 5].map((d) => BASE + o + d));
+const ALL_PORTS = [...[0, 10, 20].flatMap((o) => [0, 1, 2, 5].map((d) => BASE + o + d)), BASE + 8];
+/** A daily brief's subject in each node's language (a confirmation's is not). */
+const BRIEF_SUBJECT = /^relto (일일 브리핑|デイリーブリーフ|daily brief,) \d{4}-\d{2}-\d{2}$/;
 
 const started: ChildProcess[] = [];
 afterAll(() => {
@@ -100,6 +103,26 @@ async function eventually<T>(what: string, fn: () => T | undefined | Promise<T |
     if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The mails in the demo's mail folder, parsed. */
+async function demoBriefs(): Promise<{ to: string; subject: string; text: string; headers: string }[]> {
+  const folder = join(demoDir, 'mail');
+  return Promise.all(
+    readdirSync(folder)
+      .filter((f) => f.endsWith('.eml'))
+      .map(async (f) => {
+        const raw = readFileSync(join(folder, f), 'utf8');
+        const parsed = await simpleParser(raw);
+        const to = Array.isArray(parsed.to) ? parsed.to[0] : parsed.to;
+        return {
+          to: to?.value[0]?.address ?? '',
+          subject: parsed.subject ?? '',
+          text: parsed.text ?? '',
+          headers: raw.slice(0, raw.indexOf('\r\n\r\n')),
+        };
+      }),
+  );
 }
 
 async function signedIn(manifest: Manifest, party: string, name: string): Promise<ReltoClient> {
@@ -195,6 +218,29 @@ describe('relto demo (contracts §8)', () => {
       await reader.signOut();
     }
 
+    // Each demo analyst's brief sits in the mail folder, in their language, the disputed island and sea named
+    // as their nation names them; the demo says where.
+    expect(manifest.mail).toBe('mail');
+    expect(demo.output()).toContain(join(demoDir, 'mail'));
+    const briefs = await demoBriefs();
+    for (const [party, subject, island, sea] of [
+      ['KOR', /^relto 일일 브리핑 \d{4}-\d{2}-\d{2}$/, '독도', '동해'],
+      ['JPN', /^relto デイリーブリーフ \d{4}-\d{2}-\d{2}$/, '竹島', '日本海'],
+      ['USA', /^relto daily brief, \d{4}-\d{2}-\d{2}$/, 'Liancourt Rocks', 'Sea of Japan'],
+    ] as const) {
+      for (const who of ['analyst', 'analyst-low']) {
+        const mine = briefs.filter((m) => m.to === `${who}@${party.toLowerCase()}.relto.example`);
+        expect(
+          mine.map((m) => m.subject).filter((t) => subject.test(t)),
+          `${party} ${who}`,
+        ).toHaveLength(1);
+        const brief = mine.find((m) => subject.test(m.subject))!;
+        expect(brief.text).toContain(island);
+        expect(brief.text).toContain(sea);
+        expect(brief.headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+      }
+    }
+
     // Tracks: a TAK client on Japan's node gets the replayed launch through the US hub (R24), stripped (R30),
     // and a sensor's event sent to KOR's CoT input with no label and no feed (KOR's input is feed KOR-MW-1).
     const tak = takClient(manifest, 'JPN');
@@ -281,6 +327,10 @@ describe('relto demo (contracts §8)', () => {
     await again.up;
     const out = again.output();
     expect(out).not.toContain('playing the scenario');
+    // The day's briefs went out at the first start: a restart sends none again.
+    const mailsBefore = readdirSync(join(demoDir, 'mail')).length;
+    expect((await demoBriefs()).filter((m) => BRIEF_SUBJECT.test(m.subject))).toHaveLength(6);
+    expect(readdirSync(join(demoDir, 'mail')).length).toBe(mailsBefore);
     expect(out).toContain('scenario, as it stands now');
     expect(out).toContain("Korea's releasing officer consented");
     expect(out).not.toContain("waiting for Korea's consent");

@@ -12,7 +12,9 @@ import {
 import { addPartner } from '../node/exchange/index.js';
 import { createNode, openNode } from '../node/index.js';
 import type { Role } from '../policy/index.js';
-import { DEMO_COT, PARTIES, type Party, ports } from './layout.js';
+import { BRIEF_READERS, sendBriefs, subscribeAnalysts } from './briefs.js';
+import { DEMO_COT, mailSinkPort, PARTIES, type Party, ports } from './layout.js';
+import { DemoMailSink } from './mail-sink.js';
 import { assertPortsFree, type Running, startNode, stopNodes } from './nodes.js';
 import { type DemoPerson, describeScenario, People, playScenario, type Scenario } from './scenario.js';
 import { replayDemoLaunch } from './tracks.js';
@@ -54,11 +56,15 @@ export interface Manifest {
   >;
   ca: string;
   takClient: { cert: string; key: string };
+  /** The folder the demo's mail sink keeps every mail in, as .eml files. */
+  mail: string;
 }
 
 interface State {
   people: Record<string, DemoPerson[]>;
   scenario?: Scenario;
+  /** Set once the demo analysts have subscribed to the daily brief and confirmed it. */
+  briefs?: true;
 }
 
 export interface DemoOptions {
@@ -170,6 +176,7 @@ function manifestOf(state: State, base: number): Manifest {
     ),
     ca: 'ca/ca.crt',
     takClient: { cert: 'tak/client.crt', key: 'tak/client.key' },
+    mail: 'mail',
   };
 }
 
@@ -221,6 +228,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   for (const party of PARTIES) {
     ids.set(party, publicIdentity(await ensureIdentity(join(dir, party.toLowerCase()), party)));
   }
+  // The mail sink first: the nodes send to it from their first moment (a confirmation, a due brief).
+  const sink = new DemoMailSink(join(dir, 'mail'));
+  await sink.start(mailSinkPort(base));
   const running: Running[] = [];
   const started = await Promise.allSettled(
     PARTIES.map((party) => prepareAndStart(dir, party, base, ids, known?.people[party])),
@@ -229,6 +239,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     await stopNodes(running);
+    await sink.stop();
     throw (failed as PromiseRejectedResult).reason;
   }
   const state: State = known ?? {
@@ -251,9 +262,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
       state.scenario = await playScenario(people);
       writeSecret(statePath, JSON.stringify(state, null, 2));
     }
+    if (!state.briefs) {
+      log('relto demo: the analysts subscribe to the daily brief and confirm it from the mail…');
+      await subscribeAnalysts((party, name) => people.as(party, name), PARTIES, sink);
+      state.briefs = true;
+      writeSecret(statePath, JSON.stringify(state, null, 2));
+    }
+    // Each start sends the day's briefs not sent yet (the nodes' schedule sends the next ones at 07:00).
+    await sendBriefs((party, name) => people.as(party, name), PARTIES);
     lines = await describeScenario(people, state.scenario);
   } catch (e) {
     await stopNodes(running);
+    await sink.stop();
     throw e;
   } finally {
     await people.signOut();
@@ -269,7 +289,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     stopping = true;
     log(`relto demo: stopping the three nodes (${signal})…`);
     replay.abort();
-    void stopNodes(running).then(done);
+    void stopNodes(running)
+      .then(() => sink.stop())
+      .then(done);
   };
   // Before the lines below: whoever reads them may signal at once, and until a handler is installed the
   // kernel's default ends the process by the signal, leaving the three nodes to stop on their own.
@@ -291,12 +313,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   log('  scenario, as it stands now:');
   for (const l of lines) log(l);
   log(`  people and passwords: ${join(dir, 'manifest.json')}`);
+  log(
+    `  mail: ${join(dir, manifest.mail)} (each ${BRIEF_READERS.join(' and ')}'s daily brief and its confirmation, as .eml files)`,
+  );
   if (DEMO_COT) replayDemoLaunch(base, replay.signal, log);
   for (const r of running) {
     r.proc.once('exit', () => {
       if (!stopping && running.every((x) => x.proc.exitCode !== null || x.proc.signalCode !== null)) {
         replay.abort();
-        done();
+        void sink.stop().then(done);
       }
     });
   }

@@ -18,6 +18,11 @@ export function ports(base: number, party: Party) {
   return { http: b, cotTls: b + 1, cotTcp: b + 2, exchange: b + 5 };
 }
 
+/** The demo's SMTP sink, where every node's mail goes (B+8, free in KOR's ten). */
+export function mailSinkPort(base: number): number {
+  return base + 8;
+}
+
 /** The CoT links of the demo: spokes to the US hub, the hub to both spokes. */
 export function cotPartners(party: Party): Party[] {
   return party === 'USA' ? ['KOR', 'JPN'] : ['USA'];

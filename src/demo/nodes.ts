@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ErrorCode, errorCodes, ReltoError } from '../errors/index.js';
-import { cotPartners, DEMO_COT, PARTIES, type Party, ports } from './layout.js';
+import { cotPartners, DEMO_COT, mailSinkPort, PARTIES, type Party, ports } from './layout.js';
 import { feedsFile, hubConsentsFile } from './tracks.js';
 
 /** A running demo node: a `relto serve` child process that stops when the demo is gone (node-process.ts). */
@@ -51,6 +51,13 @@ export async function assertPortsFree(base: number): Promise<void> {
       if (!free) throw portInUse(port, use);
     }
   }
+  await new Promise<void>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', () => reject(portInUse(mailSinkPort(base), "the demo's mail sink port")));
+    s.listen({ host: '127.0.0.1', port: mailSinkPort(base), exclusive: true }, () =>
+      s.close(() => resolve()),
+    );
+  });
 }
 
 /**
@@ -95,6 +102,9 @@ export function startNode(dir: string, party: Party, base: number): Promise<Runn
     `127.0.0.1:${p.exchange}`,
     '--log',
     'warn',
+    // Every node's mail (brief confirmations, the daily briefs) goes to the demo's sink.
+    '--smtp',
+    `smtp://127.0.0.1:${mailSinkPort(base)}`,
     ...(DEMO_COT
       ? [
           '--cot-tls',

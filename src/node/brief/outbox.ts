@@ -5,7 +5,6 @@ import {
   type MailMessage,
   type MailSender,
   nextSendAt,
-  sendAtOn,
 } from '../../brief/index.js';
 import type { BriefSubscriptionRecord, MailRecord } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
@@ -123,8 +122,8 @@ export async function queueDueBriefs(ctx: NodeContext, sender: MailSender): Prom
 
 /**
  * `relto brief send`: queues every confirmed subscriber's brief of the local date `date` (default: today in
- * each one's zone) not queued yet, whatever its time of day; the 24 hours it covers end at its time of day,
- * or now if that is still to come. Once per person and local date, like the scheduled ones.
+ * each one's zone) not queued yet, whatever its time of day, holding the 24 hours before now. Once per person
+ * and local date, like the scheduled ones.
  */
 export async function queueBriefsOf(ctx: NodeContext, sender: MailSender, date?: string): Promise<number> {
   const subs = await ctx.store.listBriefSubscriptions();
@@ -135,8 +134,8 @@ export async function queueBriefsOf(ctx: NodeContext, sender: MailSender, date?:
   for (const [i, s] of subs.entries()) {
     const d = dates[i]!;
     if (held.has(briefMailId(s.person, d))) continue;
-    const sendAt = new Date(Math.min(now, sendAtOn(d, s.time, s.timeZone).getTime()));
-    const m = await briefMail(ctx, sender, s, d, sendAt);
+    // Sent now: it holds the 24 hours before now, like any brief the 24 hours before it is sent.
+    const m = await briefMail(ctx, sender, s, d, new Date(now));
     if (m) mail.push(m);
   }
   return (await ctx.store.enqueueMail(mail)).length;
