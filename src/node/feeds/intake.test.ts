@@ -196,5 +196,18 @@ for (const dialect of DIALECTS) {
         code: 'CONFLICT',
       });
     });
+    it('takes in a poll’s items oldest first, so the newest story is the last taken in', async () => {
+      const dated = (guid: string, hour: string) =>
+        `<item><guid>${guid}</guid><title>Order ${guid}</title><description>Story ${guid}</description><pubDate>Mon, 07 Dec 2026 ${hour}:00:00 +0000</pubDate></item>`;
+      // Listed newest first, as feeds list them.
+      served['/order'] = {
+        body: rss('Order Wire', [dated('o3', '12'), dated('o1', '10'), dated('o2', '11')]),
+      };
+      const feed = await node.admin.addFeed({ url: `${base}/order` });
+      expect((await node.admin.pollFeed(feed.id)).taken).toBe(3);
+      const taken = (await reports()).map((r) => r.name as string).filter((n) => n.startsWith('Order '));
+      // The store answers in the order things were taken in.
+      expect(taken).toEqual(['Order o1', 'Order o2', 'Order o3']);
+    });
   });
 }

@@ -214,7 +214,17 @@ async function admitItems(
   const label = osintLabel(ctx, feed.topics);
   const marking = labelToMarking(label) as unknown as StixObject;
   const known: KnownMarking = knownMarking(marking, 'relto-label');
-  const items = read.items.filter((i) => i.title !== '' || i.text !== '');
+  // Oldest first, so the newest story is the last taken in (lists of news, newest first, show it on top):
+  // by date where items carry one, else the reverse of the feed's order (feeds list the newest first).
+  const items = read.items
+    .filter((i) => i.title !== '' || i.text !== '')
+    .map((item, order) => ({ item, order }))
+    .sort((a, b) => {
+      const ta = a.item.published ? Date.parse(a.item.published) : Number.NaN;
+      const tb = b.item.published ? Date.parse(b.item.published) : Number.NaN;
+      return ta < tb ? -1 : ta > tb ? 1 : b.order - a.order;
+    })
+    .map((x) => x.item);
   const keysOf = items.map((i) => itemKeys(feed.id, i));
   const held = new Map((await ctx.store.findFeedKeys(keysOf.flat())).map((k) => [k.key, k]));
   const planned: Planned[] = [];
