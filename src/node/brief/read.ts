@@ -1,8 +1,8 @@
 import type { BriefContent, BriefCount, BriefHeadline } from '../../brief/index.js';
 import { type Lang, message, renderLabel } from '../../label/index.js';
-import type { BriefSubscriptionRecord, StixObject, StoredObject } from '../../store/index.js';
+import type { BriefSubscriptionRecord, StoredObject } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { placesAmong } from '../feeds/entities.js';
+import { isNews, isOwnOpenSource, newsItem } from '../feeds/news.js';
 import { readableAdded } from '../serve/index.js';
 import type { Person } from '../service.js';
 
@@ -16,18 +16,12 @@ const NOT_ITEMS = new Set([
   'language-content',
 ]);
 
-/** A news report the node took in itself: unclassified, OSINT, by the node's identity (R33). */
-function isNewsRow(ctx: NodeContext, row: StoredObject): boolean {
-  return (
-    row.type === 'report' &&
-    row.levelRank === 0 &&
-    row.createdByRef === ctx.identityId &&
-    row.topics.includes('OSINT')
-  );
-}
-
-function isNews(object: StixObject): boolean {
-  return Array.isArray(object.report_types) && object.report_types.includes('news');
+/**
+ * A news report the node took in itself and unclassified (R33): only such an item's headline goes into a mail,
+ * whatever else the person may read.
+ */
+function isHeadlineRow(ctx: NodeContext, row: StoredObject): boolean {
+  return row.levelRank === 0 && isOwnOpenSource(ctx, row);
 }
 
 /** The level as the reader's nation names it: its equivalent of a foreign item's level (R6), else the original. */
@@ -55,25 +49,23 @@ export async function briefContent(
   links: { workspaceUrl: string; unsubscribeUrl: string; date: string },
 ): Promise<BriefContent> {
   const lang = subscription.lang;
-  const rows = await readableAdded(ctx, person, window, (row) => isNewsRow(ctx, row), 'brief');
+  const rows = await readableAdded(ctx, person, window, (row) => isHeadlineRow(ctx, row), 'brief');
   const wanted = subscription.topics.length > 0 ? new Set(subscription.topics) : null;
   const headlines = new Map<string, BriefHeadline>();
   const counts = new Map<string, BriefCount & { ids: Set<string> }>();
   for (const { row, object } of rows) {
-    if (isNewsRow(ctx, row)) {
+    if (isHeadlineRow(ctx, row)) {
       if (!object || !isNews(object)) continue;
       if (wanted && !row.topics.some((t) => wanted.has(t))) continue;
-      const ref = (object.external_references as { source_name?: string; url?: string }[] | undefined)?.[0];
-      headlines.set(row.id, {
-        id: row.id,
-        headline: typeof object.name === 'string' ? object.name : '',
-        source: ref?.source_name ?? '',
-        ...(ref?.url ? { url: ref.url } : {}),
-        topics: row.topics.filter((t) => t !== 'OSINT'),
-        places: placesAmong((object.object_refs as string[] | undefined) ?? [], ctx.party, lang).map(
-          (p) => p.name,
-        ),
-        added: row.dateAdded,
+      const { id, headline, source, url, topics, places, added } = newsItem(row, object, ctx.party, lang);
+      headlines.set(id, {
+        id,
+        headline,
+        source,
+        ...(url ? { url } : {}),
+        topics,
+        places: places.map((p) => p.name),
+        added,
       });
       continue;
     }

@@ -49,11 +49,17 @@ function folded(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-function isNews(object: StixObject): boolean {
+/** The node's own open-source report, by its clear columns: made by the node, topic OSINT (R33). */
+export function isOwnOpenSource(ctx: NodeContext, row: StoredObject): boolean {
+  return row.type === 'report' && row.createdByRef === ctx.identityId && row.topics.includes(OSINT);
+}
+
+export function isNews(object: StixObject): boolean {
   return Array.isArray(object.report_types) && object.report_types.includes('news');
 }
 
-function newsItem(row: StoredObject, object: StixObject, party: string, lang: NameLang): NewsItem {
+/** A news report as a person is shown it: headline and source as published, places named their nation's way. */
+export function newsItem(row: StoredObject, object: StixObject, party: string, lang: NameLang): NewsItem {
   const ref = (Array.isArray(object.external_references) ? object.external_references[0] : undefined) as
     | { source_name?: unknown; url?: unknown }
     | undefined;
@@ -91,10 +97,7 @@ export async function listNews(ctx: NodeContext, person: Person, query: NewsQuer
     { limit, ...(query.next ? { next: query.next } : {}) },
     'news',
     {
-      row: (row) =>
-        row.createdByRef === ctx.identityId &&
-        row.topics.includes(OSINT) &&
-        (!topics || row.topics.some((t) => topics.has(t))),
+      row: (row) => isOwnOpenSource(ctx, row) && (!topics || row.topics.some((t) => topics.has(t))),
       object: (object) =>
         isNews(object) &&
         (!words ||
