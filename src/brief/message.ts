@@ -34,6 +34,18 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
+/** What every mail of the node has: sender, recipient, the composed parts, and when it was composed. */
+function envelope(input: { sender: MailSender; to: string; composedAt: Date; mail: ComposedMail }) {
+  return {
+    from: input.sender.from,
+    to: input.to,
+    subject: input.mail.subject,
+    text: input.mail.text,
+    html: input.mail.html,
+    date: input.composedAt.toUTCString(),
+  };
+}
+
 /**
  * A brief as a message: multipart text and HTML, a Message-ID fixed by person and date, List-Id, and
  * one-click unsubscribe (RFC 8058: an http(s) URL taking one POST, plus a mailto).
@@ -52,13 +64,8 @@ export function briefMessage(input: {
   const domain = mailDomain(input.sender.from);
   const mailto = `mailto:${input.sender.from}?subject=${encodeURIComponent(`unsubscribe ${input.unsubscribeToken}`)}`;
   return {
-    from: input.sender.from,
-    to: input.to,
-    subject: input.mail.subject,
-    text: input.mail.text,
-    html: input.mail.html,
+    ...envelope(input),
     messageId: `<brief.${input.date}.${shortHash(`${input.party}/${input.person}`)}@${domain}>`,
-    date: input.composedAt.toUTCString(),
     headers: {
       'List-Id': `relto daily brief <brief.${input.party.toLowerCase()}.${domain}>`,
       'List-Unsubscribe': `<${input.unsubscribeUrl}>, <${mailto}>`,
@@ -76,15 +83,9 @@ export function confirmationMessage(input: {
   mail: ComposedMail;
   tokenHash: string;
 }): MailMessage {
-  const domain = mailDomain(input.sender.from);
   return {
-    from: input.sender.from,
-    to: input.to,
-    subject: input.mail.subject,
-    text: input.mail.text,
-    html: input.mail.html,
-    messageId: `<confirm.${input.tokenHash.slice(0, 24)}@${domain}>`,
-    date: input.composedAt.toUTCString(),
+    ...envelope(input),
+    messageId: `<confirm.${input.tokenHash.slice(0, 24)}@${mailDomain(input.sender.from)}>`,
     headers: { 'Auto-Submitted': 'auto-generated' },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ReltoNode } from '../node/index.js';
+import { startPeriodic } from './periodic.js';
 
 /** How often a serving node looks for briefs whose time has come and mail that is due. */
 const CHECK_MS = 30_000;
@@ -12,8 +13,6 @@ export function startBriefSchedule(
   node: ReltoNode,
   log: Pick<Logger, 'info' | 'warn' | 'error'>,
 ): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let stopped = false;
   const round = async () => {
     try {
       const r = await node.brief.runDue();
@@ -23,19 +22,5 @@ export function startBriefSchedule(
       log.error({ err: e }, 'daily brief round failed');
     }
   };
-  const tick = () => {
-    if (stopped || running) return;
-    running = round().finally(() => {
-      running = null;
-    });
-  };
-  const first = setTimeout(tick, 0);
-  const timer = setInterval(tick, CHECK_MS);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(round, CHECK_MS);
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ReltoNode } from '../node/index.js';
+import { startPeriodic } from './periodic.js';
 
 /** How often a serving node looks for feeds whose time has come. */
 const CHECK_MS = 30_000;
@@ -12,8 +13,6 @@ export function startFeedPolling(
   node: ReltoNode,
   log: Pick<Logger, 'info' | 'warn' | 'error'>,
 ): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let stopped = false;
   const round = async () => {
     try {
       for (const r of await node.admin.pollDueFeeds()) {
@@ -25,19 +24,5 @@ export function startFeedPolling(
       log.error({ err: e }, 'feed polling failed');
     }
   };
-  const tick = () => {
-    if (stopped || running) return;
-    running = round().finally(() => {
-      running = null;
-    });
-  };
-  const first = setTimeout(tick, 0);
-  const timer = setInterval(tick, CHECK_MS);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(round, CHECK_MS);
 }

@@ -78,12 +78,22 @@ async function briefMail(
     unsubscribeUrl,
     unsubscribeToken: s.unsubscribeToken,
   });
-  const at = now.toISOString();
+  return queuedMail(briefMailId(s.person, date), 'brief', s.person, message, now.toISOString());
+}
+
+/** A mail as it enters the outbox: due at once, never tried. */
+export function queuedMail(
+  id: string,
+  kind: MailRecord['kind'],
+  person: string,
+  message: MailMessage,
+  at: string,
+): MailRecord {
   return {
-    id: briefMailId(s.person, date),
-    kind: 'brief',
-    person: s.person,
-    recipient: s.email,
+    id,
+    kind,
+    person,
+    recipient: message.to,
     message: JSON.stringify(message),
     state: 'queued',
     attempts: 0,

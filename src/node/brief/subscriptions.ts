@@ -12,6 +12,7 @@ import type { Lang } from '../../label/index.js';
 import type { BriefSubscriptionRecord } from '../../store/index.js';
 import { type NodeContext, nowIso } from '../context.js';
 import type { Person } from '../service.js';
+import { queuedMail } from './outbox.js';
 
 /** A person's subscription as they give it (contracts §11: every field required; topics [] = all). */
 export interface BriefSubscriptionInput {
@@ -166,19 +167,7 @@ export async function subscribe(
     await ctx.store.transaction(async (tx) => {
       await tx.putBriefSubscription(record);
       await tx.enqueueMail([
-        {
-          id: `confirm:${person.name}:${confirmHash}`,
-          kind: 'confirm',
-          person: person.name,
-          recipient: input.email,
-          message: JSON.stringify(message),
-          state: 'queued',
-          attempts: 0,
-          nextAttemptAt: at,
-          lastError: null,
-          createdAt: at,
-          sentAt: null,
-        },
+        queuedMail(`confirm:${person.name}:${confirmHash}`, 'confirm', person.name, message, at),
       ]);
     });
   }
