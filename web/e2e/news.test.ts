@@ -120,28 +120,35 @@ describe.skipIf(!browser)('the News screen on the demo’s nodes', { timeout: 12
     expect(new URL(kor.url()).searchParams.get('item')).toMatch(/^report--/);
   });
 
-  it('subscribes to the daily brief through the form: pending until confirmed from the e-mail, and unsubscribes', async () => {
+  it('shows the brief the demo subscribed the analyst to as confirmed; a new address waits for its confirmation; unsubscribing ends it', async () => {
     const page = await as('KOR', 'en');
     await page.goto(at('/news', 'en'));
     await settle(page);
     const brief = page.getByRole('region', { name: 'Daily brief by e-mail', exact: true });
-    await brief.getByText('You are not subscribed.').waitFor({ timeout: 15_000 });
+    // At first start the demo's analysts subscribe and confirm from the mail that reaches the demo's sink.
+    await brief.locator('.brief-state').filter({ hasText: 'Confirmed' }).waitFor({ timeout: 15_000 });
+    const before = await page.evaluate(async () => (await fetch('/api/v1/brief/subscription')).json());
+    expect(before).toMatchObject({
+      email: 'analyst@kor.relto.example',
+      timeZone: 'Asia/Seoul',
+      state: 'confirmed',
+    });
     await brief.getByRole('textbox', { name: 'E-mail address', exact: true }).fill('analyst@kor.example');
     await brief.getByLabel('Time', { exact: true }).fill('07:30');
-    await brief.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await brief.getByRole('button', { name: 'Replace subscription', exact: true }).click();
     await brief
       .getByRole('status')
       .filter({ hasText: 'A confirmation e-mail was sent to analyst@kor.example' })
       .waitFor({ timeout: 15_000 });
     expect(await textOf(brief.locator('.brief-state'))).toBe('Waiting for your confirmation');
     expect(await textOf(brief.locator('.brief-note'))).toContain('Nothing arrives until');
-    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
     const held = await page.evaluate(async () => (await fetch('/api/v1/brief/subscription')).json());
+    // A new address is confirmed again; the rest of the form kept what the subscription had.
     expect(held).toMatchObject({
       email: 'analyst@kor.example',
       time: '07:30',
-      timeZone: zone,
-      lang: 'en',
+      timeZone: 'Asia/Seoul',
+      lang: 'ko',
       topics: [],
       state: 'pending',
     });
