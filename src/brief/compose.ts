@@ -121,10 +121,12 @@ export function composeBrief(c: BriefContent): ComposedMail {
       html.push(`<h4>${escapeHtml(p.place)}</h4><ul>`);
       for (const h of p.headlines) {
         const places = h.places.length > 0 ? ` · ${w.places}: ${h.places.join(', ')}` : '';
+        // Only a web address becomes a link (an item taken in before links were checked may hold another).
+        const url = h.url && /^https?:\/\//i.test(h.url) ? h.url : undefined;
         text.push(`* ${h.headline}`, `  ${w.source}: ${h.source}${places}`);
-        if (h.url) text.push(`  ${h.url}`);
-        const title = h.url
-          ? `<a href="${escapeHtml(h.url)}">${escapeHtml(h.headline)}</a>`
+        if (url) text.push(`  ${url}`);
+        const title = url
+          ? `<a href="${escapeHtml(url)}">${escapeHtml(h.headline)}</a>`
           : escapeHtml(h.headline);
         html.push(
           `<li>${title}<br><small>${escapeHtml(w.source)}: ${escapeHtml(h.source)}${escapeHtml(places)}</small></li>`,

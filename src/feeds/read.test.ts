@@ -40,6 +40,23 @@ describe('reading a feed', () => {
     ]);
   });
 
+  it('keeps only http(s) links: a javascript: or data: link is dropped, the item kept', () => {
+    const feed = readFeed(
+      rss(
+        [
+          '<item><title>One</title><link>javascript:alert(document.cookie)</link></item>',
+          '<item><title>Two</title><link>data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</link></item>',
+          '<item><title>Three</title><link>https://news.example/3</link></item>',
+        ].join(''),
+      ),
+    );
+    expect(feed.items.map((i) => [i.title, i.link])).toEqual([
+      ['One', undefined],
+      ['Two', undefined],
+      ['Three', 'https://news.example/3'],
+    ]);
+  });
+
   it('keeps a text without markup byte for byte', () => {
     const text = '합참은 북한이  동해상으로 탄도미사일을 발사했다고 밝혔다. 防衛省は…';
     const feed = readFeed(rss(`<item><title>${text}</title><description>${text}</description></item>`));

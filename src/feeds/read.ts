@@ -120,6 +120,19 @@ function textOf(value: unknown): string {
   return '';
 }
 
+/**
+ * An http(s) address: the only links kept, since readers click them in the workspace and in mail (a
+ * `javascript:` or `data:` link from a hostile feed is dropped, the item kept).
+ */
+function isWebLink(link: string): boolean {
+  try {
+    const { protocol } = new URL(link);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function item(fields: {
   guid?: unknown;
   link?: unknown;
@@ -131,7 +144,7 @@ function item(fields: {
   const guid = textOf(fields.guid).trim();
   if (guid) out.guid = guid;
   const link = textOf(fields.link).trim();
-  if (link) out.link = link;
+  if (link && isWebLink(link)) out.link = link;
   const published = isoDate(fields.published);
   if (published) out.published = published;
   return out;
