@@ -1,11 +1,10 @@
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, get } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { Banner, type Tier } from '../../components/Banner.js';
 import { type CompiledRegistry, loadRegistry, type Stix, tierOfLevel } from '../../components/label-core.js';
-import { usePageLang } from '../../components/page-lang.js';
-import { scriptRuns } from '../../components/script-runs.js';
+import { MixedText } from '../../components/MixedText.js';
 import { Text } from '../../components/Text.js';
 import { formatDate } from '../../i18n/index.js';
 import { type Entity, type NewsItem, segments } from './news.js';
@@ -33,29 +32,6 @@ function tierOf(reg: CompiledRegistry, answer: ItemAnswer): Tier {
   const line = answer.label?.lines[0];
   const level = line?.classification ?? line?.original;
   return level ? tierOfLevel(reg, level.party, level.level) : 'U';
-}
-
-/**
- * A stretch of published text, each Korean or Japanese run not in the page's language marked with its own
- * `lang`; the characters are the text's own (bidirectional controls shown, as everywhere outside text is).
- */
-function Passage({ text }: { text: string }) {
-  const pageLang = usePageLang();
-  return (
-    <>
-      {scriptRuns(text, pageLang).map((r, i) =>
-        r.lang ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: runs are positions in one fixed text
-          <span key={i} lang={r.lang}>
-            {r.text}
-          </span>
-        ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: runs are positions in one fixed text
-          <Fragment key={i}>{r.text}</Fragment>
-        ),
-      )}
-    </>
-  );
 }
 
 /**
@@ -144,11 +120,11 @@ export function NewsItemView({ id, listed }: { id: string; listed: NewsItem | nu
             s.entity ? (
               // biome-ignore lint/suspicious/noArrayIndexKey: segments are positions in one fixed text
               <mark key={i} data-entity={s.entity.id}>
-                <Passage text={s.text} />
+                <MixedText text={s.text} />
               </mark>
             ) : (
               // biome-ignore lint/suspicious/noArrayIndexKey: segments are positions in one fixed text
-              <Passage key={i} text={s.text} />
+              <MixedText key={i} text={s.text} />
             ),
           )}
         </blockquote>
