@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../canon/index.js';
 import type { ComposedMail } from './compose.js';
 
 /**
@@ -31,7 +31,7 @@ export function mailDomain(from: string): string {
 }
 
 function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+  return sha256Hex(text).slice(0, 24);
 }
 
 /** What every mail of the node has: sender, recipient, the composed parts, and when it was composed. */

@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { AuditEntryInput } from '../audit/index.js';
+import { sha256Hex } from '../canon/index.js';
 import { ReltoError } from '../errors/index.js';
 import { isLang, langs } from '../label/index.js';
 import { Role } from '../policy/schema.js';
@@ -41,10 +42,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
     keylen: expected.length,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The rules engine's view of a user (contracts §4) plus name and version (R36). */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   composeConfirmation,
   confirmationMessage,
@@ -7,6 +7,7 @@ import {
   type MailSender,
   nextSendAt,
 } from '../../brief/index.js';
+import { sha256Hex } from '../../canon/index.js';
 import { ReltoError } from '../../errors/index.js';
 import type { Lang } from '../../label/index.js';
 import type { BriefSubscriptionRecord } from '../../store/index.js';
@@ -36,10 +37,6 @@ export interface BriefSubscriptionView extends BriefSubscriptionInput {
 const CONFIRM_HOURS = 48;
 
 const EMAIL = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\.]+(\.[^\s@<>()[\],;:"\\.]+)*$/;
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function token(): string {
   return randomBytes(32).toString('base64url');
